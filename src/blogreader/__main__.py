@@ -1,0 +1,3 @@
+from blogreader.cli import main
+
+main()

@@ -1,0 +1,113 @@
+"""Commands that read entries: list, show, search."""
+
+from __future__ import annotations
+
+import click
+
+from blogreader.cli.output import entry_line, print_json
+from blogreader.errors import UsageError
+
+
+def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
+    if value is None:
+        return None
+    from blogreader.clock import parse_user_date
+
+    try:
+        return parse_user_date(value, end_of_day=end_of_day)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@click.command("list")
+@click.option("--unread", "state", flag_value="unread", help="Only unread entries.")
+@click.option("--picked", "state", flag_value="picked", help="Only entries in the collection.")
+@click.option("--starred", "state", flag_value="starred", help="Only favourites.")
+@click.option("--category", help="Only this category.")
+@click.option("--source", help="Only entries from this source (id, URL or title).")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--kind", type=click.Choice(["post", "link"]), help="Posts, or links split out of roundups.")
+@click.option("--all", "include_hidden", is_flag=True, help="Include promotions and duplicates.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def list_entries(app, state, category, source, since, until, kind, include_hidden, limit, as_json) -> None:
+    """List entries, newest first."""
+    from blogreader.store import EntryFilter
+
+    spec = EntryFilter(
+        unread=state == "unread", picked=state == "picked", starred=state == "starred", category=category,
+        source_id=app.store.find_source(source).id if source else None,
+        since=_date(since), until=_date(until, end_of_day=True), kind=kind,
+        include_hidden=include_hidden, limit=limit,
+    )
+    entries = app.store.list_entries(spec)
+    if as_json:
+        print_json([entry.to_json() for entry in entries])
+        return
+    for entry in entries:
+        click.echo(entry_line(entry))
+    total = app.store.count_entries(spec)
+    if total > len(entries):
+        click.echo(f"(showing {len(entries)} of {total}; use --limit to see more)", err=True)
+    elif not entries:
+        click.echo("no entries match", err=True)
+
+
+@click.command()
+@click.argument("entry_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def show(app, entry_id: int, as_json: bool) -> None:
+    """Show one entry with its text, and its items when it is a roundup."""
+    entry = app.store.entry(entry_id)
+    items = app.store.children(entry_id)
+    if as_json:
+        data = entry.to_json(full=True)
+        data["items"] = [item.to_json() for item in items]
+        print_json(data)
+        return
+    click.echo(entry.title)
+    click.echo("=" * min(len(entry.title), 100))
+    facts = [entry.url or "", f"source: {entry.source or '-'}", f"author: {entry.author or '-'}",
+             f"published: {entry.published or '-'}",
+             f"{entry.word_count} words, {entry.reading_minutes} min",
+             "state: " + ", ".join(filter(None, ["read" if entry.read else "unread",
+                                                   "picked" if entry.picked else "", "starred" if entry.starred else ""]))]
+    if entry.category:
+        facts.append(f"category: {entry.category}")
+    for fact in facts:
+        click.echo(fact)
+    if entry.summary:
+        click.echo(f"\nsummary: {entry.summary}")
+    if entry.note:
+        click.echo(f"note: {entry.note}")
+    if items:
+        click.echo(f"\nitems ({len(items)}):")
+        for item in items:
+            click.echo(entry_line(item))
+    click.echo("\n" + (entry.text or "(no text)"))
+
+
+@click.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def search(app, words: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Full-text search over title, summary, text and note, best match first.
+
+    Every word must match, in any form (train matches training). Example: blogreader search sparse autoencoders
+    """
+    results = app.store.search(" ".join(words), limit)
+    if as_json:
+        print_json([entry.to_json() for entry in results])
+        return
+    for entry in results:
+        click.echo(entry_line(entry))
+    if not results:
+        click.echo("nothing found", err=True)
+
+
+COMMANDS = [list_entries, show, search]

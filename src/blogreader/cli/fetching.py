@@ -1,0 +1,75 @@
+"""Commands that poll sources: fetch, and update (the main job)."""
+
+from __future__ import annotations
+
+import click
+
+from blogreader.cli.output import clip, entry_line, progress
+from blogreader.errors import BlogReaderError
+
+STARTER_SEEDED = "starter_seeded"
+
+
+def run_refresh(app, sources):
+    """Refresh `sources` with a progress bar, print failures and the summary line; returns the report."""
+    from blogreader.pipeline import FAILED, refresh
+
+    with progress(len(sources), "fetching") as advance:
+        report = refresh(app.store, sources, app.settings, on_progress=lambda outcome: advance(outcome.source.name))
+    for outcome in report.outcomes:
+        if outcome.status == FAILED:
+            click.echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): {outcome.error}", err=True)
+    click.echo(report.summary_line())
+    return report
+
+
+@click.command()
+@click.argument("sources", nargs=-1)
+@click.option("--no-enrich", is_flag=True, help="Store new entries now; leave summaries and categories to `enrich`.")
+@click.pass_obj
+def fetch(app, sources: tuple[str, ...], no_enrich: bool) -> None:
+    """Poll every source (or the SOURCES named by id, URL or title) for new entries.
+
+    A failing source is recorded (see `blogreader sources`) and the run goes on. The exit
+    status is 1 only when a source named on the command line failed.
+    """
+    chosen = [app.store.find_source(ref) for ref in sources] if sources else app.store.sources()
+    if not chosen:
+        click.echo("no sources yet; add one with `blogreader add URL`")
+        return
+    report = run_refresh(app, chosen)
+    if sources and report.count("failed"):
+        raise BlogReaderError(f"{report.count('failed')} of the named source(s) failed; see the messages above")
+
+
+@click.command()
+@click.pass_obj
+def update(app) -> None:
+    """The main job: fetch every source and list what is new.
+
+    A new library is first subscribed to a starter set of well-known AI/ML blogs
+    (turn off with starter_subscriptions = false in config.toml).
+    """
+    store = app.store
+    if app.settings.starter_subscriptions and store.get_meta(STARTER_SEEDED) is None:
+        if store.count_sources() == 0:
+            from blogreader.importing import subscribe_outlines
+            from blogreader.sources.opml import starter_outlines
+
+            click.echo("new library: " + subscribe_outlines(store, app.settings, starter_outlines()))
+        store.set_meta(STARTER_SEEDED, "1")
+    sources = store.sources()
+    if not sources:
+        click.echo("no sources yet; add one with `blogreader add URL`")
+        return
+    report = run_refresh(app, sources)
+    new_ids = report.new_ids
+    if new_ids:
+        click.echo(f"\nnew entries ({len(new_ids)}):")
+        for entry_id in new_ids[:50]:
+            click.echo(entry_line(store.entry(entry_id)))
+        if len(new_ids) > 50:
+            click.echo(f"… and {len(new_ids) - 50} more: `blogreader list --unread`")
+
+
+COMMANDS = [fetch, update]

@@ -1,0 +1,51 @@
+"""Printing: JSON for scripts, compact lines for people, progress only on a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+
+import click
+
+
+def print_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def short_date(stamp: str | None) -> str:
+    return stamp[:10] if stamp else "          "
+
+
+def clip(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def entry_line(entry) -> str:
+    marks = ("*" if not entry.read else " ") + ("★" if entry.starred else "+" if entry.picked else " ")
+    date = short_date(entry.published or entry.added)
+    return f"{entry.id:>6} {marks} {date}  {clip(entry.source, 22):<22}  {clip(entry.title, 90)}"
+
+
+@contextmanager
+def progress(total: int, label: str):
+    """Yields advance(description): a rich progress bar on a terminal, nothing otherwise."""
+    if not is_terminal() or total < 2:
+        yield lambda description="": None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(label, total=total)
+
+        def advance(description: str = "") -> None:
+            bar.update(task, advance=1, description=f"{label} {clip(description, 30)}")
+
+        yield advance

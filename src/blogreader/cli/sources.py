@@ -1,0 +1,102 @@
+"""Commands about subscriptions: add, sources, remove, import, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from blogreader.cli.output import clip, print_json, short_date
+
+
+@click.command()
+@click.argument("url")
+@click.option("--name", help="Name to show instead of the feed's own title.")
+@click.option("--category", help="A folder for the source (kept in OPML export).")
+@click.pass_obj
+def add(app, url: str, name: str | None, category: str | None) -> None:
+    """Subscribe to URL: a feed, or a page that advertises one.
+
+    Example: blogreader add https://simonwillison.net/
+    """
+    from blogreader.pipeline import add_source
+
+    added = add_source(app.store, app.settings, url.strip(), name=name, category=category)
+    source = added.source
+    if added.created:
+        click.echo(f"added source {source.id} ({source.kind}): {source.name}")
+    else:
+        click.echo(f"already subscribed: source {source.id} ({source.kind}): {source.name}")
+
+
+@click.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def list_sources(app, as_json: bool) -> None:
+    """List subscriptions with their kind, entry count, last fetch and last error."""
+    counts = app.store.source_entry_counts()
+    rows = []
+    for source in app.store.sources():
+        rows.append({
+            "id": source.id, "url": source.url, "title": source.title, "kind": source.kind,
+            "category": source.category, "site_url": source.site_url, "entries": counts.get(source.id, 0),
+            "last_fetched": source.last_fetched, "last_error": source.last_error,
+            "error_count": source.error_count, "disabled": source.disabled, "retry_after": source.retry_after,
+        })
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("no sources yet; add one with `blogreader add URL`")
+        return
+    for row in rows:
+        state = "disabled" if row["disabled"] else ("error" if row["error_count"] else "ok")
+        click.echo(
+            f"{row['id']:>5}  {row['kind']:<7} {row['entries']:>6}  {short_date(row['last_fetched'])}  "
+            f"{state:<8} {clip(row['title'] or row['url'], 40)}"
+        )
+        if row["last_error"]:
+            click.echo(f"{'':>7}{clip(row['last_error'], 110)}")
+
+
+@click.command()
+@click.argument("source")
+@click.pass_obj
+def remove(app, source: str) -> None:
+    """Unsubscribe from SOURCE (id, URL or title); picked, starred and noted entries stay."""
+    found = app.store.find_source(source)
+    removed, kept = app.store.remove_source(found.id)
+    click.echo(f"removed source {found.id} ({found.name}): {removed} entries deleted, {kept} kept")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_files(app, files: tuple[Path, ...]) -> None:
+    """Import subscriptions from OPML files (subscribed now, fetched by the next `fetch`)."""
+    from blogreader.importing import import_file
+
+    for path in files:
+        result = import_file(app.store, app.settings, path)
+        click.echo(f"{path}: {result}")
+
+
+@click.command("export")
+@click.argument("what", type=click.Choice(["opml", "json"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of printing.")
+@click.pass_obj
+def export(app, what: str, out: Path | None) -> None:
+    """Export the subscriptions (opml) or everything (json)."""
+    from blogreader.exporting import export_json, export_opml
+
+    text = export_opml(app.store) if what == "opml" else export_json(app.store)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from blogreader.files import write_atomic
+
+    write_atomic(out, text)
+    click.echo(f"wrote {out}")
+
+
+COMMANDS = [add, list_sources, remove, import_files, export]

@@ -1,0 +1,51 @@
+"""Triage commands: read/unread, pick/unpick, star/unstar, note, edit."""
+
+from __future__ import annotations
+
+import click
+
+
+def _flag_command(name: str, setter: str, value: bool, help_text: str) -> click.Command:
+    @click.command(name, help=help_text)
+    @click.argument("ids", nargs=-1, required=True, type=int)
+    @click.pass_obj
+    def command(app, ids: tuple[int, ...]) -> None:
+        getattr(app.store, setter)(list(ids), value)
+        click.echo(f"{name}: {', '.join(map(str, ids))}")
+
+    return command
+
+
+FLAG_COMMANDS = [
+    _flag_command("read", "set_read", True, "Mark entries read."),
+    _flag_command("unread", "set_read", False, "Mark entries unread."),
+    _flag_command("pick", "set_picked", True, "Put entries in the collection."),
+    _flag_command("unpick", "set_picked", False, "Take entries out of the collection (unstars them too)."),
+    _flag_command("star", "set_starred", True, "Mark entries as favourites (picks them too)."),
+    _flag_command("unstar", "set_starred", False, "Remove the favourite mark (they stay picked)."),
+]
+
+
+@click.command()
+@click.argument("entry_id", type=int)
+@click.argument("text")
+@click.pass_obj
+def note(app, entry_id: int, text: str) -> None:
+    """Set your own note on an entry (an empty TEXT removes it)."""
+    app.store.set_note(entry_id, text.strip())
+    click.echo(f"note saved on {entry_id}" if text.strip() else f"note removed from {entry_id}")
+
+
+@click.command()
+@click.argument("entry_id", type=int)
+@click.option("--title", help="Your title.")
+@click.option("--summary", help="Your summary.")
+@click.option("--category", help="Your category.")
+@click.pass_obj
+def edit(app, entry_id: int, title: str | None, summary: str | None, category: str | None) -> None:
+    """Edit an entry's title, summary or category; your edits are never overwritten."""
+    app.store.edit(entry_id, title=title, summary=summary, category=category)
+    click.echo(f"edited {entry_id}")
+
+
+COMMANDS = [*FLAG_COMMANDS, note, edit]

@@ -1,0 +1,155 @@
+"""One typed Settings: defaults < config.toml < BLOGREADER_* environment < command-line flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from blogreader.errors import ConfigError
+
+CONFIG_NAME = "config.toml"
+DATABASE_NAME = "blogreader.db"
+
+DEFAULT_CONFIG = """\
+# BlogReader configuration. Every setting is optional; these are the defaults.
+
+# Let fetches reach loopback and private-network addresses (a feed on your own LAN).
+# Off by default: a pasted URL must not be able to probe your network.
+allow_private_networks = false
+
+# Subscribe a new library to the starter set of AI/ML blogs on its first `update`.
+starter_subscriptions = true
+
+[fetch]
+concurrency = 50          # requests in flight at once, all hosts together
+per_host = 2              # requests in flight to one host
+connect_timeout = 10      # seconds to open a connection
+total_timeout = 30        # seconds for a whole request, body included
+max_bytes = 20_000_000    # response-size cap, applied to decoded bytes
+max_redirects = 5
+max_retry_wait = 30       # longest Retry-After (seconds) waited out within one run
+"""
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Limits of the HTTP client."""
+
+    concurrency: int = 50
+    per_host: int = 2
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    max_retry_wait: float = 30.0
+    allow_private_networks: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, resolved once per command."""
+
+    home: Path
+    allow_private_networks: bool = False
+    starter_subscriptions: bool = True
+    fetch: FetchSettings = FetchSettings()
+
+    @property
+    def database_path(self) -> Path:
+        return self.home / DATABASE_NAME
+
+    @property
+    def config_path(self) -> Path:
+        return self.home / CONFIG_NAME
+
+
+def default_home() -> Path:
+    """The library folder when neither --home nor $BLOGREADER_HOME is given."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("blogreader", appauthor=False))
+
+
+def resolve_home(flag: str | os.PathLike | None) -> Path:
+    """--home, else $BLOGREADER_HOME, else the platform's user data folder."""
+    if flag:
+        return Path(flag).expanduser()
+    env = os.environ.get("BLOGREADER_HOME")
+    if env:
+        return Path(env).expanduser()
+    return default_home()
+
+
+def load_settings(home: Path, *, create: bool = True) -> Settings:
+    """Read config.toml in `home` (writing the commented default when absent) and the environment."""
+    if home.exists() and not home.is_dir():
+        raise ConfigError(f"library folder {home} is a file; pass --home with a folder")
+    path = home / CONFIG_NAME
+    if create and not path.exists():
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+            path.write_text(DEFAULT_CONFIG, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create the library folder {home}: {exc.strerror}; "
+                "pass --home with a writable folder"
+            ) from None
+    data = _read_toml(path) if path.exists() else {}
+    settings = _from_mapping(home, data)
+    return _apply_environment(settings)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}; fix the file or delete it to get the defaults") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _from_mapping(home: Path, data: dict) -> Settings:
+    fetch_data = data.get("fetch", {})
+    if not isinstance(fetch_data, dict):
+        raise ConfigError(f"{home / CONFIG_NAME}: [fetch] must be a table")
+    fetch_kwargs = {}
+    for spec in fields(FetchSettings):
+        if spec.name in fetch_data:
+            fetch_kwargs[spec.name] = _typed(spec.name, fetch_data[spec.name], spec.type, home)
+    unknown = set(fetch_data) - {spec.name for spec in fields(FetchSettings)}
+    if unknown:
+        raise ConfigError(
+            f"{home / CONFIG_NAME}: unknown [fetch] setting {', '.join(sorted(unknown))}; "
+            "see the commented defaults in the README"
+        )
+    allow = bool(data.get("allow_private_networks", False))
+    return Settings(
+        home=home,
+        allow_private_networks=allow,
+        starter_subscriptions=bool(data.get("starter_subscriptions", True)),
+        fetch=replace(FetchSettings(**fetch_kwargs), allow_private_networks=allow),
+    )
+
+
+def _typed(name: str, value, type_name: str, home: Path):
+    wanted = {"int": int, "float": (int, float), "bool": bool}[type_name]
+    if isinstance(value, bool) and type_name != "bool" or not isinstance(value, wanted):
+        raise ConfigError(f"{home / CONFIG_NAME}: [fetch] {name} must be a number, not {value!r}")
+    if type_name != "bool" and value <= 0:
+        raise ConfigError(f"{home / CONFIG_NAME}: [fetch] {name} must be positive, not {value!r}")
+    return value
+
+
+def _apply_environment(settings: Settings) -> Settings:
+    flag = os.environ.get("BLOGREADER_ALLOW_PRIVATE_NETWORKS")
+    if flag is None:
+        return settings
+    allow = flag.strip().lower() in {"1", "true", "yes", "on"}
+    return replace(
+        settings,
+        allow_private_networks=allow,
+        fetch=replace(settings.fetch, allow_private_networks=allow),
+    )

@@ -1,0 +1,37 @@
+"""The error hierarchy: every error names the stage, the thing, and the next step."""
+
+
+class BlogReaderError(Exception):
+    """Base of every error BlogReader reports to a user."""
+
+    exit_code = 1
+
+
+class UsageError(BlogReaderError):
+    """Bad input from the user: nothing was changed."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """The library folder or config.toml cannot be used."""
+
+
+class FetchError(BlogReaderError):
+    """A URL could not be fetched."""
+
+
+class BlockedAddressError(FetchError):
+    """A URL points at an address that fetches may not reach."""
+
+
+class ParseError(BlogReaderError):
+    """Fetched bytes could not be read as what they were expected to be."""
+
+
+class StoreError(BlogReaderError):
+    """The database cannot be used."""
+
+
+class NotFoundError(UsageError):
+    """An id or name the user gave does not exist."""

@@ -1,0 +1,207 @@
+"""Fetcher: concurrent, polite and guarded HTTP GETs that return decoded bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from urllib.parse import urljoin
+
+import aiohttp
+
+from blogreader import __version__
+from blogreader.config import FetchSettings
+from blogreader.errors import BlockedAddressError, FetchError, UsageError
+from blogreader.fetch.guard import check_address, check_url
+from blogreader.fetch.guard import GuardedResolver
+from blogreader.models import FetchResult
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"BlogReader/{__version__} (feed reader; +https://pypi.org/project/blogreader/)"
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
+REDIRECTS = {301, 302, 303, 307, 308}
+PERMANENT = {301, 308}
+RETRYABLE = {429, 503}
+CHUNK = 64 * 1024
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, url: str, status: int, reason: str, retry_after: float | None = None):
+        hint = {
+            404: "check the URL or remove the source",
+            410: "the server says it is gone for good; the source is disabled",
+            401: "the feed needs a login, which BlogReader does not support",
+            403: "the server refuses BlogReader",
+            429: "the server asks to slow down; it will be retried later",
+            503: "the server is unavailable; it will be retried later",
+        }.get(status, "try again later")
+        super().__init__(f"{url}: HTTP {status} {reason}".rstrip() + f"; {hint}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+class Fetcher:
+    """One aiohttp session with the program's limits; use as `async with Fetcher(settings) as f`."""
+
+    def __init__(self, settings: FetchSettings) -> None:
+        self.settings = settings
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Fetcher:
+        connector = aiohttp.TCPConnector(
+            limit=self.settings.concurrency,
+            limit_per_host=self.settings.per_host,
+            resolver=GuardedResolver(self.settings.allow_private_networks),
+            ttl_dns_cache=60,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            timeout=aiohttp.ClientTimeout(
+                total=self.settings.total_timeout,
+                connect=self.settings.connect_timeout,
+            ),
+            cookie_jar=aiohttp.DummyCookieJar(),
+            trust_env=False,
+            auto_decompress=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """GET `url` with conditional headers, following redirects and waiting out short Retry-Afters."""
+        attempts = 0
+        while True:
+            try:
+                return await self._get_once(url, etag, last_modified)
+            except HTTPStatusError as exc:
+                attempts += 1
+                wait = exc.retry_after
+                if exc.status not in RETRYABLE or attempts > 2:
+                    raise
+                if wait is None:
+                    wait = 2.0**attempts
+                if wait > self.settings.max_retry_wait:
+                    raise
+                log.info("%s: HTTP %s, retrying in %.0f s", url, exc.status, wait)
+                await asyncio.sleep(wait)
+
+    async def _get_once(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+        assert self._session is not None, "use Fetcher as an async context manager"
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        deadline = self.settings.total_timeout
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._follow(url, headers)
+        except TimeoutError:
+            raise FetchError(f"{url}: timed out after {deadline:g} s; the server is too slow or down") from None
+        except aiohttp.InvalidURL:
+            raise FetchError(f"{url}: not a valid URL") from None
+        except aiohttp.ClientConnectorDNSError:
+            raise FetchError(f"{url}: host not found; check the address or your connection") from None
+        except aiohttp.ClientConnectorError as exc:
+            reason = exc.os_error.strerror or str(exc.os_error)
+            raise FetchError(f"{url}: cannot connect ({reason}); check the address or try later") from None
+        except aiohttp.ClientPayloadError:
+            raise FetchError(f"{url}: the response body was cut off or corrupt; try again later") from None
+        except (aiohttp.ClientError, OSError) as exc:
+            raise FetchError(f"{url}: {exc.__class__.__name__}: {exc}; try again later") from None
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        allow = self.settings.allow_private_networks
+        current = url
+        permanent = True
+        for _hop in range(self.settings.max_redirects + 1):
+            check_url(current, allow)
+            async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
+                self._check_peer(current, resp)
+                if resp.status in REDIRECTS and "Location" in resp.headers:
+                    permanent = permanent and resp.status in PERMANENT
+                    current = urljoin(current, resp.headers["Location"])
+                    continue
+                if resp.status == 304:
+                    return FetchResult(url, current, 304, etag=etag_of(resp), last_modified=resp.headers.get("Last-Modified"))
+                if resp.status >= 400:
+                    raise HTTPStatusError(current, resp.status, resp.reason or "", retry_after_seconds(resp.headers.get("Retry-After")))
+                body = await self._read_capped(current, resp)
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    status=resp.status,
+                    body=body,
+                    content_type=resp.headers.get("Content-Type", ""),
+                    etag=etag_of(resp),
+                    last_modified=resp.headers.get("Last-Modified"),
+                    permanent_redirect=permanent and current != url,
+                )
+        raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects; the URL loops or moved too often")
+
+    def _check_peer(self, url: str, resp: aiohttp.ClientResponse) -> None:
+        """Check the address actually connected to, whatever DNS said before."""
+        if self.settings.allow_private_networks or resp.connection is None:
+            return
+        transport = resp.connection.transport
+        peer = transport.get_extra_info("peername") if transport else None
+        if peer:
+            check_address(url, peer[0], allow_private=False)
+
+    async def _read_capped(self, url: str, resp: aiohttp.ClientResponse) -> bytes:
+        cap = self.settings.max_bytes
+        declared = resp.content_length
+        if declared is not None and declared > cap:
+            raise FetchError(f"{url}: the response is {declared:,} bytes, over the {cap:,}-byte cap; raise [fetch] max_bytes to allow it")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_chunked(CHUNK):
+            size += len(chunk)
+            if size > cap:
+                raise FetchError(f"{url}: the response is over the {cap:,}-byte cap (after decompression); raise [fetch] max_bytes to allow it")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def etag_of(resp: aiohttp.ClientResponse) -> str | None:
+    return resp.headers.get("ETag")
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+async def _fetch_one(settings: FetchSettings, url: str) -> FetchResult:
+    async with Fetcher(settings) as fetcher:
+        return await fetcher.get(url)
+
+
+def fetch_one(settings: FetchSettings, url: str) -> FetchResult:
+    """Fetch one URL from synchronous code (discovery, `save`)."""
+    return asyncio.run(_fetch_one(settings, url))
+
+
+__all__ = ["Fetcher", "HTTPStatusError", "fetch_one", "BlockedAddressError", "UsageError"]

@@ -1,0 +1,81 @@
+"""Which addresses a fetch may reach: the guard against SSRF and DNS rebinding."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
+
+from blogreader.errors import BlockedAddressError, UsageError
+
+ALLOWED_SCHEMES = ("http", "https")
+ALLOW_HINT = "set BLOGREADER_ALLOW_PRIVATE_NETWORKS=1 (or allow_private_networks = true in config.toml) to allow it"
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def is_public_address(address: str) -> bool:
+    """True when `address` is a globally routable unicast address, after unwrapping IPv4 in IPv6."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6:
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
+    return ip.is_global and not ip.is_multicast
+
+
+def check_address(host: str, address: str, allow_private: bool) -> None:
+    """Refuse a connection to a non-public `address` unless private networks are allowed."""
+    if allow_private or is_public_address(address):
+        return
+    where = address if host == address else f"{host} (which resolves to {address})"
+    raise BlockedAddressError(
+        f"{where} is a loopback, private or otherwise non-public address, which BlogReader does not fetch from; "
+        f"{ALLOW_HINT}"
+    )
+
+
+def check_url(url: str, allow_private: bool) -> str:
+    """Refuse a URL with a scheme other than http(s), with no host, or with a non-public literal address."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise UsageError(f"{url!r} is not a valid URL") from None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        raise UsageError(f"{url}: only http and https URLs can be fetched, not {parts.scheme or 'a bare path'}")
+    if not host:
+        raise UsageError(f"{url}: the URL has no host name")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return url  # a name: checked after DNS, by GuardedResolver
+    check_address(host, host, allow_private)
+    return url
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolve with the system resolver, then drop every address a fetch may not reach."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._inner = ThreadedResolver()
+        self._allow_private = allow_private
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        if self._allow_private:
+            return results
+        allowed = [r for r in results if is_public_address(r["host"])]
+        if not allowed:
+            check_address(host, results[0]["host"], self._allow_private)
+        return allowed
+
+    async def close(self) -> None:
+        await self._inner.close()

@@ -1,0 +1,1 @@
+"""Normalize: sanitized HTML, plain text, counts, canonical URLs, repaired text."""

@@ -1,0 +1,34 @@
+"""The allow-list sanitizer every stored or shown piece of HTML passes through."""
+
+from __future__ import annotations
+
+import nh3
+
+# Ammonia's default allow-list, less the tags that let content escape its box or pose as the page.
+ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"area", "map", "center", "header", "footer", "hgroup"}
+ALLOWED_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag in ALLOWED_TAGS},
+    "a": {"href", "hreflang", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "time": {"datetime"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def sanitize_html(html: str, base_url: str | None = None) -> str:
+    """Keep only safe tags, attributes and http(s)/mailto URLs; resolve relative URLs against `base_url`."""
+    if not html:
+        return ""
+    relative = ("rewrite_with_base", base_url) if base_url and base_url.startswith(("http://", "https://")) else "deny"
+    try:
+        return nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            url_relative=relative,
+            link_rel="noopener noreferrer nofollow",
+            strip_comments=True,
+        )
+    except ValueError:  # a base URL ammonia cannot parse
+        return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, url_relative="deny")

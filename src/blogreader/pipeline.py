@@ -1,0 +1,162 @@
+"""The one orchestrator: refresh sources (fetch -> parse -> normalize -> store), add and discover.
+
+The CLI, the web app and background workers all call these functions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from blogreader.clock import utc_now
+from blogreader.config import Settings
+from blogreader.errors import BlogReaderError, FetchError, ParseError
+from blogreader.fetch import Fetcher
+from blogreader.fetch.client import HTTPStatusError
+from blogreader.models import FetchResult, Source
+from blogreader.normalize.entry import normalize_entry
+from blogreader.parse.feeds import parse_feed
+from blogreader.sources.discover import discover
+from blogreader.store import Store
+
+log = logging.getLogger(__name__)
+
+NEW, UNCHANGED, FAILED, SKIPPED = "new", "unchanged", "failed", "skipped"
+
+
+@dataclass
+class SourceOutcome:
+    """What one source's refresh did."""
+
+    source: Source
+    status: str
+    new_ids: list[int] = field(default_factory=list)
+    updated: int = 0
+    error: str | None = None
+
+
+@dataclass
+class RefreshReport:
+    """A whole run: one outcome per source."""
+
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def new_entries(self) -> int:
+        return sum(len(outcome.new_ids) for outcome in self.outcomes)
+
+    @property
+    def new_ids(self) -> list[int]:
+        return [entry_id for outcome in self.outcomes for entry_id in outcome.new_ids]
+
+    def summary_line(self) -> str:
+        return (
+            f"{len(self.outcomes)} source(s): {self.count(NEW)} with new entries ({self.new_entries} new), "
+            f"{self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed"
+            + (f", {self.count(SKIPPED)} skipped" if self.count(SKIPPED) else "")
+        )
+
+
+ProgressCallback = Callable[[SourceOutcome], None]
+
+
+def refresh(store: Store, sources: list[Source], settings: Settings,
+            on_progress: ProgressCallback | None = None) -> RefreshReport:
+    """Fetch every source concurrently and store what is new; a failing source is recorded and skipped."""
+    return asyncio.run(refresh_async(store, sources, settings, on_progress))
+
+
+async def refresh_async(store: Store, sources: list[Source], settings: Settings,
+                        on_progress: ProgressCallback | None = None) -> RefreshReport:
+    report = RefreshReport()
+    async with Fetcher(settings.fetch) as fetcher:
+
+        async def one(source: Source) -> None:
+            outcome = await refresh_source(store, fetcher, source)
+            report.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome)
+
+        await asyncio.gather(*(one(source) for source in sources))
+    report.outcomes.sort(key=lambda outcome: outcome.source.id)
+    return report
+
+
+async def refresh_source(store: Store, fetcher: Fetcher, source: Source) -> SourceOutcome:
+    """Refresh one source: conditional GET, parse only when the body changed, store in one transaction."""
+    if source.disabled:
+        return SourceOutcome(source, SKIPPED, error="disabled")
+    if source.retry_after and source.retry_after > utc_now():
+        return SourceOutcome(source, SKIPPED, error=f"the server asked to wait until {source.retry_after}")
+    try:
+        result = await fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
+    except HTTPStatusError as exc:
+        store.record_fetch_failure(source.id, str(exc), disable=exc.status == 410,
+                                   retry_after_seconds=exc.retry_after if exc.status in (429, 503) else None)
+        return SourceOutcome(source, FAILED, error=str(exc))
+    except BlogReaderError as exc:
+        store.record_fetch_failure(source.id, str(exc))
+        return SourceOutcome(source, FAILED, error=str(exc))
+    return store_result(store, source, result)
+
+
+def store_result(store: Store, source: Source, result: FetchResult) -> SourceOutcome:
+    """Parse and store a fetched feed body for `source`."""
+    moved_to = result.final_url if result.permanent_redirect else None
+    if result.not_modified:
+        store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
+        return SourceOutcome(source, UNCHANGED)
+    body_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
+    if body_hash == source.body_hash:
+        store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
+        return SourceOutcome(source, UNCHANGED)
+    try:
+        feed = parse_feed(result.body, result.final_url)
+    except ParseError as exc:
+        message = f"{exc}; check that {source.url} is still the feed's address"
+        store.record_fetch_failure(source.id, message)
+        return SourceOutcome(source, FAILED, error=message)
+    entries = [normalize_entry(item, result.final_url) for item in feed.entries]
+    with store.transaction():
+        saved = store.save_entries(source.id, entries)
+        store.record_fetch_success(
+            source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
+            url=moved_to, title=feed.title, site_url=feed.site_url, problem=feed.problem,
+        )
+    status = NEW if saved.new_ids else UNCHANGED
+    return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=feed.problem)
+
+
+@dataclass(frozen=True)
+class Added:
+    source: Source
+    created: bool
+
+
+def add_source(store: Store, settings: Settings, url: str, name: str | None = None,
+               category: str | None = None) -> Added:
+    """Discover what `url` is and subscribe to it (or return the existing subscription)."""
+    from blogreader.fetch.guard import check_url
+
+    check_url(url, settings.allow_private_networks)
+    existing = store.source_by_url(url)
+    if existing:
+        return Added(existing, False)
+
+    async def run():
+        async with Fetcher(settings.fetch) as fetcher:
+            return await discover(fetcher, url)
+
+    found = asyncio.run(run())
+    source, created = store.add_source(found.url, found.kind, title=name or found.feed.title,
+                                       site_url=found.feed.site_url, category=category)
+    return Added(source, created)
+
+
+__all__ = ["Added", "FetchError", "RefreshReport", "SourceOutcome", "add_source", "refresh", "store_result"]

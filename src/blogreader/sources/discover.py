@@ -1,0 +1,97 @@
+"""Classify a URL on `add`: a feed, or an HTML page that advertises one."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from blogreader.errors import FetchError, ParseError, UsageError
+from blogreader.fetch import Fetcher
+from blogreader.models import FetchResult, ParsedFeed
+from blogreader.parse.feeds import parse_feed
+
+log = logging.getLogger(__name__)
+
+FEED_TYPES = {
+    "application/rss+xml": 0,
+    "application/atom+xml": 0,
+    "application/feed+json": 1,
+    "application/json": 2,
+    "application/rdf+xml": 1,
+    "text/xml": 2,
+    "application/xml": 2,
+}
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What `add` found behind a URL."""
+
+    kind: str
+    url: str
+    feed: ParsedFeed
+
+
+async def discover(fetcher: Fetcher, url: str) -> Discovery:
+    """Fetch `url`; return the feed it is or advertises, or raise a UsageError saying what it is instead."""
+    result = await fetcher.get(url)
+    try:
+        return Discovery("feed", subscription_url(result), parse_feed(result.body, result.final_url))
+    except ParseError:
+        pass
+    candidates = advertised_feeds(result.body, result.final_url)
+    for candidate in candidates:
+        try:
+            found = await fetcher.get(candidate)
+            return Discovery("feed", subscription_url(found), parse_feed(found.body, found.final_url))
+        except (FetchError, ParseError) as exc:
+            log.info("advertised feed %s did not work: %s", candidate, exc)
+    if candidates:
+        raise FetchError(f"{url}: the page advertises {len(candidates)} feed(s) but none could be read; try again later")
+    raise UsageError(
+        f"{url}: no feed found (it is not RSS, Atom or JSON Feed, and the page advertises none); "
+        "check the address, or look on the site for its feed URL"
+    )
+
+
+def subscription_url(result: FetchResult) -> str:
+    """The URL to store: where a permanent redirect led, else the URL as given."""
+    return result.final_url if result.permanent_redirect else result.url
+
+
+def advertised_feeds(body: bytes, page_url: str) -> list[str]:
+    """Feed URLs an HTML page names in `<link rel="alternate">`, best kind first."""
+    finder = _AlternateLinks()
+    try:
+        finder.feed(body[:2_000_000].decode("utf-8", errors="replace"))
+        finder.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some broken markup
+        pass
+    base = urljoin(page_url, finder.base) if finder.base else page_url
+    ranked = sorted(finder.links, key=lambda link: FEED_TYPES[link[0]])
+    seen: list[str] = []
+    for _type, href in ranked:
+        absolute = urljoin(base, href.strip())
+        if absolute.startswith(("http://", "https://")) and absolute not in seen:
+            seen.append(absolute)
+    return seen
+
+
+class _AlternateLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self.base: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: (value or "") for name, value in attrs}
+        if tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"]
+        if tag not in ("link", "a"):
+            return
+        rels = values.get("rel", "").lower().split()
+        mime = values.get("type", "").lower().split(";")[0].strip()
+        if "alternate" in rels and mime in FEED_TYPES and values.get("href"):
+            self.links.append((mime, values["href"]))

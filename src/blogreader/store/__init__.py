@@ -1,0 +1,45 @@
+"""Storage: the only package that knows SQL. `Store` is the interface a second backend implements."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from blogreader.store.database import connect, transaction
+from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
+from blogreader.store.sources import SourceQueries
+
+
+class Store(SourceQueries, EntryQueries):
+    """The library database: sources, entries, triage and search."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        return cls(connect(path), path)
+
+    def transaction(self):
+        return transaction(self.conn)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+__all__ = ["EntryFilter", "SaveOutcome", "Store"]

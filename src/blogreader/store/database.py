@@ -1,0 +1,100 @@
+"""Open the SQLite library: WAL, foreign keys, versioned migrations, one transaction per unit of work."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+
+from blogreader.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration shipped in the package, in order."""
+    folder = resources.files("blogreader.store").joinpath("migrations")
+    found = []
+    for item in folder.iterdir():
+        if item.name.endswith(".sql"):
+            version = int(item.name.split("_", 1)[0])
+            found.append((version, item.name, item.read_text(encoding="utf-8")))
+    found.sort()
+    for expected, (version, name, _sql) in enumerate(found, start=1):
+        if version != expected:
+            raise RuntimeError(f"migration {name} is out of sequence (expected {expected:04d})")
+    return found
+
+
+def schema_version() -> int:
+    """The newest schema this program knows."""
+    return len(migrations())
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at `path`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open the database {path}: {exc}; check the folder exists and is writable") from None
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{path} is not a BlogReader database or is damaged ({exc}); restore a backup or use another --home") from None
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply the migrations the database has not seen, each in its own transaction."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    known = migrations()
+    if current > len(known):
+        raise StoreError(
+            f"{path} was written by a newer BlogReader (schema {current}; this one knows {len(known)}); "
+            "upgrade blogreader to open it"
+        )
+    for version, name, sql in known[current:]:
+        log.info("applying migration %s", name)
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{path}: migration {name} failed ({exc}); the database is unchanged") from None
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection):
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; nested use joins the outer transaction."""
+    if conn.in_transaction:
+        yield conn
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise busy_error(exc) from None
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def busy_error(exc: sqlite3.OperationalError) -> StoreError:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return StoreError("the library database is busy (another blogreader is writing); try again in a moment")
+    return StoreError(f"database error: {exc}")

@@ -1,0 +1,254 @@
+"""Entry rows: identity on save (guid, then canonical URL), listing, triage and user edits."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, fields
+
+from blogreader.errors import NotFoundError, UsageError
+from blogreader.models import Entry, NewEntry
+from blogreader.clock import iso, utc_now
+from blogreader.store.database import transaction
+
+_ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
+_BOOLEANS = ("read", "picked", "starred", "promo")
+_LIST_COLUMNS = ", ".join(
+    f"e.{name}" for name in _ENTRY_FIELDS if name not in ("source", "text", "content_html")
+)
+# A guid that names a resource by itself can identify the same post across feeds; "1", "2"... cannot.
+_GLOBAL_GUID = re.compile(r"^(?:https?://|urn:|tag:)\S{6,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """The filters of `list`."""
+
+    unread: bool = False
+    picked: bool = False
+    starred: bool = False
+    category: str | None = None
+    source_id: int | None = None
+    since: str | None = None
+    until: str | None = None
+    kind: str | None = None
+    include_hidden: bool = False
+    limit: int | None = 50
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    new_ids: list[int]
+    updated: int
+
+
+def _entry(row: sqlite3.Row) -> Entry:
+    values = {name: row[name] for name in _ENTRY_FIELDS if name in row.keys()}
+    for name in _BOOLEANS:
+        values[name] = bool(values[name])
+    return Entry(**values)
+
+
+class EntryQueries:
+    """Mixin of Store: everything about entries."""
+
+    conn: sqlite3.Connection
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def save_entries(self, source_id: int, entries: list[NewEntry]) -> SaveOutcome:
+        """Insert new entries and refresh changed ones, in one transaction; user edits are kept."""
+        new_ids: list[int] = []
+        updated = 0
+        now = utc_now()
+        with transaction(self.conn):
+            for entry in entries:
+                existing = self._find_existing(source_id, entry)
+                if existing is None:
+                    entry_id = self._insert(source_id, entry, now)
+                    new_ids.append(entry_id)
+                else:
+                    entry_id, content_hash = existing
+                    if content_hash != entry.content_hash:
+                        self._refresh(entry_id, entry, now)
+                        updated += 1
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid) VALUES (?, ?, ?)",
+                    (entry_id, source_id, entry.guid),
+                )
+        return SaveOutcome(new_ids, updated)
+
+    def _find_existing(self, source_id: int, entry: NewEntry) -> tuple[int, str] | None:
+        if entry.guid:
+            row = self.conn.execute(
+                """SELECT e.id, e.content_hash FROM entry_sources es JOIN entries e ON e.id = es.entry_id
+                   WHERE es.source_id = ? AND es.guid = ?""",
+                (source_id, entry.guid),
+            ).fetchone()
+            if row:
+                return row[0], row[1]
+        if entry.canonical_url:
+            row = self.conn.execute(
+                "SELECT id, content_hash FROM entries WHERE canonical_url = ?", (entry.canonical_url,)
+            ).fetchone()
+            if row:
+                return row[0], row[1]
+        if entry.guid and _GLOBAL_GUID.match(entry.guid):
+            row = self.conn.execute(
+                "SELECT id, content_hash FROM entries WHERE guid = ? ORDER BY id LIMIT 1", (entry.guid,)
+            ).fetchone()
+            if row:
+                return row[0], row[1]
+        return None
+
+    def _insert(self, source_id: int, entry: NewEntry, now: str) -> int:
+        cursor = self.conn.execute(
+            """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
+                   content_html, text, word_count, reading_minutes, feed_summary, content_hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
+             iso(entry.published), now, entry.content_html, entry.text, entry.word_count,
+             entry.reading_minutes, entry.feed_summary, entry.content_hash),
+        )
+        return cursor.lastrowid
+
+    def _refresh(self, entry_id: int, entry: NewEntry, now: str) -> None:
+        self.conn.execute(
+            """UPDATE entries SET
+                   title = CASE WHEN title_origin = 'user' THEN title ELSE ? END,
+                   author = ?, published = coalesce(?, published), updated = ?, content_html = ?, text = ?,
+                   word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?
+               WHERE id = ?""",
+            (entry.title, entry.author, iso(entry.published), now, entry.content_html, entry.text,
+             entry.word_count, entry.reading_minutes, entry.feed_summary, entry.content_hash, entry_id),
+        )
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def entry(self, entry_id: int) -> Entry:
+        row = self.conn.execute(
+            "SELECT e.*, coalesce(s.title, s.url) AS source FROM entries e LEFT JOIN sources s ON s.id = e.source_id WHERE e.id = ?",
+            (entry_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no entry with id {entry_id}; `blogreader list` shows ids")
+        return _entry(row)
+
+    def children(self, parent_id: int) -> list[Entry]:
+        rows = self.conn.execute(
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
+                LEFT JOIN sources s ON s.id = e.source_id WHERE e.parent_id = ? ORDER BY e.id""",
+            (parent_id,),
+        ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def list_entries(self, spec: EntryFilter) -> list[Entry]:
+        """Entries matching `spec`, newest first."""
+        where, params = _where(spec)
+        limit = f"LIMIT {int(spec.limit)}" if spec.limit else ""
+        rows = self.conn.execute(
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
+                LEFT JOIN sources s ON s.id = e.source_id
+                WHERE {where} ORDER BY e.sort_date DESC, e.id DESC {limit}""",
+            params,
+        ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def count_entries(self, spec: EntryFilter) -> int:
+        where, params = _where(spec)
+        return self.conn.execute(f"SELECT count(*) FROM entries e WHERE {where}", params).fetchone()[0]
+
+    def search(self, query: str, limit: int = 20) -> list[Entry]:
+        """Full-text search over title, summary, text and note, best match first."""
+        match = fts_query(query)
+        if not match:
+            raise UsageError("the search query has no words to look for")
+        rows = self.conn.execute(
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries_fts f
+                JOIN entries e ON e.id = f.rowid LEFT JOIN sources s ON s.id = e.source_id
+                WHERE entries_fts MATCH ? ORDER BY bm25(entries_fts, 10.0, 5.0, 1.0, 5.0), e.id DESC LIMIT ?""",
+            (match, limit),
+        ).fetchall()
+        return [_entry(row) for row in rows]
+
+    # -- triage ----------------------------------------------------------------------------------
+
+    def set_read(self, ids: list[int], value: bool) -> None:
+        self._update_many(ids, "read = ?", (int(value),))
+
+    def set_picked(self, ids: list[int], value: bool) -> None:
+        if value:
+            self._update_many(ids, "picked = 1, picked_at = coalesce(picked_at, ?)", (utc_now(),))
+        else:  # a favourite is always in the collection, so unpicking unstars too
+            self._update_many(ids, "picked = 0, picked_at = NULL, starred = 0", ())
+
+    def set_starred(self, ids: list[int], value: bool) -> None:
+        if value:
+            self._update_many(ids, "starred = 1, picked = 1, picked_at = coalesce(picked_at, ?)", (utc_now(),))
+        else:
+            self._update_many(ids, "starred = 0", ())
+
+    def set_note(self, entry_id: int, note: str | None) -> None:
+        self._update_many([entry_id], "note = ?", (note or None,))
+
+    def edit(self, entry_id: int, *, title: str | None = None, summary: str | None = None,
+             category: str | None = None) -> None:
+        """User edits: stored with origin 'user', which machine output never overwrites."""
+        sets, params = [], []
+        if title is not None:
+            sets.append("title = ?, title_origin = 'user'")
+            params.append(title)
+        if summary is not None:
+            sets.append("summary = ?, summary_origin = 'user'")
+            params.append(summary)
+        if category is not None:
+            sets.append("category = ?, category_origin = 'user'")
+            params.append(category)
+        if not sets:
+            raise UsageError("edit needs at least one of --title, --summary, --category")
+        self._update_many([entry_id], ", ".join(sets), tuple(params))
+
+    def _update_many(self, ids: list[int], assignments: str, params: tuple) -> None:
+        with transaction(self.conn):
+            missing = [i for i in ids if not self.conn.execute("SELECT 1 FROM entries WHERE id = ?", (i,)).fetchone()]
+            if missing:
+                raise NotFoundError(
+                    f"no entry with id {', '.join(map(str, missing))}; nothing was changed; `blogreader list` shows ids"
+                )
+            self.conn.executemany(f"UPDATE entries SET {assignments} WHERE id = ?", [(*params, i) for i in ids])
+
+
+def _where(spec: EntryFilter) -> tuple[str, dict]:
+    clauses, params = ["1 = 1"], {}
+    if spec.unread:
+        clauses.append("e.read = 0")
+    if spec.picked:
+        clauses.append("e.picked = 1")
+    if spec.starred:
+        clauses.append("e.starred = 1")
+    if spec.category:
+        clauses.append("lower(e.category) = lower(:category)")
+        params["category"] = spec.category
+    if spec.source_id is not None:
+        clauses.append("e.id IN (SELECT entry_id FROM entry_sources WHERE source_id = :source_id)")
+        params["source_id"] = spec.source_id
+    if spec.since:
+        clauses.append("e.sort_date >= :since")
+        params["since"] = spec.since
+    if spec.until:
+        clauses.append("e.sort_date < :until")
+        params["until"] = spec.until
+    if spec.kind:
+        clauses.append("e.kind = :kind")
+        params["kind"] = spec.kind
+    if not spec.include_hidden:
+        clauses.append("e.promo = 0 AND e.duplicate_of IS NULL")
+    return " AND ".join(clauses), params
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(query: str) -> str:
+    """A user's words as an FTS5 query that cannot be a syntax error: every word required, stemmed."""
+    return " ".join(f'"{word}"' for word in _TOKEN.findall(query))
