@@ -99,6 +99,14 @@ class EntryQueries:
             ).fetchone()
             if row:
                 return row[0], row[1]
+        if not entry.guid and not entry.canonical_url:  # nothing names it: the same text is the same entry
+            row = self.conn.execute(
+                """SELECT e.id, e.content_hash FROM entry_sources es JOIN entries e ON e.id = es.entry_id
+                   WHERE es.source_id = ? AND e.content_hash = ?""",
+                (source_id, entry.content_hash),
+            ).fetchone()
+            if row:
+                return row[0], row[1]
         return None
 
     def _insert(self, source_id: int, entry: NewEntry, now: str) -> int:
