@@ -20,6 +20,8 @@ def run_refresh(app, sources):
         if outcome.status == FAILED:
             click.echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): {outcome.error}", err=True)
     click.echo(report.summary_line())
+    if len(report.outcomes) > 1 and report.count(FAILED) == len(report.outcomes):
+        click.echo("every source failed: check your internet connection, then run this again", err=True)
     return report
 
 

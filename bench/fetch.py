@@ -1,0 +1,458 @@
+"""Fetch benchmark: BlogReader's refresh against a naive sequential feedparser reader.
+
+What it measures, on generated RSS 2.0 feeds served from 127.0.0.1:
+
+- BlogReader first fetch: a fresh library subscribed to every feed, then one
+  `pipeline.refresh` (fetch, parse, sanitize, store); feeds/s and the number of entries stored.
+- BlogReader re-fetch: `refresh` again on the same library; every feed answers 304.
+- Baseline: `feedparser.parse(url)` on each feed in turn, then again with the ETag, on a
+  subset of the feeds (it is slow); feeds/s.
+- Peak RSS of the BlogReader run and of the baseline, each measured in its own child process.
+
+The server is aiohttp.web in its own process, listening on several ports of 127.0.0.1 so that
+BlogReader's per-host politeness limit (2 requests per host:port) acts as it would across many
+blogs rather than serialising every request to one host.
+
+Run it from the project folder:
+
+    .venv/bin/python bench/fetch.py            # 1000 feeds x 20 items, baseline on 100 feeds
+    .venv/bin/python bench/fetch.py --quick    # 100 feeds, baseline on 20: a smoke run
+
+One JSON object goes to stdout; progress goes to stderr. Exit status 1 when a check fails
+(for example fewer entries stored than served).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import multiprocessing
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HOST = "127.0.0.1"
+SEED = 20240601
+TARGETS = {"first_fetch_speedup_min": 20, "refetch_feeds_per_s_min": 1000, "peak_rss_mb_max": 200}
+SERVER_START_TIMEOUT = 120.0  # seconds to generate the feeds and bind the ports
+CHILD_TIMEOUT = 1800.0  # seconds a measuring child may run before it is stopped
+MAX_PARAGRAPHS = 12
+
+WORDS = (
+    "model training data transformer attention layer gradient loss benchmark evaluation token "
+    "embedding inference latency throughput dataset fine-tuning prompt agent retrieval context "
+    "window scaling law parameter optimizer learning rate batch GPU cluster kernel quantization "
+    "distillation alignment reward policy sampling decoding beam search temperature checkpoint "
+    "pipeline experiment ablation baseline result paper release open weights reasoning chain "
+    "memory cache vector index search ranking recall precision metric error analysis we our the "
+    "a an of to in for with on by from that this it is are was were be can will shows improves"
+).split()
+# Real posts carry typography; without it every body is ASCII and text repair is never exercised.
+TYPOGRAPHY = ("we’re", "it’s", "—", "naïve", "“state-of-the-art”", "≈", "→", "don’t", "café", "…")
+
+
+def log(message: str) -> None:
+    print(f"[bench/fetch] {message}", file=sys.stderr, flush=True)
+
+
+# -- the feeds ------------------------------------------------------------------------------------
+
+
+def feed_path(n: int) -> str:
+    return f"/feeds/{n}.xml"
+
+
+def feed_urls(ports: list[int], feeds: int) -> list[str]:
+    """Feed n is served on ports[n % len(ports)]; every port serves every path."""
+    return [f"http://{HOST}:{ports[n % len(ports)]}{feed_path(n)}" for n in range(feeds)]
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 20))]
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(1, len(words)), rng.choice(TYPOGRAPHY))
+    return " ".join(words).capitalize() + "."
+
+
+def title(rng: random.Random) -> str:
+    words = sentence(rng).rstrip(".")
+    return words + (" — a Q&A" if rng.random() < 0.1 else "")
+
+
+def paragraph(rng: random.Random, n: int) -> str:
+    """One HTML paragraph, now and then with a link, emphasis or inline code."""
+    parts = [sentence(rng) for _ in range(rng.randint(2, 5))]
+    flourish = rng.random()
+    if flourish < 0.3:
+        parts.append(f'See <a href="https://blog{n}.example.com/notes/{rng.randint(1, 999)}">our notes</a>.')
+    elif flourish < 0.5:
+        parts.append(f"<em>{sentence(rng)}</em>")
+    elif flourish < 0.65:
+        parts.append(f"Run <code>train.py --lr {rng.choice(['1e-4', '3e-4', '5e-5'])}</code> to reproduce it.")
+    return "<p>" + " ".join(parts) + "</p>"
+
+
+def item_html(rng: random.Random, n: int) -> str:
+    """A post body of about 1-3 KB of HTML, its size varied by the seeded `rng`."""
+    target = rng.randint(1000, 3000)
+    paragraphs: list[str] = []
+    size = 0
+    for _ in range(MAX_PARAGRAPHS):
+        if size >= target:
+            break
+        para = paragraph(rng, n)
+        paragraphs.append(para)
+        size += len(para)
+    if rng.random() < 0.2:
+        paragraphs.insert(1, f"<h2>{sentence(rng)}</h2>")
+    return "\n".join(paragraphs)
+
+
+def item_xml(rng: random.Random, n: int, i: int, published: datetime) -> str:
+    link = f"https://blog{n}.example.com/posts/{i}"
+    body = item_html(rng, n)
+    return (
+        "<item>"
+        f"<title>{escape(title(rng))}</title>"
+        f"<link>{link}</link>"
+        f'<guid isPermaLink="false">tag:blog{n}.example.com,2024:post-{i}</guid>'
+        f"<pubDate>{format_datetime(published)}</pubDate>"
+        f"<dc:creator>Author {rng.randint(1, 5)} of blog {n}</dc:creator>"
+        f"<description>{escape(sentence(rng))}</description>"
+        f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+        "</item>"
+    )
+
+
+def make_feed(n: int, items: int, seed: int = SEED) -> tuple[bytes, datetime]:
+    """Feed n as RSS 2.0 bytes, and the date of its newest item (its Last-Modified)."""
+    rng = random.Random(seed * 1_000_003 + n)
+    newest = datetime(2024, 6, 1, tzinfo=UTC) - timedelta(hours=rng.randint(0, 24 * 30))
+    dates = [newest - timedelta(hours=6 * i + rng.randint(0, 5)) for i in range(items)]
+    body = "".join(item_xml(rng, n, i, dates[i]) for i in range(items))
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>Blog {n}</title><link>https://blog{n}.example.com/</link>"
+        f"<description>Notes from lab {n}</description><language>en</language>"
+        f"<lastBuildDate>{format_datetime(newest)}</lastBuildDate>"
+        f"{body}</channel></rss>"
+    )
+    return xml.encode("utf-8"), newest
+
+
+# -- the server (its own process) ---------------------------------------------------------------
+
+
+def build_routes(feeds: int, items: int) -> dict[str, tuple[bytes, str, str]]:
+    """path -> (body, ETag, Last-Modified) for every feed."""
+    routes = {}
+    for n in range(feeds):
+        body, newest = make_feed(n, items)
+        etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+        routes[feed_path(n)] = (body, etag, format_datetime(newest, usegmt=True))
+    return routes
+
+
+def not_modified(request, etag: str, last_modified: str) -> bool:
+    """Conditional GET: If-None-Match wins; If-Modified-Since only when there is no If-None-Match."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return etag in tags or "*" in tags
+    return request.headers.get("If-Modified-Since") == last_modified
+
+
+def make_app(routes: dict[str, tuple[bytes, str, str]]):
+    from aiohttp import web
+
+    async def feed(request: web.Request) -> web.Response:
+        found = routes.get(request.path)
+        if found is None:
+            return web.Response(status=404, text="no such feed")
+        body, etag, last_modified = found
+        validators = {"ETag": etag, "Last-Modified": last_modified}
+        if not_modified(request, etag, last_modified):
+            return web.Response(status=304, headers=validators)
+        return web.Response(body=body, headers={**validators, "Content-Type": "application/rss+xml; charset=utf-8"})
+
+    app = web.Application()
+    app.router.add_get("/feeds/{name}", feed)
+    return app
+
+
+async def serve_until_stopped(conn, feeds: int, items: int, port_count: int, lifetime: float) -> None:
+    from aiohttp import web
+
+    routes = build_routes(feeds, items)
+    runner = web.AppRunner(make_app(routes), access_log=None)
+    await runner.setup()
+    ports = []
+    for _ in range(port_count):
+        site = web.TCPSite(runner, HOST, 0, backlog=1024)
+        await site.start()
+        ports.append(site._server.sockets[0].getsockname()[1])
+    conn.send({"ports": ports, "bytes": sum(len(body) for body, _, _ in routes.values())})
+    deadline = time.monotonic() + lifetime
+    while time.monotonic() < deadline and not conn.poll():
+        await asyncio.sleep(0.2)
+    await runner.cleanup()
+
+
+def server_main(conn, feeds: int, items: int, port_count: int, lifetime: float) -> None:
+    """Entry point of the server process; stops when the parent says so or after `lifetime` s."""
+    asyncio.run(serve_until_stopped(conn, feeds, items, port_count, lifetime))
+
+
+class FeedServer:
+    """The aiohttp server process, as a context manager that yields the ports it listens on."""
+
+    def __init__(self, feeds: int, items: int, port_count: int, lifetime: float) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child_conn = ctx.Pipe()
+        self._process = ctx.Process(
+            target=server_main, args=(child_conn, feeds, items, port_count, lifetime), daemon=True
+        )
+        self.ports: list[int] = []
+        self.bytes = 0
+
+    def __enter__(self) -> FeedServer:
+        self._process.start()
+        if not self._conn.poll(SERVER_START_TIMEOUT):
+            self._stop()
+            raise RuntimeError(f"the feed server did not start within {SERVER_START_TIMEOUT:g} s")
+        ready = self._conn.recv()
+        self.ports, self.bytes = ready["ports"], ready["bytes"]
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        try:
+            self._conn.send("stop")
+        except OSError:
+            pass  # the server already exited
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(5)
+
+
+# -- measuring children -------------------------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (ru_maxrss is in KB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds > 0 else 0.0
+
+
+def blogreader_settings(home: Path):
+    """Settings of a fresh library that may fetch from 127.0.0.1."""
+    from dataclasses import replace
+
+    from blogreader.config import load_settings
+
+    settings = load_settings(home)
+    return replace(
+        settings,
+        allow_private_networks=True,
+        fetch=replace(settings.fetch, allow_private_networks=True),
+    )
+
+
+def subscribe_all(store, urls: list[str]) -> None:
+    for n, url in enumerate(urls):
+        store.add_source(url, "feed", title=f"Blog {n}")
+
+
+def timed_refresh(store, settings):
+    from blogreader.pipeline import refresh
+
+    started = time.perf_counter()
+    report = refresh(store, store.sources(), settings)
+    return report, time.perf_counter() - started
+
+
+def first_failure(report) -> str | None:
+    failed = [outcome.error for outcome in report.outcomes if outcome.status == "failed"]
+    return failed[0] if failed else None
+
+
+def measure_blogreader(urls: list[str], items: int) -> dict:
+    """First fetch and re-fetch of every feed into a fresh library in a temp folder."""
+    os.environ["BLOGREADER_ALLOW_PRIVATE_NETWORKS"] = "1"
+    from blogreader.store import Store
+
+    feeds = len(urls)
+    with tempfile.TemporaryDirectory(prefix="blogreader-bench-") as tmp:
+        settings = blogreader_settings(Path(tmp) / "library")
+        store = Store.open(settings.database_path)
+        try:
+            subscribe_all(store, urls)
+            first, first_seconds = timed_refresh(store, settings)
+            stored = store.conn.execute("select count(*) from entries").fetchone()[0]
+            again, again_seconds = timed_refresh(store, settings)
+        finally:
+            store.close()
+    return {
+        "first_fetch_feeds_per_s": rate(feeds, first_seconds),
+        "first_fetch_seconds": round(first_seconds, 3),
+        "entries_stored": stored,
+        "entries_expected": feeds * items,
+        "first_fetch_failed": first.count("failed"),
+        "first_fetch_error_sample": first_failure(first),
+        "refetch_feeds_per_s": rate(feeds, again_seconds),
+        "refetch_seconds": round(again_seconds, 3),
+        "refetch_unchanged": again.count("unchanged"),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def measure_feedparser(urls: list[str], items: int) -> dict:
+    """A naive reader: feedparser.parse(url) on each feed in turn, then again with its ETag."""
+    import feedparser
+
+    started = time.perf_counter()
+    results = [feedparser.parse(url) for url in urls]
+    first_seconds = time.perf_counter() - started
+    etags = [result.get("etag") for result in results]
+    started = time.perf_counter()
+    again = [feedparser.parse(url, etag=etag) for url, etag in zip(urls, etags)]
+    again_seconds = time.perf_counter() - started
+    return {
+        "feeds": len(urls),
+        "first_fetch_feeds_per_s": rate(len(urls), first_seconds),
+        "first_fetch_seconds": round(first_seconds, 3),
+        "entries_parsed": sum(len(result.entries) for result in results),
+        "entries_expected": len(urls) * items,
+        "refetch_feeds_per_s": rate(len(urls), again_seconds),
+        "refetch_seconds": round(again_seconds, 3),
+        "refetch_not_modified": sum(1 for result in again if result.get("status") == 304),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+MEASURES = {"blogreader": measure_blogreader, "feedparser": measure_feedparser}
+
+
+def child_main(conn, name: str, urls: list[str], items: int) -> None:
+    conn.send(MEASURES[name](urls, items))
+
+
+def run_child(name: str, urls: list[str], items: int) -> dict:
+    """Run one measurement in a fresh interpreter, so its peak RSS is its own."""
+    ctx = multiprocessing.get_context("spawn")
+    parent_conn, child_conn = ctx.Pipe()
+    process = ctx.Process(target=child_main, args=(child_conn, name, urls, items))
+    process.start()
+    try:
+        if not parent_conn.poll(CHILD_TIMEOUT):
+            raise RuntimeError(f"the {name} measurement did not finish within {CHILD_TIMEOUT:g} s")
+        return parent_conn.recv()
+    except EOFError:
+        raise RuntimeError(f"the {name} measurement crashed (exit code {process.exitcode}); see stderr") from None
+    finally:
+        process.join(30)
+        if process.is_alive():
+            process.terminate()
+            process.join(5)
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+
+def ratio(ours: float, theirs: float) -> float | None:
+    return round(ours / theirs, 1) if theirs else None
+
+
+def checks(result: dict, feeds: int) -> dict:
+    ours, theirs = result["blogreader"], result["baseline_feedparser"]
+    return {
+        "entries_stored_equals_feeds_times_items": ours["entries_stored"] == ours["entries_expected"],
+        "refetch_all_unchanged": ours["refetch_unchanged"] == feeds,
+        "baseline_entries_parsed": theirs["entries_parsed"] == theirs["entries_expected"],
+        "baseline_refetch_all_304": theirs["refetch_not_modified"] == theirs["feeds"],
+    }
+
+
+def targets_met(result: dict) -> dict:
+    ours, ratios = result["blogreader"], result["ratios"]
+    return {
+        "first_fetch_speedup": (ratios["first_fetch_speedup"] or 0) >= TARGETS["first_fetch_speedup_min"],
+        "refetch_feeds_per_s": ours["refetch_feeds_per_s"] >= TARGETS["refetch_feeds_per_s_min"],
+        "peak_rss_mb": ours["peak_rss_mb"] <= TARGETS["peak_rss_mb_max"],
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    started = time.perf_counter()
+    log(f"generating {args.feeds} feeds x {args.items} items and starting the server on {args.ports} port(s)")
+    with FeedServer(args.feeds, args.items, args.ports, lifetime=2 * CHILD_TIMEOUT + 60) as server:
+        urls = feed_urls(server.ports, args.feeds)
+        log(f"serving {server.bytes / 1e6:.1f} MB; measuring BlogReader")
+        ours = run_child("blogreader", urls, args.items)
+        baseline_urls = urls[: min(args.baseline_feeds, args.feeds)]
+        log(f"measuring the feedparser baseline on {len(baseline_urls)} feeds")
+        theirs = run_child("feedparser", baseline_urls, args.items)
+    result = {
+        "benchmark": "fetch",
+        "feeds": args.feeds,
+        "items_per_feed": args.items,
+        "served_mb": round(server.bytes / 1e6, 1),
+        "server_ports": args.ports,
+        "blogreader": ours,
+        "baseline_feedparser": theirs,
+        "ratios": {
+            "first_fetch_speedup": ratio(ours["first_fetch_feeds_per_s"], theirs["first_fetch_feeds_per_s"]),
+            "refetch_speedup": ratio(ours["refetch_feeds_per_s"], theirs["refetch_feeds_per_s"]),
+        },
+        "targets": TARGETS,
+        "cpu_count": os.cpu_count(),
+    }
+    result["targets_met"] = targets_met(result)
+    result["checks"] = checks(result, args.feeds)
+    result["wall_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--feeds", type=int, default=1000, help="feeds to serve and fetch (default 1000)")
+    parser.add_argument("--items", type=int, default=20, help="items per feed (default 20)")
+    parser.add_argument("--baseline-feeds", type=int, default=100,
+                        help="feeds the slow sequential feedparser baseline fetches (default 100)")
+    parser.add_argument("--ports", type=int, default=32,
+                        help="127.0.0.1 ports the server listens on, feeds spread over them (default 32)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 100 feeds, baseline on 20")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.feeds, args.baseline_feeds = 100, 20
+    for name in ("feeds", "items", "baseline_feeds", "ports"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    result = run(parse_args(argv))
+    print(json.dumps(result, indent=2))
+    return 0 if all(result["checks"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
