@@ -1,0 +1,1 @@
+"""Enrich: summaries, categories and promotion flags, from pluggable backends."""
