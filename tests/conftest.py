@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -173,3 +174,23 @@ def _no_user_library(monkeypatch, tmp_path):
     """No test touches the real user data folder."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     os.environ.pop("BLOGREADER_DEBUG", None)
+
+
+LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch):
+    """Tests never reach beyond 127.0.0.1: any other name fails to resolve, as it would offline."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def local_only(host, port=None, family=0, type=0, proto=0, flags=0):  # noqa: A002 - socket's names
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is None or name in LOCAL_NAMES or name.startswith("127."):
+            return real_getaddrinfo(host, port, family, type, proto, flags)
+        try:  # numeric spellings such as 2130706433 resolve without asking DNS
+            return real_getaddrinfo(host, port, family, type, proto, flags | socket.AI_NUMERICHOST)
+        except socket.gaierror:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests do not resolve {name}") from None
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from blogreader.enrich.taxonomy import DEFAULT_TAXONOMY, Category
 from blogreader.errors import ConfigError
 
 CONFIG_NAME = "config.toml"
@@ -30,6 +31,19 @@ total_timeout = 30        # seconds for a whole request, body included
 max_bytes = 20_000_000    # response-size cap, applied to decoded bytes
 max_redirects = 5
 max_retry_wait = 30       # longest Retry-After (seconds) waited out within one run
+
+[enrich]
+# Summaries: "feed" (the item's own subtitle when it is a real summary), "extractive" (offline),
+# or "llm:MODEL" (any model of the `llm` library); a comma-separated list tries each in turn.
+summarizer = "feed,extractive"
+classifier = "local"      # "local" (offline, learns from your labels) or "llm:MODEL"
+llm_timeout = 60          # seconds a model may take for one entry
+full_text = true          # fetch the article page when a feed item is only a teaser
+
+# The taxonomy: uncomment to replace the default categories.
+# [[taxonomy]]
+# name = "Interp"
+# description = "sparse autoencoders, probing, steering"
 """
 
 
@@ -48,6 +62,16 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class EnrichSettings:
+    """Which backends enrich entries, and how."""
+
+    summarizer: str = "feed,extractive"
+    classifier: str = "local"
+    llm_timeout: float = 60.0
+    full_text: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, resolved once per command."""
 
@@ -55,6 +79,8 @@ class Settings:
     allow_private_networks: bool = False
     starter_subscriptions: bool = True
     fetch: FetchSettings = FetchSettings()
+    enrich: EnrichSettings = EnrichSettings()
+    taxonomy: tuple = DEFAULT_TAXONOMY
 
     @property
     def database_path(self) -> Path:
@@ -131,7 +157,44 @@ def _from_mapping(home: Path, data: dict) -> Settings:
         allow_private_networks=allow,
         starter_subscriptions=bool(data.get("starter_subscriptions", True)),
         fetch=replace(FetchSettings(**fetch_kwargs), allow_private_networks=allow),
+        enrich=_enrich_settings(home, data.get("enrich", {})),
+        taxonomy=_taxonomy(home, data.get("taxonomy")),
     )
+
+
+def _enrich_settings(home: Path, data) -> EnrichSettings:
+    where = home / CONFIG_NAME
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: [enrich] must be a table")
+    unknown = set(data) - {spec.name for spec in fields(EnrichSettings)}
+    if unknown:
+        raise ConfigError(f"{where}: unknown [enrich] setting {', '.join(sorted(unknown))}")
+    values = {}
+    for name in ("summarizer", "classifier"):
+        if name in data:
+            if not isinstance(data[name], str) or not data[name].strip():
+                raise ConfigError(f"{where}: [enrich] {name} must be a backend name such as \"extractive\"")
+            values[name] = data[name].strip()
+    if "llm_timeout" in data:
+        values["llm_timeout"] = _typed("llm_timeout", data["llm_timeout"], "float", home)
+    if "full_text" in data:
+        values["full_text"] = bool(data["full_text"])
+    return EnrichSettings(**values)
+
+
+def _taxonomy(home: Path, data) -> tuple:
+    """The categories from [[taxonomy]] tables, or the default."""
+    if data is None:
+        return DEFAULT_TAXONOMY
+    where = home / CONFIG_NAME
+    if not isinstance(data, list) or not data:
+        raise ConfigError(f"{where}: taxonomy must be [[taxonomy]] tables with a name and a description")
+    categories = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise ConfigError(f"{where}: every [[taxonomy]] table needs a name")
+        categories.append(Category(item["name"].strip(), str(item.get("description", "")).strip()))
+    return tuple(categories)
 
 
 def _typed(name: str, value, type_name: str, home: Path):

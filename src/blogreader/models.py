@@ -65,6 +65,7 @@ class NewEntry:
     reading_minutes: int
     feed_summary: str | None
     content_hash: str
+    teaser: bool = False
 
 
 @dataclass(frozen=True)

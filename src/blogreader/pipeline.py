@@ -16,8 +16,9 @@ from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, FetchError, ParseError
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
-from blogreader.models import FetchResult, Source
-from blogreader.normalize.entry import normalize_entry
+from blogreader.models import FetchResult, NewEntry, Source
+from blogreader.normalize.entry import normalize_entry, with_article
+from blogreader.parse.article import extract_article
 from blogreader.parse.feeds import parse_feed
 from blogreader.sources.discover import discover
 from blogreader.store import Store
@@ -25,6 +26,7 @@ from blogreader.store import Store
 log = logging.getLogger(__name__)
 
 NEW, UNCHANGED, FAILED, SKIPPED = "new", "unchanged", "failed", "skipped"
+MAX_PAGES_PER_FEED = 25  # full-text page fetches for one feed in one run
 
 
 @dataclass
@@ -68,8 +70,41 @@ ProgressCallback = Callable[[SourceOutcome], None]
 
 def refresh(store: Store, sources: list[Source], settings: Settings,
             on_progress: ProgressCallback | None = None) -> RefreshReport:
-    """Fetch every source concurrently and store what is new; a failing source is recorded and skipped."""
+    """Fetch every source concurrently and store what is new; a failing source is recorded and skipped.
+
+    Enrichment is a separate step (`enrich_new`), so a caller can leave it for later.
+    """
     return asyncio.run(refresh_async(store, sources, settings, on_progress))
+
+
+def enrich_new(store: Store, settings: Settings, on_progress=None):
+    """Summaries, categories and promo flags for every entry not enriched yet."""
+    from blogreader.enrich.runner import enrich_entries
+
+    return enrich_entries(store, settings, only_unenriched=True, on_progress=on_progress)
+
+
+def save_article(store: Store, settings: Settings, url: str) -> int:
+    """Fetch one web page now, extract its article and store it as an entry (read-later); returns its id."""
+    from blogreader.fetch.guard import check_url
+    from blogreader.models import ParsedEntry
+
+    check_url(url, settings.allow_private_networks)
+
+    async def run():
+        async with Fetcher(settings.fetch) as fetcher:
+            return await fetcher.get(url)
+
+    page = asyncio.run(run())
+    article = extract_article(page.body, page.final_url)
+    item = ParsedEntry(title=article.title or "", url=page.final_url, author=article.author,
+                       published=article.published, content_html=article.content_html,
+                       summary_html=article.description or "")
+    entry = normalize_entry(item, page.final_url)
+    saved = store.save_entries(None, [entry])
+    if saved.new_ids:
+        return saved.new_ids[0]
+    return store.entry_id_by_url(entry.canonical_url)  # saved before: the same page is the same entry
 
 
 async def refresh_async(store: Store, sources: list[Source], settings: Settings,
@@ -78,7 +113,7 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     async with Fetcher(settings.fetch) as fetcher:
 
         async def one(source: Source) -> None:
-            outcome = await refresh_source(store, fetcher, source)
+            outcome = await refresh_source(store, fetcher, source, full_text=settings.enrich.full_text)
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome)
@@ -88,7 +123,7 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     return report
 
 
-async def refresh_source(store: Store, fetcher: Fetcher, source: Source) -> SourceOutcome:
+async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_text: bool = True) -> SourceOutcome:
     """Refresh one source: conditional GET, parse only when the body changed, store in one transaction."""
     if source.disabled:
         return SourceOutcome(source, SKIPPED, error="disabled")
@@ -103,10 +138,11 @@ async def refresh_source(store: Store, fetcher: Fetcher, source: Source) -> Sour
     except BlogReaderError as exc:
         store.record_fetch_failure(source.id, str(exc))
         return SourceOutcome(source, FAILED, error=str(exc))
-    return store_result(store, source, result)
+    return await store_result(store, fetcher, source, result, full_text=full_text)
 
 
-def store_result(store: Store, source: Source, result: FetchResult) -> SourceOutcome:
+async def store_result(store: Store, fetcher: Fetcher | None, source: Source, result: FetchResult,
+                       full_text: bool = True) -> SourceOutcome:
     """Parse and store a fetched feed body for `source`."""
     moved_to = result.final_url if result.permanent_redirect else None
     if result.not_modified:
@@ -123,6 +159,8 @@ def store_result(store: Store, source: Source, result: FetchResult) -> SourceOut
         store.record_fetch_failure(source.id, message)
         return SourceOutcome(source, FAILED, error=message)
     entries = [normalize_entry(item, result.final_url) for item in feed.entries]
+    if full_text and fetcher is not None:
+        entries = await complete_teasers(store, fetcher, source.id, entries)
     with store.transaction():
         saved = store.save_entries(source.id, entries)
         store.record_fetch_success(
@@ -131,6 +169,30 @@ def store_result(store: Store, source: Source, result: FetchResult) -> SourceOut
         )
     status = NEW if saved.new_ids else UNCHANGED
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=feed.problem)
+
+
+async def complete_teasers(store: Store, fetcher: Fetcher, source_id: int | None,
+                           entries: list[NewEntry]) -> list[NewEntry]:
+    """For new entries whose feed content is only a teaser, fetch the article page for the full text."""
+    wanted = [index for index, entry in enumerate(entries[:MAX_PAGES_PER_FEED])
+              if entry.teaser and not store.known_entry(source_id, entry)]
+    if not wanted:
+        return entries
+    pages = await asyncio.gather(*(fetcher.get(entries[index].url) for index in wanted), return_exceptions=True)
+    completed = list(entries)
+    for index, page in zip(wanted, pages):
+        if isinstance(page, BaseException):
+            if not isinstance(page, BlogReaderError):
+                raise page
+            log.info("full text of %s not fetched: %s", entries[index].url, page)
+            continue
+        try:
+            article = extract_article(page.body, page.final_url)
+        except ParseError as exc:
+            log.info("%s", exc)
+            continue
+        completed[index] = with_article(entries[index], article.content_html, page.final_url)
+    return completed
 
 
 @dataclass(frozen=True)

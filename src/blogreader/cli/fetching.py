@@ -25,6 +25,14 @@ def run_refresh(app, sources):
     return report
 
 
+def enrich_new_entries(app) -> None:
+    from blogreader.cli.enriching import run_enrichment
+
+    enriched = run_enrichment(app, only_unenriched=True)
+    if enriched.enriched:
+        click.echo(enriched.summary_line())
+
+
 @click.command()
 @click.argument("sources", nargs=-1)
 @click.option("--no-enrich", is_flag=True, help="Store new entries now; leave summaries and categories to `enrich`.")
@@ -40,6 +48,8 @@ def fetch(app, sources: tuple[str, ...], no_enrich: bool) -> None:
         click.echo("no sources yet; add one with `blogreader add URL`")
         return
     report = run_refresh(app, chosen)
+    if not no_enrich:
+        enrich_new_entries(app)
     if sources and report.count("failed"):
         raise BlogReaderError(f"{report.count('failed')} of the named source(s) failed; see the messages above")
 
@@ -65,6 +75,7 @@ def update(app) -> None:
         click.echo("no sources yet; add one with `blogreader add URL`")
         return
     report = run_refresh(app, sources)
+    enrich_new_entries(app)
     new_ids = report.new_ids
     if new_ids:
         click.echo(f"\nnew entries ({len(new_ids)}):")

@@ -29,7 +29,8 @@ def clip(text: str | None, width: int) -> str:
 def entry_line(entry) -> str:
     marks = ("*" if not entry.read else " ") + ("★" if entry.starred else "+" if entry.picked else " ")
     date = short_date(entry.published or entry.added)
-    return f"{entry.id:>6} {marks} {date}  {clip(entry.source, 22):<22}  {clip(entry.title, 90)}"
+    category = f"[{clip(entry.category, 12)}] " if entry.category else ""
+    return f"{entry.id:>6} {marks} {date}  {clip(entry.source, 22):<22}  {category}{clip(entry.title, 90)}"
 
 
 @contextmanager

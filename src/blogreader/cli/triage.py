@@ -40,11 +40,16 @@ def note(app, entry_id: int, text: str) -> None:
 @click.argument("entry_id", type=int)
 @click.option("--title", help="Your title.")
 @click.option("--summary", help="Your summary.")
-@click.option("--category", help="Your category.")
+@click.option("--category", help="Your category (it also teaches the local classifier).")
+@click.option("--promo/--not-promo", default=None, help="Overrule the promotion flag.")
 @click.pass_obj
-def edit(app, entry_id: int, title: str | None, summary: str | None, category: str | None) -> None:
+def edit(app, entry_id: int, title: str | None, summary: str | None, category: str | None,
+         promo: bool | None) -> None:
     """Edit an entry's title, summary or category; your edits are never overwritten."""
-    app.store.edit(entry_id, title=title, summary=summary, category=category)
+    if promo is not None:
+        app.store.set_promo([entry_id], promo)
+    if title is not None or summary is not None or category is not None or promo is None:
+        app.store.edit(entry_id, title=title, summary=summary, category=category)
     click.echo(f"edited {entry_id}")
 
 

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from blogreader.models import NewEntry, ParsedEntry
+from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.normalize.sanitize import sanitize_html
 from blogreader.normalize.text import html_to_text, plain_title, reading_minutes, repair_text, word_count
 from blogreader.normalize.urls import canonical_url
 
 UNTITLED = "(untitled)"
+TEASER_WORDS = 150
+# Text that stops where the page goes on: "Read more", "Continue reading →", "[…]", "...".
+_CUT_OFF = re.compile(r"(?:read more|continue reading|keep reading|read the full (?:post|article|story))\W*$|(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$", re.I)
 
 
 def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
-    """Sanitize, extract text, count words, canonicalize the link and repair mojibake."""
+    """Sanitize, extract text without promo blocks, count words, canonicalize the link, repair mojibake."""
     body_html = item.content_html or item.summary_html
     content_html = sanitize_html(body_html, base_url=item.url or base_url)
-    text = repair_text(html_to_text(content_html))
+    raw_text = repair_text(html_to_text(content_html))
+    text = strip_promo_blocks(raw_text)
     summary_text = repair_text(html_to_text(item.summary_html)) if item.summary_html else ""
     title = plain_title(item.title) if item.title else ""
     if not title:
@@ -35,8 +41,28 @@ def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
         word_count=words,
         reading_minutes=reading_minutes(words),
         feed_summary=summary_text or None,
-        content_hash=hashlib.blake2b(" ".join([title, text]).encode(), digest_size=16).hexdigest(),
+        content_hash=hashlib.blake2b(" ".join([title, raw_text]).encode(), digest_size=16).hexdigest(),
+        teaser=bool(url) and is_teaser(raw_text, words),
     )
+
+
+def with_article(entry: NewEntry, article_html: str, page_url: str) -> NewEntry:
+    """The entry with the article page's full text, when the page has more of it than the feed."""
+    from dataclasses import replace
+
+    content_html = sanitize_html(article_html, base_url=page_url)
+    raw_text = repair_text(html_to_text(content_html))
+    text = strip_promo_blocks(raw_text)
+    words = word_count(text)
+    if words <= entry.word_count:
+        return entry
+    return replace(entry, content_html=content_html, text=text, word_count=words,
+                   reading_minutes=reading_minutes(words), teaser=False)
+
+
+def is_teaser(raw_text: str, words: int) -> bool:
+    """Is this only the start of the post: very short, or cut off with "Read more" or an ellipsis?"""
+    return words < TEASER_WORDS or bool(_CUT_OFF.search(raw_text[-200:]))
 
 
 def _title_from_text(text: str, limit: int = 80) -> str:

@@ -6,11 +6,12 @@ import sqlite3
 from pathlib import Path
 
 from blogreader.store.database import connect, transaction
+from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.sources import SourceQueries
 
 
-class Store(SourceQueries, EntryQueries):
+class Store(SourceQueries, EntryQueries, EnrichmentQueries):
     """The library database: sources, entries, triage and search."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
@@ -42,4 +43,4 @@ class Store(SourceQueries, EntryQueries):
         self.close()
 
 
-__all__ = ["EntryFilter", "SaveOutcome", "Store"]
+__all__ = ["EnrichmentUpdate", "EntryFilter", "SaveOutcome", "Store"]

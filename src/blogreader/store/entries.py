@@ -56,7 +56,11 @@ class EntryQueries:
 
     # -- saving ----------------------------------------------------------------------------------
 
-    def save_entries(self, source_id: int, entries: list[NewEntry]) -> SaveOutcome:
+    def known_entry(self, source_id: int | None, entry: NewEntry) -> bool:
+        """Is `entry` already stored (by guid in this source, canonical URL, or content)?"""
+        return self._find_existing(source_id, entry) is not None
+
+    def save_entries(self, source_id: int | None, entries: list[NewEntry]) -> SaveOutcome:
         """Insert new entries and refresh changed ones, in one transaction; user edits are kept."""
         new_ids: list[int] = []
         updated = 0
@@ -72,14 +76,15 @@ class EntryQueries:
                     if content_hash != entry.content_hash:
                         self._refresh(entry_id, entry, now)
                         updated += 1
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid) VALUES (?, ?, ?)",
-                    (entry_id, source_id, entry.guid),
-                )
+                if source_id is not None:
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid) VALUES (?, ?, ?)",
+                        (entry_id, source_id, entry.guid),
+                    )
         return SaveOutcome(new_ids, updated)
 
-    def _find_existing(self, source_id: int, entry: NewEntry) -> tuple[int, str] | None:
-        if entry.guid:
+    def _find_existing(self, source_id: int | None, entry: NewEntry) -> tuple[int, str] | None:
+        if entry.guid and source_id is not None:
             row = self.conn.execute(
                 """SELECT e.id, e.content_hash FROM entry_sources es JOIN entries e ON e.id = es.entry_id
                    WHERE es.source_id = ? AND es.guid = ?""",
@@ -99,7 +104,7 @@ class EntryQueries:
             ).fetchone()
             if row:
                 return row[0], row[1]
-        if not entry.guid and not entry.canonical_url:  # nothing names it: the same text is the same entry
+        if not entry.guid and not entry.canonical_url and source_id is not None:  # the same text is the same entry
             row = self.conn.execute(
                 """SELECT e.id, e.content_hash FROM entry_sources es JOIN entries e ON e.id = es.entry_id
                    WHERE es.source_id = ? AND e.content_hash = ?""",
@@ -125,7 +130,8 @@ class EntryQueries:
             """UPDATE entries SET
                    title = CASE WHEN title_origin = 'user' THEN title ELSE ? END,
                    author = ?, published = coalesce(?, published), updated = ?, content_html = ?, text = ?,
-                   word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?
+                   word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?,
+                   enriched_at = NULL
                WHERE id = ?""",
             (entry.title, entry.author, iso(entry.published), now, entry.content_html, entry.text,
              entry.word_count, entry.reading_minutes, entry.feed_summary, entry.content_hash, entry_id),
@@ -141,6 +147,12 @@ class EntryQueries:
         if row is None:
             raise NotFoundError(f"no entry with id {entry_id}; `blogreader list` shows ids")
         return _entry(row)
+
+    def entry_id_by_url(self, canonical_url: str | None) -> int:
+        row = self.conn.execute("SELECT id FROM entries WHERE canonical_url = ?", (canonical_url,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no entry for {canonical_url}")
+        return row[0]
 
     def children(self, parent_id: int) -> list[Entry]:
         rows = self.conn.execute(

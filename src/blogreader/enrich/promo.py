@@ -1,0 +1,64 @@
+"""Flag posts that are self-promotion or housekeeping: subscription pitches, sponsor posts, launches.
+
+Two kinds of evidence: the title or the feed's subtitle pitching something ("expense your
+subscription", "50% off", "my new course"), and a body in which a large share of the sentences talk
+about the publication itself (subscribing, paying, its readers, what it will or will not write).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from blogreader.enrich.base import Document
+from blogreader.enrich.sentences import split_sentences
+
+_FLAGS = re.IGNORECASE
+_PITCH_HEADLINE = re.compile(
+    r"\bexpense (?:your|the|a) subscription|\b(?:your )?(?:company|employer|manager|boss) (?:can |will )?pay for\b|"
+    r"\b\d{1,2}% off\b|\bdiscount\b|\bsale\b|\bgiveaway\b|\bsponsored\b|\bsponsor(?:s|ship)?\b|\bpre-?order\b|"
+    r"\b(?:my|our) (?:new )?(?:book|course|cohort|workshop|bootcamp|product|app|startup|community)\b|"
+    r"\b(?:announcing|introducing|launching|launch of|enroll(?:ment)? (?:is )?open)\b.{0,40}\b(?:book|course|cohort|"
+    r"workshop|membership|subscription|premium|paid tier)\b|\b(?:paid|premium) (?:tier|plan|subscription|members?)\b|"
+    r"\bsubscribe\b|\bgroup subscriptions?\b|\bgift subscriptions?\b|\bfounding members?\b|\bblack friday\b|"
+    r"\b(?:i[’']m|i am|we[’']re|we are) (?:not )?(?:going to )?(?:writing|publishing|covering|taking a break)\b|"
+    r"\bwe(?:'re| are) hiring\b|\bjob openings?\b|\bhousekeeping\b|\bprogramming note\b|\bsite update\b",
+    _FLAGS,
+)
+_ABOUT_THE_PUBLICATION = re.compile(
+    r"\bsubscri(?:be|bers?|ption|ptions|bing)\b|\bpaid (?:plan|tier|member|members|subscriber|subscribers)\b|"
+    r"\b(?:this|my|our) (?:newsletter|blog|substack|publication|site|podcast)\b|\breaders?\b|\breimburse\w*\b|"
+    r"\b(?:upgrade|premium|membership|discount|viral|followers|salesmanship)\b|"
+    r"\b(?:i|we)(?:[’']m| am| are| will| won[’']t| have| had)? (?:(?:not|never|also) )?(?:going to |deciding to |"
+    r"decided to |planning to )?(?:write|writing|publish|publishing|post|posting|cover|covering) (?:about|on|this|another)\b|"
+    r"\bappreciate you\b|\bvalue your time\b|\bthank(?:s| you) for (?:reading|your support|being here)\b",
+    _FLAGS,
+)
+SHORT_POST_WORDS = 900
+
+
+@dataclass(frozen=True)
+class PromoVerdict:
+    promo: bool
+    reason: str
+
+
+def judge_promo(doc: Document) -> PromoVerdict:
+    """Is this post self-promotion or housekeeping rather than content?"""
+    headline = " ".join(filter(None, [doc.title, doc.feed_summary]))
+    pitch = _PITCH_HEADLINE.search(headline)
+    sentences = split_sentences(doc.text)
+    words = len(doc.text.split())
+    about_us = sum(1 for sentence in sentences if _about_publication(sentence, doc.source))
+    share = about_us / max(1, len(sentences))
+    if pitch and (share >= 0.08 or words < SHORT_POST_WORDS):
+        return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is about the publication")
+    if words < SHORT_POST_WORDS and about_us >= 3 and share >= 0.12:
+        return PromoVerdict(True, f"{about_us} of {len(sentences)} sentences are about the publication itself")
+    return PromoVerdict(False, "content")
+
+
+def _about_publication(sentence: str, source: str | None) -> bool:
+    if _ABOUT_THE_PUBLICATION.search(sentence):
+        return True
+    return bool(source) and len(source) > 3 and source.lower() in sentence.lower()

@@ -1,0 +1,44 @@
+"""Backends by name: built-ins and the `llm:MODEL` family are looked up the same way."""
+
+from __future__ import annotations
+
+from blogreader.config import Settings
+from blogreader.enrich.base import BackendUnavailable, Classifier, Summarizer
+
+SUMMARIZERS = ("feed", "extractive", "llm:MODEL")
+CLASSIFIERS = ("local", "llm:MODEL")
+
+
+def summarizer_chain(spec: str, settings: Settings) -> list[Summarizer]:
+    """"feed,extractive" -> [FeedSummarizer, ExtractiveSummarizer]; an llm summarizer always falls back to extractive."""
+    from blogreader.enrich.extractive import ExtractiveSummarizer
+    from blogreader.enrich.feed_summary import FeedSummarizer
+
+    chain: list[Summarizer] = []
+    for name in (part.strip() for part in spec.split(",") if part.strip()):
+        if name == "feed":
+            chain.append(FeedSummarizer())
+        elif name == "extractive":
+            chain.append(ExtractiveSummarizer())
+        elif name.startswith("llm:") and len(name) > 4:
+            from blogreader.enrich.llm_backend import LLMSummarizer
+
+            chain.append(LLMSummarizer(name[4:], timeout=settings.enrich.llm_timeout))
+        else:
+            raise BackendUnavailable(f"unknown summarizer {name!r}; choose from {', '.join(SUMMARIZERS)}")
+    if not any(isinstance(backend, ExtractiveSummarizer) for backend in chain):
+        chain.append(ExtractiveSummarizer())  # every entry ends up with a summary
+    return chain
+
+
+def classifier_for(spec: str, settings: Settings, examples) -> Classifier:
+    name = spec.strip()
+    if name == "local":
+        from blogreader.enrich.local_classifier import LocalClassifier
+
+        return LocalClassifier(settings.taxonomy, examples)
+    if name.startswith("llm:") and len(name) > 4:
+        from blogreader.enrich.llm_backend import LLMClassifier
+
+        return LLMClassifier(name[4:], settings.taxonomy, timeout=settings.enrich.llm_timeout)
+    raise BackendUnavailable(f"unknown classifier {name!r}; choose from {', '.join(CLASSIFIERS)}")

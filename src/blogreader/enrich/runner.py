@@ -1,0 +1,127 @@
+"""Enrich entries: promotion flag, summary and category for each, user data untouched."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from blogreader.config import Settings
+from blogreader.enrich.base import BackendFailed, BackendUnavailable, Categorization, Document, Summarizer, Summary
+from blogreader.enrich.extractive import numbered_run
+from blogreader.enrich.local_classifier import Example
+from blogreader.enrich.promo import judge_promo
+from blogreader.enrich.registry import classifier_for, summarizer_chain
+from blogreader.store import EnrichmentUpdate, Store
+from blogreader.store.enrichment import USER_ORIGINS, EnrichmentInput
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+# Roundups and promotions are about many things or none: they go under this category when the taxonomy has it.
+DIGEST_CATEGORY = "News"
+
+
+@dataclass
+class EnrichReport:
+    enriched: int = 0
+    promos: int = 0
+    summaries: Counter = field(default_factory=Counter)
+    categories: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def summary_line(self) -> str:
+        by = ", ".join(f"{count} {origin}" for origin, count in sorted(self.summaries.items())) or "none"
+        return f"enriched {self.enriched} entries ({self.promos} promotions); summaries: {by}"
+
+
+def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = None, *, only_unenriched: bool = False,
+                   summarizer: str | None = None, classifier: str | None = None,
+                   on_progress: Callable[[str], None] | None = None) -> EnrichReport:
+    """(Re)compute promo flags, summaries and categories; fields the user set are never overwritten."""
+    inputs = store.enrichment_inputs(ids, only_unenriched=only_unenriched)
+    report = EnrichReport()
+    if not inputs:
+        return report
+    chain = summarizer_chain(summarizer or settings.enrich.summarizer, settings)
+    docs = [_document(entry) for entry in inputs]
+    categories = _categorize(store, settings, classifier or settings.enrich.classifier, inputs, docs, report)
+    updates = []
+    for entry, doc, category in zip(inputs, docs, categories):
+        promo = judge_promo(doc).promo if entry.kind == "post" else False
+        summary = None
+        if entry.summary_origin not in USER_ORIGINS:
+            summary = _summarize(chain, doc, report)
+            if summary:
+                report.summaries[summary.origin] += 1
+        if promo or (entry.kind == "post" and numbered_run(doc.text)):
+            category = _digest_category(settings, category)
+        updates.append(EnrichmentUpdate(
+            entry.id, summary=summary.text if summary else None, summary_origin=summary.origin if summary else None,
+            category=category.category if category else None, category_origin=category.origin if category else None,
+            promo=promo,
+        ))
+        report.promos += promo
+        if on_progress:
+            on_progress(entry.title)
+        if len(updates) >= BATCH:
+            store.save_enrichment(updates)
+            report.enriched += len(updates)
+            updates = []
+    store.save_enrichment(updates)
+    report.enriched += len(updates)
+    return report
+
+
+def _document(entry: EnrichmentInput) -> Document:
+    return Document(entry.title, entry.text, feed_summary=entry.feed_summary, source=entry.source)
+
+
+def _summarize(chain: list[Summarizer], doc: Document, report: EnrichReport) -> Summary | None:
+    for backend in list(chain):
+        try:
+            summary = backend.summarize(doc)
+        except BackendUnavailable as exc:
+            report.problems.append(str(exc))
+            chain.remove(backend)  # no use asking again in this run
+            continue
+        except BackendFailed as exc:
+            report.problems.append(str(exc))
+            continue
+        if summary and summary.text:
+            return summary
+    return None
+
+
+def _categorize(store: Store, settings: Settings, spec: str, inputs: list[EnrichmentInput], docs: list[Document],
+                report: EnrichReport) -> list[Categorization | None]:
+    todo = [index for index, entry in enumerate(inputs) if entry.category_origin not in USER_ORIGINS]
+    results: list[Categorization | None] = [None] * len(inputs)
+    if not todo:
+        return results
+    examples = [Example(Document(l.title, l.text, feed_summary=l.summary), l.category) for l in store.labelled_entries()]
+    chosen = classifier_for(spec, settings, examples)
+    local = chosen if chosen.name == "local" else None
+    if hasattr(chosen, "classify_many"):
+        for index, result in zip(todo, chosen.classify_many([docs[i] for i in todo])):
+            results[index] = result
+    else:
+        for index in todo:
+            try:
+                results[index] = chosen.classify(docs[index])
+            except (BackendFailed, BackendUnavailable) as exc:
+                report.problems.append(f"{exc}; filed by the local classifier instead")
+                if local is None:
+                    local = classifier_for("local", settings, examples)
+                results[index] = local.classify(docs[index])
+    for index in todo:
+        if results[index]:
+            report.categories[results[index].category] += 1
+    return results
+
+
+def _digest_category(settings: Settings, current: Categorization | None) -> Categorization | None:
+    if current is None or not any(category.name == DIGEST_CATEGORY for category in settings.taxonomy):
+        return current
+    return Categorization(DIGEST_CATEGORY, current.origin, current.confidence)

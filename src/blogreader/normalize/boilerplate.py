@@ -1,0 +1,74 @@
+"""Remove promo blocks and buttons from a post's text before summaries, categories and search see it.
+
+Works on the line-per-block text of `html_to_text`: sponsor blocks ("Before we begin, I want to
+introduce you to a wonderful book ... Grab your copy →"), paid-tier pitches, "Subscribe now",
+"Share", "Leave a comment" and their kin.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FLAGS = re.IGNORECASE
+# A line that is only a button or a caption credit.
+_BUTTON = re.compile(
+    r"^(?:subscribe(?: now)?|subscribed|share|share this post|leave a comment|comment|comments|restack|like|"
+    r"read more|continue reading|keep reading|upgrade to paid|get \d+% off.*|give a gift subscription|"
+    r"get the app|sign up|source|listen now|watch now)[.!]?$",
+    _FLAGS,
+)
+# A short call to action: "Grab your 30% discount →", "Try Spotlight today →", "👉 Join now".
+_CALL_TO_ACTION = re.compile(r"(?:→|»|➡️?)\s*$|^👉", _FLAGS)
+# Lines that pitch the publication itself, dropped alone.
+_PITCH = re.compile(
+    r"show your love by|restacking it|sharing it with others|completely free to read|"
+    r"(?:free|paid) subscriber|support my work|thanks for reading\b.*\bsubscribe|"
+    r"don[’']t forget to grab|grab your (?:copy|\d+% discount)|\d+% (?:off|discount)\b|"
+    r"join [‘'\"]?.{1,40}?[’'\"]? premium|upgrade to (?:a )?paid|refer a friend|gift subscription|"
+    r"this (?:newsletter|post|edition|issue) is (?:brought to you|sponsored|presented) by|courtesy of .{1,40}, this|"
+    r"^it[’']s now time for the lesson|^now,? (?:back|on) to (?:the|today[’']s) (?:lesson|post|newsletter)|"
+    r"consider subscribing|click the like button|feel free to leave a comment|reader-supported|"
+    r"^(?:read|learn) more (?:about )?.{0,50}\b(?:using|at|via|with|in) (?:this|the following) link\.?$",
+    _FLAGS,
+)
+# The first line of a multi-line promo block, which runs to the next call to action.
+_BLOCK_START = re.compile(
+    r"before we begin,? i (?:want|would like|wanted) to (?:introduce|tell) you|"
+    r"(?:today[’']s|this) (?:newsletter )?(?:post|newsletter|edition|issue)(?: edition)? is sponsored by|"
+    r"^(?:✨\s*)?sponsored by\b|a (?:quick )?word from (?:our|today[’']s) sponsor|"
+    r"join the paid tier|get access to all (?:posts|lessons)|become a paid (?:member|subscriber) (?:to|and)",
+    _FLAGS,
+)
+_BLOCK_END = re.compile(r"and so many more!?$|premium today$", _FLAGS)
+MAX_BLOCK_LINES = 10
+
+
+def strip_promo_blocks(text: str) -> str:
+    """The text with promo blocks, pitches and buttons removed; everything else unchanged."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        if _BLOCK_START.search(line):
+            index = _block_end(lines, index) + 1
+            continue
+        if not line or _BUTTON.match(line) or _PITCH.search(line) or _is_call_to_action(line):
+            index += 1
+            continue
+        kept.append(lines[index])
+        index += 1
+    return "\n".join(kept)
+
+
+def _is_call_to_action(line: str) -> bool:
+    return len(line.split()) <= 10 and bool(_CALL_TO_ACTION.search(line))
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """Index of the line that closes the promo block opened at `start` (the start itself if none does)."""
+    for index in range(start + 1, min(len(lines), start + 1 + MAX_BLOCK_LINES)):
+        line = lines[index].strip()
+        if _is_call_to_action(line) or _BLOCK_END.search(line):
+            return index
+    return start

@@ -1,0 +1,114 @@
+"""Enrichment rows: what to enrich, the user's labels to learn from, and machine output that never overwrites user data."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from blogreader.clock import utc_now
+from blogreader.store.database import transaction
+
+USER_ORIGINS = ("user", "import")
+
+
+@dataclass(frozen=True)
+class EnrichmentInput:
+    """What the enrich stage reads of an entry."""
+
+    id: int
+    kind: str
+    title: str
+    text: str
+    feed_summary: str | None
+    source: str | None
+    summary_origin: str | None
+    category_origin: str | None
+    promo_origin: str | None
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class EnrichmentUpdate:
+    """Machine output for one entry; None leaves a field as it is."""
+
+    id: int
+    summary: str | None = None
+    summary_origin: str | None = None
+    category: str | None = None
+    category_origin: str | None = None
+    promo: bool | None = None
+
+
+@dataclass(frozen=True)
+class LabelledEntry:
+    title: str
+    text: str
+    summary: str | None
+    category: str
+
+
+_INPUT_SQL = """
+    SELECT e.id, e.kind, e.title, e.text, e.feed_summary, coalesce(s.title, s.url) AS source,
+           e.summary_origin, e.category_origin, e.promo_origin, e.parent_id
+    FROM entries e LEFT JOIN sources s ON s.id = e.source_id
+"""
+
+
+class EnrichmentQueries:
+    """Mixin of Store: enrichment."""
+
+    conn: sqlite3.Connection
+
+    def enrichment_inputs(self, ids: list[int] | None = None, *, only_unenriched: bool = False) -> list[EnrichmentInput]:
+        """Entries to enrich: the given ids, or all (only those never enriched, when asked)."""
+        if ids is not None:
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self.conn.execute(f"{_INPUT_SQL} WHERE e.id IN ({marks}) ORDER BY e.id", chunk).fetchall()
+        elif only_unenriched:
+            rows = self.conn.execute(f"{_INPUT_SQL} WHERE e.enriched_at IS NULL ORDER BY e.id").fetchall()
+        else:
+            rows = self.conn.execute(f"{_INPUT_SQL} ORDER BY e.id").fetchall()
+        return [EnrichmentInput(*row) for row in rows]
+
+    def save_enrichment(self, updates: list[EnrichmentUpdate]) -> None:
+        """Store machine output in one transaction; fields with a user or import origin are kept."""
+        now = utc_now()
+        with transaction(self.conn):
+            for update in updates:
+                self.conn.execute(
+                    """UPDATE entries SET
+                           summary = CASE WHEN ?1 IS NULL OR summary_origin IN ('user', 'import') THEN summary ELSE ?1 END,
+                           summary_origin = CASE WHEN ?1 IS NULL OR summary_origin IN ('user', 'import')
+                                                 THEN summary_origin ELSE ?2 END,
+                           category = CASE WHEN ?3 IS NULL OR category_origin IN ('user', 'import') THEN category ELSE ?3 END,
+                           category_origin = CASE WHEN ?3 IS NULL OR category_origin IN ('user', 'import')
+                                                  THEN category_origin ELSE ?4 END,
+                           promo = CASE WHEN ?5 IS NULL OR promo_origin = 'user' THEN promo ELSE ?5 END,
+                           promo_origin = CASE WHEN ?5 IS NULL OR promo_origin = 'user' THEN promo_origin ELSE 'auto' END,
+                           enriched_at = ?6
+                       WHERE id = ?7""",
+                    (update.summary, update.summary_origin, update.category, update.category_origin,
+                     None if update.promo is None else int(update.promo), now, update.id),
+                )
+
+    def labelled_entries(self) -> list[LabelledEntry]:
+        """Entries the user (or an imported list) filed under a category: what the local classifier learns from."""
+        rows = self.conn.execute(
+            "SELECT title, substr(text, 1, 4000), summary, category FROM entries "
+            "WHERE category IS NOT NULL AND category_origin IN ('user', 'import') ORDER BY id"
+        ).fetchall()
+        return [LabelledEntry(*row) for row in rows]
+
+    def category_counts(self, include_hidden: bool = False) -> dict[str, int]:
+        hidden = "" if include_hidden else "AND promo = 0 AND duplicate_of IS NULL"
+        rows = self.conn.execute(
+            f"SELECT category, count(*) FROM entries WHERE category IS NOT NULL {hidden} GROUP BY category"
+        ).fetchall()
+        return {category: count for category, count in rows}
+
+    def set_promo(self, ids: list[int], value: bool) -> None:
+        """The user's verdict on promotion, which enrichment keeps."""
+        self._update_many(ids, "promo = ?, promo_origin = 'user'", (int(value),))
