@@ -153,7 +153,8 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
         return SourceOutcome(source, UNCHANGED)
     try:
-        feed = parse_feed(result.body, result.final_url)
+        feed = parse_feed(result.body, result.final_url, keep_private_links=fetcher.settings.allow_private_networks
+                          if fetcher is not None else False)
     except ParseError as exc:
         message = f"{exc}; check that {source.url} is still the feed's address"
         store.record_fetch_failure(source.id, message)

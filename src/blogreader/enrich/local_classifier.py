@@ -1,20 +1,25 @@
 """The default offline classifier: TF-IDF nearest centroid over the taxonomy and the user's own labels.
 
-Each category's centroid blends its description and keywords with the entries the user filed
-under it (by `edit --category` or an imported curated list), the labels counting for more as
-they accumulate. Categories the user invented have only their labels.
+Each category's centroid blends three things: its description and keywords, the short examples
+shipped with the package (`seed_examples.tsv`), and the entries the user filed under it (by
+`edit --category` or an imported curated list), the user's labels counting for more as they
+accumulate. Categories the user invented have only their labels.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from blogreader.enrich.base import Categorization, Document
 from blogreader.enrich.taxonomy import KEYWORDS, Category
 
 TEXT_WORDS = 400
 FALLBACK = "News"
+DESCRIPTION_WEIGHT = 0.5
+SEED_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,22 @@ class Example:
 
     doc: Document
     category: str
+
+
+@lru_cache(maxsize=1)
+def seed_examples() -> tuple[Example, ...]:
+    """The labelled examples shipped with the package: prior knowledge of each default category."""
+    try:
+        data = resources.files("blogreader.enrich").joinpath("seed_examples.tsv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    examples = []
+    for line in data.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        category, title, summary = line.split("\t")
+        examples.append(Example(Document(title, "", feed_summary=summary), category))
+    return tuple(examples)
 
 
 def document_text(doc: Document) -> str:
@@ -43,28 +64,32 @@ class LocalClassifier:
         labels = Counter(example.category for example in examples)
         self.names = list(dict.fromkeys([c.name for c in categories] + sorted(labels)))
         self.fallback = labels.most_common(1)[0][0] if labels else FALLBACK if FALLBACK in self.names else self.names[0]
-        seeds = {c.name: f"{c.name} {c.description} {KEYWORDS.get(c.name, '')}" for c in categories}
-        training = list(seeds.values()) + [document_text(example.doc) for example in examples]
+        descriptions = {c.name: f"{c.name} {c.description} {KEYWORDS.get(c.name, '')}" for c in categories}
+        shipped = [example for example in seed_examples() if example.category in descriptions]
+        training = list(descriptions.values()) + [document_text(e.doc) for e in [*shipped, *examples]]
         self.vectorizer = TfidfVectorizer(
             sublinear_tf=True, ngram_range=(1, 2), stop_words="english", min_df=1, token_pattern=r"(?u)\b[\w@.-]*\w\b"
         )
         self.vectorizer.fit(training)
-        self.centroids = self._centroids(seeds, examples)
+        self.centroids = self._centroids(descriptions, shipped, list(examples))
 
-    def _centroids(self, seeds: dict[str, str], examples: list[Example]):
+    def _centroids(self, descriptions: dict[str, str], shipped: list[Example], examples: list[Example]):
         import numpy as np
         from sklearn.preprocessing import normalize
 
-        seed_vectors = normalize(self.vectorizer.transform([seeds.get(name, "") for name in self.names])).toarray()
+        def mean_of(group: list[Example]):
+            if not group:
+                return 0.0
+            return normalize(np.asarray(self.vectorizer.transform([document_text(e.doc) for e in group]).mean(axis=0)))[0]
+
+        described = normalize(self.vectorizer.transform([descriptions.get(name, "") for name in self.names])).toarray()
         rows = []
         for index, name in enumerate(self.names):
-            own = [document_text(example.doc) for example in examples if example.category == name]
-            vector = seed_vectors[index]
-            if own:
-                labelled = normalize(np.asarray(self.vectorizer.transform(own).mean(axis=0)))[0]
-                weight = len(own) / (len(own) + 2)
-                vector = (1 - weight) * vector + weight * labelled
-            rows.append(vector)
+            own = [example for example in examples if example.category == name]
+            user_weight = 2 * len(own) / (len(own) + 2)
+            rows.append(DESCRIPTION_WEIGHT * described[index]
+                        + SEED_WEIGHT * mean_of([e for e in shipped if e.category == name])
+                        + user_weight * mean_of(own))
         return normalize(np.vstack(rows))
 
     def classify(self, doc: Document) -> Categorization | None:

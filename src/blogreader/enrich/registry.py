@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from blogreader.config import Settings
-from blogreader.enrich.base import BackendUnavailable, Classifier, Summarizer
+from blogreader.enrich.base import Classifier, Summarizer
+from blogreader.errors import UsageError
 
 SUMMARIZERS = ("feed", "extractive", "llm:MODEL")
 CLASSIFIERS = ("local", "llm:MODEL")
@@ -25,7 +26,7 @@ def summarizer_chain(spec: str, settings: Settings) -> list[Summarizer]:
 
             chain.append(LLMSummarizer(name[4:], timeout=settings.enrich.llm_timeout))
         else:
-            raise BackendUnavailable(f"unknown summarizer {name!r}; choose from {', '.join(SUMMARIZERS)}")
+            raise UsageError(f"unknown summarizer {name!r}; choose from {', '.join(SUMMARIZERS)}")
     if not any(isinstance(backend, ExtractiveSummarizer) for backend in chain):
         chain.append(ExtractiveSummarizer())  # every entry ends up with a summary
     return chain
@@ -41,4 +42,4 @@ def classifier_for(spec: str, settings: Settings, examples) -> Classifier:
         from blogreader.enrich.llm_backend import LLMClassifier
 
         return LLMClassifier(name[4:], settings.taxonomy, timeout=settings.enrich.llm_timeout)
-    raise BackendUnavailable(f"unknown classifier {name!r}; choose from {', '.join(CLASSIFIERS)}")
+    raise UsageError(f"unknown classifier {name!r}; choose from {', '.join(CLASSIFIERS)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import logging
 import time
+import warnings
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
@@ -14,16 +15,19 @@ from blogreader.models import ParsedEntry, ParsedFeed
 log = logging.getLogger(__name__)
 
 
-def parse_feed(body: bytes, url: str) -> ParsedFeed:
+def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False) -> ParsedFeed:
     """Read a feed from `body` (never a URL or path); tolerate malformed XML and record its problem.
 
     feedparser-rs is the fast path; the pure-Python feedparser gets a second look at
     documents the first could not read, since it recovers more from broken markup.
+    feedparser-rs also blanks links to loopback and private addresses; where the user allows
+    such networks (`keep_private_links`), feedparser reads the document instead.
     """
     import feedparser_rs
 
     result = feedparser_rs.parse(body)
-    if not result.entries and (result.bozo or not result.version):
+    lost_links = keep_private_links and any(not item.get("link") for item in result.entries)
+    if lost_links or (not result.entries and (result.bozo or not result.version)):
         fallback = _parse_with_feedparser(body)
         if fallback is not None and fallback.entries:
             result = fallback
@@ -32,7 +36,9 @@ def parse_feed(body: bytes, url: str) -> ParsedFeed:
         raise ParseError(f"{url}: not a feed ({reason})")
     feed = result.feed
     base = feed.get("link") or url
-    entries = [_entry(item, url) for item in result.entries]
+    with warnings.catch_warnings():  # feedparser warns about its updated/published fallback on access
+        warnings.simplefilter("ignore", DeprecationWarning)
+        entries = [_entry(item, url) for item in result.entries]
     return ParsedFeed(
         title=_text(feed.get("title")),
         site_url=urljoin(url, base) if base else None,

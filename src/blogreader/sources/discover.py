@@ -38,14 +38,14 @@ async def discover(fetcher: Fetcher, url: str) -> Discovery:
     """Fetch `url`; return the feed it is or advertises, or raise a UsageError saying what it is instead."""
     result = await fetcher.get(url)
     try:
-        return Discovery("feed", subscription_url(result), parse_feed(result.body, result.final_url))
+        return Discovery("feed", subscription_url(result), _parse(fetcher, result))
     except ParseError:
         pass
     candidates = advertised_feeds(result.body, result.final_url)
     for candidate in candidates:
         try:
             found = await fetcher.get(candidate)
-            return Discovery("feed", subscription_url(found), parse_feed(found.body, found.final_url))
+            return Discovery("feed", subscription_url(found), _parse(fetcher, found))
         except (FetchError, ParseError) as exc:
             log.info("advertised feed %s did not work: %s", candidate, exc)
     if candidates:
@@ -54,6 +54,10 @@ async def discover(fetcher: Fetcher, url: str) -> Discovery:
         f"{url}: no feed found (it is not RSS, Atom or JSON Feed, and the page advertises none); "
         "check the address, or look on the site for its feed URL"
     )
+
+
+def _parse(fetcher: Fetcher, result: FetchResult) -> ParsedFeed:
+    return parse_feed(result.body, result.final_url, keep_private_links=fetcher.settings.allow_private_networks)
 
 
 def subscription_url(result: FetchResult) -> str:

@@ -1,0 +1,106 @@
+"""Enrichment through the command line: fetch enriches, user data wins, teasers get full text."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import FIXTURES, corpus_file
+
+FEEDS = FIXTURES / "feeds"
+
+
+def test_fetch_enriches_and_no_enrich_leaves_it_for_later(cli, server):
+    cli("add", server.serve_file("/feed.xml", FEEDS / "rss2.xml"))
+    fetched = cli("fetch", "--no-enrich")
+    assert fetched.code == 0 and "enriched" not in fetched.out
+    assert all(e["summary"] is None and e["category"] is None for e in cli("list", "--json").json)
+    enriched = cli("enrich")
+    assert enriched.code == 0 and "enriched 3 entries" in enriched.out
+    entries = {e["title"]: e for e in cli("list", "--json").json}
+    warmup = entries["Why warmup matters for Adam"]
+    assert warmup["summary"] == "Learning-rate warmup keeps Adam's second-moment estimate from exploding early."
+    assert warmup["summary_origin"] == "feed"
+    sae = entries["Scaling laws for sparse autoencoders"]
+    assert sae["summary_origin"] == "extractive" and sae["summary"]
+    assert all(e["category"] and e["category_origin"] == "local" for e in entries.values())
+    assert cli("enrich").out.startswith("enriched 0 entries")
+
+
+def test_user_edits_survive_enrich_all(cli, server):
+    cli("add", server.serve_file("/feed.xml", FEEDS / "rss2.xml"))
+    cli("fetch")
+    entry = cli("list", "--json").json[0]
+    cli("edit", str(entry["id"]), "--summary", "My own words.", "--category", "Optimizers")
+    assert cli("enrich", "--all", "--summarizer", "extractive").code == 0
+    shown = cli("show", str(entry["id"]), "--json").json
+    assert shown["summary"] == "My own words." and shown["summary_origin"] == "user"
+    assert shown["category"] == "Optimizers" and shown["category_origin"] == "user"
+    names = [row["name"] for row in cli("categories", "--json").json]
+    assert "Optimizers" in names and "Interpretability" in names
+
+
+def test_promo_flag_can_be_overruled_and_stays_overruled(cli, server):
+    cli("add", server.serve_file("/feed.xml", FEEDS / "rss2.xml"))
+    cli("fetch")
+    entry = cli("list", "--json").json[0]
+    cli("edit", str(entry["id"]), "--promo")
+    assert entry["id"] not in [e["id"] for e in cli("list", "--json").json]
+    cli("enrich", "--all")
+    assert cli("show", str(entry["id"]), "--json").json["promo"] is True
+    assert entry["id"] in [e["id"] for e in cli("list", "--all", "--json").json]
+
+
+def test_a_teaser_item_gets_the_article_page_full_text(cli, server):
+    article_url = server.serve_file("/posts/warmup", FIXTURES / "pages" / "article.html", content_type="text/html")
+    feed = (FEEDS / "teaser.xml").read_text().replace("ARTICLE_URL", article_url)
+    cli("add", server.serve("/teaser.xml", feed))
+    assert cli("fetch").code == 0
+    entry = cli("list", "--json").json[0]
+    shown = cli("show", str(entry["id"]), "--json").json
+    assert "calibrated variant matched the warmup run" in shown["text"]
+    assert "Subscribe now" not in shown["text"]
+    assert shown["word_count"] > 100
+    assert len(server.hits("/posts/warmup")) == 1
+    cli("fetch")
+    assert len(server.hits("/posts/warmup")) == 1, "a known entry's page is not fetched again"
+
+
+def test_save_stores_one_article_with_summary_pick_star_and_note(cli, server):
+    url = server.serve_file("/posts/warmup", FIXTURES / "pages" / "article.html", content_type="text/html")
+    saved = cli("save", url, "--star", "--note", "read with the team")
+    assert saved.code == 0, saved.err
+    entry = cli("list", "--starred", "--json").json[0]
+    assert entry["title"] == "Warmup, measured"
+    assert entry["author"] == "Rae Okafor"
+    assert entry["picked"] and entry["starred"] and entry["note"] == "read with the team"
+    assert entry["summary"] and entry["category"]
+    assert entry["source"] is None
+    again = cli("save", url)
+    assert again.code == 0 and f"saved {entry['id']}" in again.out
+    assert len(cli("list", "--all", "--json").json) == 1
+
+
+def test_unknown_backend_is_a_usage_error(cli, server):
+    cli("add", server.serve_file("/feed.xml", FEEDS / "rss2.xml"))
+    cli("fetch", "--no-enrich")
+    result = cli("enrich", "--summarizer", "magic")
+    assert result.code == 2 and "unknown summarizer 'magic'" in result.err
+
+
+def test_corpus_feed_offline_every_entry_summarized_and_filed_promos_hidden(cli, server):
+    path = corpus_file("intoai-feed.xml")
+    cli("add", server.serve_file("/feed", path))
+    assert cli("fetch").code == 0
+    everything = cli("list", "--all", "--json").json
+    assert len(everything) == 12
+    assert all(e["summary"] and e["category"] for e in everything)
+    promos = [e for e in everything if e["promo"]]
+    assert {e["title"] for e in promos} >= {"Your company can pay for Into AI (here's how)"}
+    visible = {e["id"] for e in cli("list", "--json").json}
+    assert not visible & {e["id"] for e in promos}
+    banned = re.compile(r"read more|subscribe|https?://|before we begin|discount|sponsor", re.I)
+    for summarizer in ("feed,extractive", "extractive"):
+        cli("enrich", "--all", "--summarizer", summarizer)
+        for entry in cli("list", "--all", "--json").json:
+            assert not banned.search(entry["summary"]), entry["summary"]
+            assert len(entry["summary"]) <= 300

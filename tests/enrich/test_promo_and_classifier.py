@@ -1,0 +1,48 @@
+from blogreader.enrich.base import Document
+from blogreader.enrich.local_classifier import Example, LocalClassifier
+from blogreader.enrich.promo import judge_promo
+from blogreader.enrich.taxonomy import DEFAULT_TAXONOMY, Category
+
+PITCH = """Hey friend!
+Many teams have a learning budget that goes unspent every year.
+If you've been paying for this newsletter yourself, your employer can probably reimburse it.
+Forward the receipt to your manager, or use the template below.
+Our group subscriptions come with a discount for teams of five or more.
+Thanks for reading and for your support!"""
+
+CONTENT = """Sparse autoencoders decompose a model's activations into features.
+We trained one on the residual stream of a 1B model.
+Features cluster by layer, and steering along one changes the model's persona.
+Probing shows the directions are linear."""
+
+
+def test_a_subscription_pitch_is_promo_and_an_explainer_is_not():
+    assert judge_promo(Document("Expense your subscription to Feature Notes", PITCH, source="Feature Notes")).promo
+    assert not judge_promo(Document("Sparse autoencoders, explained", CONTENT, source="Feature Notes")).promo
+
+
+def test_a_long_post_that_mentions_a_discount_once_is_not_promo():
+    body = (CONTENT + "\n") * 60 + "Readers get a discount on the workshop."
+    assert not judge_promo(Document("Probing residual streams", body, source="Feature Notes")).promo
+
+
+def test_taxonomy_only_classification_files_clear_posts():
+    classifier = LocalClassifier(DEFAULT_TAXONOMY)
+    cases = {
+        "Sparse autoencoders on the residual stream": "Interpretability",
+        "Speculative decoding with a draft model halves latency": "Inference",
+        "GRPO and reward models for reasoning-free preference optimization": "RL",
+        "Writing a clear abstract: advice for PhD students": "Writing",
+    }
+    for title, expected in cases.items():
+        assert classifier.classify(Document(title, "")).category == expected, title
+
+
+def test_user_labels_teach_the_classifier_and_add_categories():
+    taxonomy = (Category("Systems", "GPUs, kernels"), Category("Interpretability", "probing, steering"))
+    examples = [Example(Document(f"Steering vectors study {n}", "activation steering persona direction"), "Interp")
+                for n in range(4)]
+    classifier = LocalClassifier(taxonomy, examples)
+    assert "Interp" in classifier.names
+    result = classifier.classify(Document("A new steering vectors result", "activation steering of persona"))
+    assert result.category == "Interp" and result.origin == "local"

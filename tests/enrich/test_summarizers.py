@@ -1,0 +1,69 @@
+from hypothesis import given, strategies as st
+
+from blogreader.enrich.base import Document
+from blogreader.enrich.extractive import ExtractiveSummarizer, fit, house_style, roundup_summary
+from blogreader.enrich.feed_summary import FeedSummarizer
+
+ARTICLE = """Why does warmup help Adam?
+Learning-rate warmup is folklore, but few people know why it works.
+In this post, we will learn about the second-moment estimate of Adam and why it explodes in the first steps of training.
+We measured warmup on a 350M model and found the effect grows with width.
+Read more about our setup using this link.
+Let's begin!"""
+
+
+def test_extractive_picks_the_sentence_that_says_what_the_post_is_about():
+    summary = ExtractiveSummarizer().summarize(Document("Why warmup helps Adam: the second moment", ARTICLE))
+    assert summary.origin == "extractive"
+    assert summary.text == (
+        "Explains the second-moment estimate of Adam and why it explodes in the first steps of training."
+    )
+
+
+def test_house_style_rewrites_openers():
+    assert house_style("In this lesson, we will explore linear attention.") == "Explores linear attention."
+    assert house_style("This research paper introduces Fugu, an orchestrator.") == "Introduces Fugu, an orchestrator."
+    assert house_style("Sparse features are cheap.") == "Sparse features are cheap."
+
+
+def test_fit_caps_length_at_a_word_boundary_and_drops_urls():
+    long = "word " * 100 + "see https://example.org/x"
+    fitted = fit(long)
+    assert len(fitted) <= 300 and fitted.endswith("…") and "http" not in fitted
+    assert fit("A short claim") == "A short claim."
+
+
+def test_numbered_roundups_are_summarized_as_picks_in_either_order():
+    lines = []
+    for number in range(10, 0, -1):
+        lines += [f"{number}. Paper number {number}", "This paper introduces something useful for everyone."]
+    summary = roundup_summary("\n".join(lines))
+    assert summary.startswith("The top 10 picks, including Paper number 1, Paper number 2, Paper number 3")
+    assert roundup_summary("1. Install it\n2. Run it\n3. Done") is None
+
+
+def test_steps_of_a_tutorial_are_not_a_roundup():
+    steps = "\n".join(f"{n}. Step {n}: run the command." for n in range(1, 8))
+    assert roundup_summary(steps) is None
+
+
+def test_feed_summary_is_used_when_it_is_a_real_summary_not_a_teaser():
+    feed = FeedSummarizer()
+    real = Document("T", "Body text that goes on and on.", feed_summary="A guide to GPU interconnects in plain English.")
+    assert feed.summarize(real).text == "A guide to GPU interconnects in plain English."
+    teaser = Document("T", "Learning-rate warmup is folklore in large models and more text.",
+                      feed_summary="Learning-rate warmup is folklore in large models and…")
+    assert feed.summarize(teaser) is None
+    cut_from_body = Document("T", "Learning-rate warmup is folklore in large-model training and we measured it.",
+                             feed_summary="Learning-rate warmup is folklore in large-model training and we measured it")
+    assert feed.summarize(cut_from_body) is None
+    assert feed.summarize(Document("T", "x", feed_summary="Subscribe to read more")) is None
+
+
+@given(st.text(max_size=2000), st.text(max_size=100))
+def test_extractive_summaries_respect_the_house_rules(text, title):
+    summary = ExtractiveSummarizer().summarize(Document(title, text))
+    if summary:
+        assert len(summary.text) <= 300
+        lowered = summary.text.lower()
+        assert "http" not in lowered and "read more" not in lowered and "subscribe" not in lowered
