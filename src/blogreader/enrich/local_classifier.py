@@ -16,10 +16,11 @@ from importlib import resources
 from blogreader.enrich.base import Categorization, Document
 from blogreader.enrich.taxonomy import KEYWORDS, Category
 
-TEXT_WORDS = 400
+TEXT_WORDS = 150
 FALLBACK = "News"
-DESCRIPTION_WEIGHT = 0.5
+DESCRIPTION_WEIGHT = 1.0
 SEED_WEIGHT = 1.0
+HEADLINE_WEIGHT = 0.5  # the title and subtitle vote as much as the opening of the text
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,16 @@ def seed_examples() -> tuple[Example, ...]:
 
 
 def document_text(doc: Document) -> str:
-    """Title and summary weigh most; the opening of the text adds context."""
-    opening = " ".join(doc.text.split()[:TEXT_WORDS])
-    return " ".join([doc.title] * 3 + [doc.feed_summary or ""] * 2 + [opening])
+    """An example as one text: title and summary weigh most; the opening of the text adds context."""
+    return " ".join([doc.title] * 3 + [doc.feed_summary or ""] * 2 + [opening(doc)])
+
+
+def headline(doc: Document) -> str:
+    return f"{doc.title} {doc.feed_summary or ''}"
+
+
+def opening(doc: Document) -> str:
+    return " ".join(doc.text.split()[:TEXT_WORDS])
 
 
 class LocalClassifier:
@@ -96,10 +104,14 @@ class LocalClassifier:
         return self.classify_many([doc])[0]
 
     def classify_many(self, docs: list[Document]) -> list[Categorization]:
+        import numpy as np
         from sklearn.preprocessing import normalize
 
-        vectors = normalize(self.vectorizer.transform([document_text(doc) for doc in docs]))
-        scores = vectors @ self.centroids.T
+        heads = normalize(self.vectorizer.transform([headline(doc) for doc in docs])) @ self.centroids.T
+        bodies = normalize(self.vectorizer.transform([opening(doc) for doc in docs])) @ self.centroids.T
+        # A text-less entry (a bookmark, a curated row) is judged by its headline alone.
+        has_body = np.array([[1.0 if doc.text.strip() else 0.0] for doc in docs])
+        scores = np.where(has_body > 0, HEADLINE_WEIGHT * heads + (1 - HEADLINE_WEIGHT) * bodies, heads)
         results = []
         for row in scores:
             best = int(row.argmax())
