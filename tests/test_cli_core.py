@@ -61,7 +61,7 @@ def test_triage_flags_notes_and_edits_round_trip(cli, server):
     assert cli("read", str(ids[0])).code == 0
     assert cli("star", str(ids[1])).code == 0
     assert cli("note", str(ids[1]), "Worth a second read").code == 0
-    assert cli("edit", str(ids[2]), "--title", "My own title", "--category", "Training").code == 0
+    assert cli("edit", str(ids[2]), "--title", "My own title", "--category", "Optimizers").code == 0
 
     unread = {e["id"] for e in cli("list", "--unread", "--json").json}
     assert ids[0] not in unread and ids[1] in unread
@@ -71,8 +71,8 @@ def test_triage_flags_notes_and_edits_round_trip(cli, server):
     assert starred[0]["note"] == "Worth a second read"
     edited = cli("show", str(ids[2]), "--json").json
     assert edited["title"] == "My own title"
-    assert edited["category"] == "Training" and edited["category_origin"] == "user"
-    assert [e["id"] for e in cli("list", "--category", "training", "--json").json] == [ids[2]]
+    assert edited["category"] == "Optimizers" and edited["category_origin"] == "user"
+    assert [e["id"] for e in cli("list", "--category", "optimizers", "--json").json] == [ids[2]]
 
     assert cli("unpick", str(ids[1])).code == 0
     unpicked = cli("show", str(ids[1]), "--json").json

@@ -61,15 +61,15 @@ def test_second_fetch_is_conditional_gets_304_and_adds_nothing(cli, server, corp
     assert len(cli("list", "--all", "--json").json) == 12
 
 
-def test_list_json_has_every_spec_field_and_nulls_for_later_stages(cli, corpus_feed):
+def test_list_json_has_every_spec_field_and_nulls_before_enrichment(cli, corpus_feed):
     url, _ = corpus_feed
     cli("add", url)
-    cli("fetch")
+    cli("fetch", "--no-enrich")
     entries = cli("list", "--json").json
     for entry in entries:
         assert set(Entry.LISTED) <= set(entry)
         assert entry["kind"] == "post"
-        assert entry["summary"] is None and entry["category"] is None
+        assert entry["summary"] is None and entry["category"] is None and entry["summary_origin"] is None
         assert entry["read"] is False and entry["picked"] is False
         assert entry["added"].endswith("Z")
 
