@@ -20,7 +20,9 @@ def run_refresh(app, sources):
         if outcome.status == FAILED:
             click.echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): {outcome.error}", err=True)
     click.echo(report.summary_line())
-    if len(report.outcomes) > 1 and report.count(FAILED) == len(report.outcomes):
+    offline = ("host not found", "cannot connect")
+    if len(report.outcomes) > 1 and all(o.status == FAILED and any(w in (o.error or "") for w in offline)
+                                        for o in report.outcomes):
         click.echo("every source failed: check your internet connection, then run this again", err=True)
     return report
 

@@ -19,9 +19,10 @@ from blogreader.enrich.taxonomy import Category
 
 log = logging.getLogger(__name__)
 
-SUMMARY_WORDS = 1500
-CLASSIFY_WORDS = 300  # the title and the opening decide the category; the list takes the room
-MAX_ANSWER_CHARS = 2000  # stop reading a rambling model: the summary keeps 300 characters anyway
+# Excerpt sizes in words, the second tried when the first overflows a small model's context
+# (SmolLM2 has 512 tokens, many local models 2,048).
+SUMMARY_WORDS = (1500, 250)
+CLASSIFY_WORDS = (300, 60)  # the title and the opening decide the category; the list takes the room
 
 SUMMARY_SYSTEM = (
     "You write one-line summaries of AI and machine learning blog posts for a reading list. "
@@ -44,6 +45,7 @@ _JUNK = re.compile(
     re.I,
 )
 _QUOTES = "\"'“”‘’«»"
+_CONTEXT_FULL = re.compile(r"context (?:window|length)|too many tokens|prompt is too long", re.I)
 
 
 def load_model(model_id: str):
@@ -124,12 +126,13 @@ class _LLMBackend:
         self._model = None
         self._lock = threading.Lock()  # a local model must not run two prompts at once
 
-    def _ask(self, prompt: str, system: str) -> str:
+    def _ask(self, prompts: list[str], system: str, max_chars: int) -> str:
+        """The answer to the first prompt that fits the model's context, within the time-out."""
         if self._model is None:
             self._model = load_model(self.model_id)
         stop = threading.Event()
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="blogreader-llm")
-        future = pool.submit(self._run, prompt, system, stop)
+        future = pool.submit(self._run, prompts, system, max_chars, stop)
         pool.shutdown(wait=False)  # waiting here would defeat the time-out
         done, _ = concurrent.futures.wait([future], timeout=self.timeout)
         if not done:
@@ -145,16 +148,24 @@ class _LLMBackend:
                 f"check that `llm -m {self.model_id} hello` works, or choose another backend"
             ) from exc
 
-    def _run(self, prompt: str, system: str, stop: threading.Event) -> str:
+    def _run(self, prompts: list[str], system: str, max_chars: int, stop: threading.Event) -> str:
         with self._lock:
-            parts: list[str] = []
-            for chunk in self._model.prompt(prompt, system=system, **_options(self._model)):
-                if stop.is_set():
-                    break
-                parts.append(chunk)
-                if sum(map(len, parts)) > MAX_ANSWER_CHARS:
-                    break
-            return "".join(parts)
+            for prompt in prompts[:-1]:
+                try:
+                    return self._stream(prompt, system, max_chars, stop)
+                except Exception as exc:
+                    if not _CONTEXT_FULL.search(str(exc)):
+                        raise
+                    log.info("%s: %s; retrying with a shorter excerpt", self.model_id, exc)
+            return self._stream(prompts[-1], system, max_chars, stop)
+
+    def _stream(self, prompt: str, system: str, max_chars: int, stop: threading.Event) -> str:
+        answer = ""
+        for chunk in self._model.prompt(prompt, system=system, **_options(self._model)):
+            answer += chunk
+            if stop.is_set() or len(answer) > max_chars:  # a rambling model is not read to the end
+                break
+        return answer
 
 
 def _options(model) -> dict:
@@ -167,8 +178,9 @@ class LLMSummarizer(_LLMBackend):
     """Summarizes a post in one or two sentences with an `llm` model."""
 
     def summarize(self, doc: Document) -> Summary:
-        prompt = f"{_excerpt(doc, SUMMARY_WORDS)}\n\nIn one or two sentences, what does this post find or argue?"
-        answer = self._ask(prompt, SUMMARY_SYSTEM)
+        question = "In one or two sentences, what does this post find or argue?"
+        prompts = [f"{_excerpt(doc, words)}\n\n{question}" for words in SUMMARY_WORDS]
+        answer = self._ask(prompts, SUMMARY_SYSTEM, max_chars=1000)
         text = clean_summary(answer, doc.title)
         if not text:
             log.info("%s gave no usable summary for %r: %r", self.model_id, doc.title, answer[:200])
@@ -185,11 +197,9 @@ class LLMClassifier(_LLMBackend):
 
     def classify(self, doc: Document) -> Categorization:
         listing = "\n".join(f"- {c.name}: {c.description}" for c in self.categories)
-        prompt = (
-            f"Categories:\n{listing}\n\n{_excerpt(doc, CLASSIFY_WORDS)}\n\n"
-            "Which one category fits this post best? Answer with one name from the list."
-        )
-        answer = self._ask(prompt, CLASSIFY_SYSTEM)
+        question = "Which one category fits this post best? Answer with one name from the list."
+        prompts = [f"Categories:\n{listing}\n\n{_excerpt(doc, words)}\n\n{question}" for words in CLASSIFY_WORDS]
+        answer = self._ask(prompts, CLASSIFY_SYSTEM, max_chars=200)
         name = match_category(answer, [c.name for c in self.categories])
         if name is None:
             log.info("%s named no known category for %r: %r", self.model_id, doc.title, answer[:200])

@@ -28,6 +28,7 @@ REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 RETRYABLE = {429, 503}
 CHUNK = 64 * 1024
+MAX_RETRY_AFTER = 7 * 24 * 3600.0  # a longer wait is a misconfigured server, not a plan
 
 
 class HTTPStatusError(FetchError):
@@ -131,10 +132,12 @@ class Fetcher:
                 self._check_peer(current, resp)
                 if resp.status in REDIRECTS and "Location" in resp.headers:
                     permanent = permanent and resp.status in PERMANENT
-                    current = urljoin(current, resp.headers["Location"])
+                    current = _redirect_target(current, resp.headers["Location"])
                     continue
                 if resp.status == 304:
-                    return FetchResult(url, current, 304, etag=etag_of(resp), last_modified=resp.headers.get("Last-Modified"))
+                    return FetchResult(url, current, 304, etag=etag_of(resp),
+                                       last_modified=resp.headers.get("Last-Modified"),
+                                       permanent_redirect=permanent and current != url)
                 if resp.status >= 400:
                     raise HTTPStatusError(current, resp.status, resp.reason or "", retry_after_seconds(resp.headers.get("Retry-After")))
                 body = await self._read_capped(current, resp)
@@ -174,6 +177,13 @@ class Fetcher:
         return b"".join(chunks)
 
 
+def _redirect_target(current: str, location: str) -> str:
+    try:
+        return urljoin(current, location.strip())
+    except ValueError:
+        raise FetchError(f"{current}: redirects to an invalid URL {location!r}; the server is misconfigured") from None
+
+
 def etag_of(resp: aiohttp.ClientResponse) -> str | None:
     return resp.headers.get("ETag")
 
@@ -184,14 +194,14 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     if when is None:
         return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+    return min(MAX_RETRY_AFTER, max(0.0, when.timestamp() - (now if now is not None else time.time())))
 
 
 async def _fetch_one(settings: FetchSettings, url: str) -> FetchResult:

@@ -13,15 +13,20 @@ from blogreader.errors import BlockedAddressError, UsageError
 
 ALLOWED_SCHEMES = ("http", "https")
 ALLOW_HINT = "set BLOGREADER_ALLOW_PRIVATE_NETWORKS=1 (or allow_private_networks = true in config.toml) to allow it"
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv6 ranges whose last 32 bits are an IPv4 address: IPv4-compatible, IPv4-mapped, SIIT, NAT64 (RFC 6052, 8215).
+_EMBEDS_IPV4 = tuple(
+    ipaddress.ip_network(net) for net in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48")
+)
 
 
 def is_public_address(address: str) -> bool:
     """True when `address` is a globally routable unicast address, after unwrapping IPv4 in IPv6."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if ip.version == 6:
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if embedded is None and ip in _NAT64:
+        if ip.is_site_local:
+            return False
+        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and any(ip in net for net in _EMBEDS_IPV4):
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None:
             ip = embedded
@@ -51,12 +56,25 @@ def check_url(url: str, allow_private: bool) -> str:
         raise UsageError(f"{url}: only http and https URLs can be fetched, not {parts.scheme or 'a bare path'}")
     if not host:
         raise UsageError(f"{url}: the URL has no host name")
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
+    address = _literal_address(host)
+    if address is None:
         return url  # a name: checked after DNS, by GuardedResolver
-    check_address(host, host, allow_private)
+    check_address(host, address, allow_private)
     return url
+
+
+def _literal_address(host: str) -> str | None:
+    """The address a literal host means, legacy IPv4 spellings included (127.1, 0x7f.0.0.1, 2130706433)."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if all(part and (part.isdigit() or part.lower().startswith("0x")) for part in host.split(".")):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
 
 
 class GuardedResolver(AbstractResolver):
