@@ -11,12 +11,15 @@ What it measures, on generated RSS 2.0 feeds served from 127.0.0.1:
 
 The server is aiohttp.web in its own process, listening on several ports of 127.0.0.1 so that
 BlogReader's per-host politeness limit (2 requests per host:port) acts as it would across many
-blogs rather than serialising every request to one host.
+blogs rather than serialising every request to one host. On loopback a request costs no wait,
+so by default this is a contest of CPU per feed; `--latency-ms` adds a delay to every response
+to stand in for the network round trips a sequential reader waits out.
 
 Run it from the project folder:
 
     .venv/bin/python bench/fetch.py            # 1000 feeds x 20 items, baseline on 100 feeds
     .venv/bin/python bench/fetch.py --quick    # 100 feeds, baseline on 20: a smoke run
+    .venv/bin/python bench/fetch.py --latency-ms 100   # as if every feed were 100 ms away
 
 One JSON object goes to stdout; progress goes to stderr. Exit status 1 when a check fails
 (for example fewer entries stored than served).
@@ -32,6 +35,7 @@ import multiprocessing
 import os
 import random
 import resource
+import socket
 import sys
 import tempfile
 import time
@@ -46,6 +50,7 @@ TARGETS = {"first_fetch_speedup_min": 20, "refetch_feeds_per_s_min": 1000, "peak
 SERVER_START_TIMEOUT = 120.0  # seconds to generate the feeds and bind the ports
 CHILD_TIMEOUT = 1800.0  # seconds a measuring child may run before it is stopped
 MAX_PARAGRAPHS = 12
+MIN_WORDS = 180  # full posts, not teasers (BlogReader fetches the page of a short item)
 
 WORDS = (
     "model training data transformer attention layer gradient loss benchmark evaluation token "
@@ -105,13 +110,14 @@ def item_html(rng: random.Random, n: int) -> str:
     """A post body of about 1-3 KB of HTML, its size varied by the seeded `rng`."""
     target = rng.randint(1000, 3000)
     paragraphs: list[str] = []
-    size = 0
+    size = words = 0
     for _ in range(MAX_PARAGRAPHS):
-        if size >= target:
+        if size >= target and words >= MIN_WORDS:
             break
         para = paragraph(rng, n)
         paragraphs.append(para)
         size += len(para)
+        words += para.count(" ") + 1
     if rng.random() < 0.2:
         paragraphs.insert(1, f"<h2>{sentence(rng)}</h2>")
     return "\n".join(paragraphs)
@@ -173,10 +179,12 @@ def not_modified(request, etag: str, last_modified: str) -> bool:
     return request.headers.get("If-Modified-Since") == last_modified
 
 
-def make_app(routes: dict[str, tuple[bytes, str, str]]):
+def make_app(routes: dict[str, tuple[bytes, str, str]], latency: float):
     from aiohttp import web
 
     async def feed(request: web.Request) -> web.Response:
+        if latency:
+            await asyncio.sleep(latency)  # stands in for a network round trip
         found = routes.get(request.path)
         if found is None:
             return web.Response(status=404, text="no such feed")
@@ -191,17 +199,18 @@ def make_app(routes: dict[str, tuple[bytes, str, str]]):
     return app
 
 
-async def serve_until_stopped(conn, feeds: int, items: int, port_count: int, lifetime: float) -> None:
+async def serve_until_stopped(conn, feeds: int, items: int, port_count: int, latency: float,
+                              lifetime: float) -> None:
     from aiohttp import web
 
     routes = build_routes(feeds, items)
-    runner = web.AppRunner(make_app(routes), access_log=None)
+    runner = web.AppRunner(make_app(routes, latency), access_log=None)
     await runner.setup()
     ports = []
     for _ in range(port_count):
-        site = web.TCPSite(runner, HOST, 0, backlog=1024)
-        await site.start()
-        ports.append(site._server.sockets[0].getsockname()[1])
+        sock = socket.create_server((HOST, 0), backlog=1024)
+        await web.SockSite(runner, sock).start()
+        ports.append(sock.getsockname()[1])
     conn.send({"ports": ports, "bytes": sum(len(body) for body, _, _ in routes.values())})
     deadline = time.monotonic() + lifetime
     while time.monotonic() < deadline and not conn.poll():
@@ -209,19 +218,19 @@ async def serve_until_stopped(conn, feeds: int, items: int, port_count: int, lif
     await runner.cleanup()
 
 
-def server_main(conn, feeds: int, items: int, port_count: int, lifetime: float) -> None:
+def server_main(conn, feeds: int, items: int, port_count: int, latency: float, lifetime: float) -> None:
     """Entry point of the server process; stops when the parent says so or after `lifetime` s."""
-    asyncio.run(serve_until_stopped(conn, feeds, items, port_count, lifetime))
+    asyncio.run(serve_until_stopped(conn, feeds, items, port_count, latency, lifetime))
 
 
 class FeedServer:
     """The aiohttp server process, as a context manager that yields the ports it listens on."""
 
-    def __init__(self, feeds: int, items: int, port_count: int, lifetime: float) -> None:
+    def __init__(self, feeds: int, items: int, port_count: int, latency: float, lifetime: float) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._conn, child_conn = ctx.Pipe()
         self._process = ctx.Process(
-            target=server_main, args=(child_conn, feeds, items, port_count, lifetime), daemon=True
+            target=server_main, args=(child_conn, feeds, items, port_count, latency, lifetime), daemon=True
         )
         self.ports: list[int] = []
         self.bytes = 0
@@ -231,7 +240,11 @@ class FeedServer:
         if not self._conn.poll(SERVER_START_TIMEOUT):
             self._stop()
             raise RuntimeError(f"the feed server did not start within {SERVER_START_TIMEOUT:g} s")
-        ready = self._conn.recv()
+        try:
+            ready = self._conn.recv()
+        except EOFError:
+            self._stop()
+            raise RuntimeError("the feed server process exited before it was ready; see stderr") from None
         self.ports, self.bytes = ready["ports"], ready["bytes"]
         return self
 
@@ -262,7 +275,10 @@ def rate(count: int, seconds: float) -> float:
 
 
 def blogreader_settings(home: Path):
-    """Settings of a fresh library that may fetch from 127.0.0.1."""
+    """Settings of a fresh library that may fetch from 127.0.0.1, and only from there.
+
+    Items link to invented hosts, so fetching article pages for teasers is off.
+    """
     from dataclasses import replace
 
     from blogreader.config import load_settings
@@ -272,6 +288,7 @@ def blogreader_settings(home: Path):
         settings,
         allow_private_networks=True,
         fetch=replace(settings.fetch, allow_private_networks=True),
+        enrich=replace(settings.enrich, full_text=False),
     )
 
 
@@ -350,8 +367,32 @@ def measure_feedparser(urls: list[str], items: int) -> dict:
 MEASURES = {"blogreader": measure_blogreader, "feedparser": measure_feedparser}
 
 
+class LoopbackGuard:
+    """An audit hook that refuses every name lookup and connection not aimed at 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.blocked: list[str] = []
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if event == "socket.getaddrinfo":
+            host = args[0]
+        elif event == "socket.connect" and isinstance(args[1], tuple):
+            host = args[1][0]
+        else:
+            return
+        if isinstance(host, bytes):
+            host = host.decode("ascii", "replace")
+        if host is not None and host != HOST:
+            self.blocked.append(f"{event} {host}")
+            raise PermissionError(f"bench/fetch only talks to {HOST}, not {host}")
+
+
 def child_main(conn, name: str, urls: list[str], items: int) -> None:
-    conn.send(MEASURES[name](urls, items))
+    guard = LoopbackGuard()
+    sys.addaudithook(guard)
+    result = MEASURES[name](urls, items)
+    result["non_loopback_blocked"] = len(guard.blocked)
+    conn.send(result)
 
 
 def run_child(name: str, urls: list[str], items: int) -> dict:
@@ -384,9 +425,11 @@ def checks(result: dict, feeds: int) -> dict:
     ours, theirs = result["blogreader"], result["baseline_feedparser"]
     return {
         "entries_stored_equals_feeds_times_items": ours["entries_stored"] == ours["entries_expected"],
+        "first_fetch_no_failures": ours["first_fetch_failed"] == 0,
         "refetch_all_unchanged": ours["refetch_unchanged"] == feeds,
         "baseline_entries_parsed": theirs["entries_parsed"] == theirs["entries_expected"],
         "baseline_refetch_all_304": theirs["refetch_not_modified"] == theirs["feeds"],
+        "only_loopback_contacted": ours["non_loopback_blocked"] == theirs["non_loopback_blocked"] == 0,
     }
 
 
@@ -401,8 +444,10 @@ def targets_met(result: dict) -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
+    load_at_start = round(os.getloadavg()[0], 2)
     log(f"generating {args.feeds} feeds x {args.items} items and starting the server on {args.ports} port(s)")
-    with FeedServer(args.feeds, args.items, args.ports, lifetime=2 * CHILD_TIMEOUT + 60) as server:
+    latency = args.latency_ms / 1000
+    with FeedServer(args.feeds, args.items, args.ports, latency, lifetime=2 * CHILD_TIMEOUT + 60) as server:
         urls = feed_urls(server.ports, args.feeds)
         log(f"serving {server.bytes / 1e6:.1f} MB; measuring BlogReader")
         ours = run_child("blogreader", urls, args.items)
@@ -415,6 +460,7 @@ def run(args: argparse.Namespace) -> dict:
         "items_per_feed": args.items,
         "served_mb": round(server.bytes / 1e6, 1),
         "server_ports": args.ports,
+        "server_latency_ms": args.latency_ms,
         "blogreader": ours,
         "baseline_feedparser": theirs,
         "ratios": {
@@ -423,6 +469,7 @@ def run(args: argparse.Namespace) -> dict:
         },
         "targets": TARGETS,
         "cpu_count": os.cpu_count(),
+        "load_avg_1m_at_start": load_at_start,  # other work on the machine skews every rate
     }
     result["targets_met"] = targets_met(result)
     result["checks"] = checks(result, args.feeds)
@@ -438,6 +485,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="feeds the slow sequential feedparser baseline fetches (default 100)")
     parser.add_argument("--ports", type=int, default=32,
                         help="127.0.0.1 ports the server listens on, feeds spread over them (default 32)")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="delay the server adds to every response, like a network round trip (default 0)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 100 feeds, baseline on 20")
     args = parser.parse_args(argv)
     if args.quick:
@@ -445,6 +494,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in ("feeds", "items", "baseline_feeds", "ports"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0 <= args.latency_ms <= 10_000:
+        parser.error("--latency-ms must be between 0 and 10000")
     return args
 
 

@@ -110,10 +110,13 @@ def save_article(store: Store, settings: Settings, url: str) -> int:
 async def refresh_async(store: Store, sources: list[Source], settings: Settings,
                         on_progress: ProgressCallback | None = None) -> RefreshReport:
     report = RefreshReport()
+    # Admit sources a few at a time, so a request's deadline starts when it can run, not while it queues.
+    admitted = asyncio.Semaphore(settings.fetch.concurrency)
     async with Fetcher(settings.fetch) as fetcher:
 
         async def one(source: Source) -> None:
-            outcome = await refresh_source(store, fetcher, source, full_text=settings.enrich.full_text)
+            async with admitted:
+                outcome = await refresh_source(store, fetcher, source, full_text=settings.enrich.full_text)
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome)

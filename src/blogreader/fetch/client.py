@@ -6,7 +6,7 @@ import asyncio
 import email.utils
 import logging
 import time
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
@@ -54,6 +54,7 @@ class Fetcher:
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
         self._session: aiohttp.ClientSession | None = None
+        self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
         connector = aiohttp.TCPConnector(
@@ -65,10 +66,9 @@ class Fetcher:
         self._session = aiohttp.ClientSession(
             connector=connector,
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
-            timeout=aiohttp.ClientTimeout(
-                total=self.settings.total_timeout,
-                connect=self.settings.connect_timeout,
-            ),
+            # The deadline is ours (asyncio.timeout in _get_once), started once a host slot is free.
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_timeout,
+                                          sock_read=self.settings.total_timeout),
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,
             auto_decompress=True,
@@ -106,8 +106,12 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         deadline = self.settings.total_timeout
         try:
-            async with asyncio.timeout(deadline):
+            async with self._host_slot(url), asyncio.timeout(deadline):
                 return await self._follow(url, headers)
+        except aiohttp.ConnectionTimeoutError:
+            raise FetchError(
+                f"{url}: no connection within {self.settings.connect_timeout:g} s; the server is down or unreachable"
+            ) from None
         except TimeoutError:
             raise FetchError(f"{url}: timed out after {deadline:g} s; the server is too slow or down") from None
         except aiohttp.InvalidURL:
@@ -152,6 +156,13 @@ class Fetcher:
                     permanent_redirect=permanent and current != url,
                 )
         raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects; the URL loops or moved too often")
+
+    def _host_slot(self, url: str) -> asyncio.Semaphore:
+        """At most `per_host` requests to one host at a time, queued before their deadline starts."""
+        host = urlsplit(url).netloc.lower()
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return self._hosts[host]
 
     def _check_peer(self, url: str, resp: aiohttp.ClientResponse) -> None:
         """Check the address actually connected to, whatever DNS said before."""

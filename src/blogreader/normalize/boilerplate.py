@@ -17,8 +17,6 @@ _BUTTON = re.compile(
     r"get the app|sign up|source|listen now|watch now)[.!]?$",
     _FLAGS,
 )
-# A short call to action: "Grab your 30% discount →", "Try Spotlight today →", "👉 Join now".
-_CALL_TO_ACTION = re.compile(r"(?:→|»|➡️?)\s*$|^👉", _FLAGS)
 # Lines that pitch the publication itself, dropped alone.
 _PITCH = re.compile(
     r"show your love by|restacking it|sharing it with others|completely free to read|"
@@ -40,6 +38,16 @@ _BLOCK_START = re.compile(
     _FLAGS,
 )
 _BLOCK_END = re.compile(r"and so many more!?$|premium today$", _FLAGS)
+# Cheap screens (substring tests): the full patterns run only on lines containing one of these.
+_MAY_PITCH = (
+    "subscri", "paid", "free", "restack", "sharing it", "support my", "grab your", "discount", "% off", "premium",
+    "refer a friend", "gift", "sponsor", "courtesy", "lesson", "back to", "on to", "like button", "comment",
+    "reader-supported", "link", "love", "thanks for reading", "forget", "upgrade", "join", "brought to you",
+    "presented by",
+)
+_MAY_START_BLOCK = ("before we begin", "sponsor", "paid tier", "access to all", "paid member", "paid subscriber",
+                    "word from")
+_ARROWS = ("→", "»", "➡", "➡️")
 MAX_BLOCK_LINES = 10
 
 
@@ -50,10 +58,12 @@ def strip_promo_blocks(text: str) -> str:
     index = 0
     while index < len(lines):
         line = lines[index].strip()
-        if _BLOCK_START.search(line):
+        lowered = line.lower()
+        if _contains_any(lowered, _MAY_START_BLOCK) and _BLOCK_START.search(line):
             index = _block_end(lines, index) + 1
             continue
-        if not line or _BUTTON.match(line) or _PITCH.search(line) or _is_call_to_action(line):
+        if (not line or _is_button(line) or _is_call_to_action(line)
+                or (_contains_any(lowered, _MAY_PITCH) and _PITCH.search(line))):
             index += 1
             continue
         kept.append(lines[index])
@@ -61,14 +71,23 @@ def strip_promo_blocks(text: str) -> str:
     return "\n".join(kept)
 
 
+def _is_button(line: str) -> bool:
+    return len(line) < 40 and bool(_BUTTON.match(line))
+
+
+def _contains_any(text: str, needles: tuple[str, ...]) -> bool:
+    return any(needle in text for needle in needles)
+
+
 def _is_call_to_action(line: str) -> bool:
-    return len(line.split()) <= 10 and bool(_CALL_TO_ACTION.search(line))
+    """A short line ending in an arrow or starting with a pointing hand."""
+    return len(line) < 120 and (line.endswith(_ARROWS) or line.startswith("👉")) and len(line.split()) <= 10
 
 
 def _block_end(lines: list[str], start: int) -> int:
     """Index of the line that closes the promo block opened at `start` (the start itself if none does)."""
     for index in range(start + 1, min(len(lines), start + 1 + MAX_BLOCK_LINES)):
-        line = lines[index].strip()
+        line = lines[index].strip()  # a call to action or a closing line ends the block
         if _is_call_to_action(line) or _BLOCK_END.search(line):
             return index
     return start

@@ -21,7 +21,7 @@ def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
     """Sanitize, extract text without promo blocks, count words, canonicalize the link, repair mojibake."""
     body_html = item.content_html or item.summary_html
     content_html = sanitize_html(body_html, base_url=item.url or base_url)
-    raw_text = repair_text(html_to_text(content_html))
+    raw_text = repair_text(html_to_text(content_html, sanitized=True))
     text = strip_promo_blocks(raw_text)
     summary_text = repair_text(html_to_text(item.summary_html)) if item.summary_html else ""
     title = plain_title(item.title) if item.title else ""
@@ -51,7 +51,7 @@ def with_article(entry: NewEntry, article_html: str, page_url: str) -> NewEntry:
     from dataclasses import replace
 
     content_html = sanitize_html(article_html, base_url=page_url)
-    raw_text = repair_text(html_to_text(content_html))
+    raw_text = repair_text(html_to_text(content_html, sanitized=True))
     text = strip_promo_blocks(raw_text)
     words = word_count(text)
     if words <= entry.word_count:
