@@ -31,7 +31,7 @@ def test_add_then_fetch_stores_every_item_as_the_feed_has_it(cli, corpus_feed):
     assert fetched.code == 0, fetched.err
     assert "12 new" in fetched.out
 
-    listed = cli("list", "--all", "--json").json
+    listed = cli("list", "--all", "--kind", "post", "--json").json
     expected = feedparser.parse(path.read_bytes()).entries
     assert len(listed) == len(expected) == 12
     by_url = {entry["url"]: entry for entry in listed}
@@ -58,14 +58,14 @@ def test_second_fetch_is_conditional_gets_304_and_adds_nothing(cli, server, corp
     request = server.hits("/feed")[before]
     assert request.headers["if-none-match"] == '"intoai-v1"'
     assert request.headers["if-modified-since"] == LAST_MODIFIED
-    assert len(cli("list", "--all", "--json").json) == 12
+    assert len(cli("list", "--all", "--kind", "post", "--json").json) == 12
 
 
 def test_list_json_has_every_spec_field_and_nulls_before_enrichment(cli, corpus_feed):
     url, _ = corpus_feed
     cli("add", url)
     cli("fetch", "--no-enrich")
-    entries = cli("list", "--json").json
+    entries = cli("list", "--kind", "post", "--json").json
     for entry in entries:
         assert set(Entry.LISTED) <= set(entry)
         assert entry["kind"] == "post"
@@ -87,8 +87,25 @@ def test_show_json_carries_sanitized_content_and_text(cli, corpus_feed):
     url, _ = corpus_feed
     cli("add", url)
     cli("fetch")
-    first = cli("list", "--json").json[0]
+    first = cli("list", "--kind", "post", "--json").json[0]
     shown = cli("show", str(first["id"]), "--json").json
-    assert shown["items"] == []
+    assert isinstance(shown["items"], list)
     assert shown["text"] and "<" not in shown["text"][:200]
     assert "<script" not in shown["content_html"].lower()
+
+
+def test_every_roundup_splits_into_ten_items_with_paper_links(cli, corpus_feed):
+    url, _ = corpus_feed
+    cli("add", url)
+    cli("fetch")
+    roundups = [e for e in cli("list", "--kind", "post", "--json").json if e["title"].startswith("This Week In AI Research")]
+    assert len(roundups) == 5
+    for roundup in roundups:
+        items = cli("show", str(roundup["id"]), "--json").json["items"]
+        assert len(items) == 10
+        assert sorted(item["rank"] for item in items) == list(range(1, 11))
+        for item in items:
+            assert item["kind"] == "link" and item["url"].startswith("https://")
+            assert "intoai.pub" not in item["url"] and "substackcdn" not in item["url"]
+            assert not item["title"][0].isdigit() or not item["title"].split()[0].rstrip(".").isdigit()
+            assert item["summary"] and item["category"]

@@ -40,6 +40,15 @@ classifier = "local"      # "local" (offline, learns from your labels) or "llm:M
 llm_timeout = 60          # seconds a model may take for one entry
 full_text = true          # fetch the article page when a feed item is only a teaser
 
+[publish]
+outputs = ["readme", "feed"]   # what `update` writes into this folder: readme, digest, feed, site
+# title = "Reading list"       # the readme's heading (default: an imported list's own, else "Reading list")
+# description = "Posts worth your time, month by month."
+# digest_title = "What caught my attention in {week}"
+# site_url = "https://example.org/reading/"   # where the site is served: the Atom feed's links
+# templates = "templates"      # a folder of your own templates, overriding the built-in ones by name
+# feed_limit = 100             # newest picks in the Atom feed; 0 for all
+
 # The taxonomy: uncomment to replace the default categories.
 # [[taxonomy]]
 # name = "Interp"
@@ -72,6 +81,23 @@ class EnrichSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """What `publish` and `update` write, and how it is titled."""
+
+    title: str | None = None
+    description: str | None = None
+    digest_title: str = "What caught my attention in {week}"
+    digest_description: str | None = None
+    outputs: tuple[str, ...] = ("readme", "feed")
+    templates: Path | None = None
+    site_url: str | None = None
+    feed_limit: int = 100
+
+
+PUBLISH_OUTPUTS = ("readme", "digest", "feed", "site")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, resolved once per command."""
 
@@ -81,6 +107,7 @@ class Settings:
     fetch: FetchSettings = FetchSettings()
     enrich: EnrichSettings = EnrichSettings()
     taxonomy: tuple = DEFAULT_TAXONOMY
+    publish: PublishSettings = PublishSettings()
 
     @property
     def database_path(self) -> Path:
@@ -159,6 +186,7 @@ def _from_mapping(home: Path, data: dict) -> Settings:
         fetch=replace(FetchSettings(**fetch_kwargs), allow_private_networks=allow),
         enrich=_enrich_settings(home, data.get("enrich", {})),
         taxonomy=_taxonomy(home, data.get("taxonomy")),
+        publish=_publish_settings(home, data.get("publish", {})),
     )
 
 
@@ -180,6 +208,38 @@ def _enrich_settings(home: Path, data) -> EnrichSettings:
     if "full_text" in data:
         values["full_text"] = bool(data["full_text"])
     return EnrichSettings(**values)
+
+
+def _publish_settings(home: Path, data) -> PublishSettings:
+    where = home / CONFIG_NAME
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: [publish] must be a table")
+    unknown = set(data) - {spec.name for spec in fields(PublishSettings)}
+    if unknown:
+        raise ConfigError(f"{where}: unknown [publish] setting {', '.join(sorted(unknown))}")
+    values = {}
+    for name in ("title", "description", "digest_title", "digest_description", "site_url", "templates"):
+        if name in data:
+            if not isinstance(data[name], str):
+                raise ConfigError(f"{where}: [publish] {name} must be a string")
+            values[name] = data[name].strip() or None
+    if values.get("site_url") and not values["site_url"].startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: [publish] site_url must be an http(s) address, such as \"https://example.org/\"")
+    if values.get("templates"):
+        values["templates"] = home / Path(values["templates"]).expanduser()
+    if not values.get("digest_title", True):
+        values.pop("digest_title")
+    if "outputs" in data:
+        outputs = data["outputs"]
+        if not isinstance(outputs, list) or any(item not in PUBLISH_OUTPUTS for item in outputs):
+            raise ConfigError(f"{where}: [publish] outputs must be a list drawn from {', '.join(PUBLISH_OUTPUTS)}")
+        values["outputs"] = tuple(dict.fromkeys(outputs))
+    if "feed_limit" in data:
+        limit = data["feed_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ConfigError(f"{where}: [publish] feed_limit must be a whole number, 0 for all")
+        values["feed_limit"] = limit
+    return PublishSettings(**values)
 
 
 def _taxonomy(home: Path, data) -> tuple:

@@ -1,4 +1,4 @@
-"""`import`: subscription lists (OPML) into the library."""
+"""`import`: subscription lists (OPML), curated Markdown lists and lists of URLs into the library."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from pathlib import Path
 from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, UsageError
 from blogreader.fetch.guard import check_url
+from blogreader.imports.collection import import_curated_list
+from blogreader.imports.curated import looks_curated
+from blogreader.imports.url_list import save_urls, url_lines
 from blogreader.sources.opml import Outline, parse_opml
 from blogreader.store import Store
 
@@ -22,10 +25,24 @@ def import_file(store: Store, settings: Settings, path: Path) -> str:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<?xml") or head.startswith(b"<opml"):
         return subscribe_outlines(store, settings, parse_opml(data, str(path)))
+    text = _decode(data)
+    if looks_curated(text):
+        return import_curated_list(store, text)
+    urls = url_lines(text)
+    if urls:
+        return save_urls(store, settings, urls)
     raise UsageError(
-        f"{path}: not an OPML file; this version imports OPML subscription lists "
-        "(curated Markdown lists and URL lists come in a later version)"
+        f"{path}: not a file BlogReader imports: expected OPML, a curated Markdown list "
+        "(`| Blog | Summary | Category |` tables under month headings) or a text file of URLs, one a line"
     )
+
+
+def _decode(data: bytes) -> str:
+    """Text of a file saved as UTF-8 or, failing that, Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def subscribe_outlines(store: Store, settings: Settings, outlines: list[Outline]) -> str:

@@ -101,7 +101,9 @@ def save_article(store: Store, settings: Settings, url: str) -> int:
                        published=article.published, content_html=article.content_html,
                        summary_html=article.description or "")
     entry = normalize_entry(item, page.final_url)
-    saved = store.save_entries(None, [entry])
+    with store.transaction():
+        saved = store.save_entries(None, [entry])
+        split_roundups(store, [entry], saved, publication_url=page.final_url)
     if saved.new_ids:
         return saved.new_ids[0]
     return store.entry_id_by_url(entry.canonical_url)  # saved before: the same page is the same entry
@@ -167,12 +169,30 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         entries = await complete_teasers(store, fetcher, source.id, entries)
     with store.transaction():
         saved = store.save_entries(source.id, entries)
+        split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url)
         store.record_fetch_success(
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
             url=moved_to, title=feed.title, site_url=feed.site_url, problem=feed.problem,
         )
     status = NEW if saved.new_ids else UNCHANGED
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=feed.problem)
+
+
+def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None) -> int:
+    """Give every new or changed roundup post its items; returns how many roundups were split."""
+    from blogreader.roundups import split_roundup
+    from blogreader.roundups.entries import item_entry
+
+    changed = set(saved.changed_ids)
+    split = 0
+    for entry, entry_id in zip(entries, saved.ids):
+        if entry_id not in changed:
+            continue
+        items = split_roundup(entry.content_html, entry.url, publication_url)
+        if items:
+            store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
+            split += 1
+    return split
 
 
 async def complete_teasers(store: Store, fetcher: Fetcher, source_id: int | None,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from blogreader.store.collection import CollectionQueries
 from blogreader.store.database import connect, transaction
 from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.sources import SourceQueries
 
 
-class Store(SourceQueries, EntryQueries, EnrichmentQueries):
-    """The library database: sources, entries, triage and search."""
+class Store(SourceQueries, EntryQueries, EnrichmentQueries, CollectionQueries):
+    """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn

@@ -40,6 +40,8 @@ class EntryFilter:
 class SaveOutcome:
     new_ids: list[int]
     updated: int
+    ids: list[int]  # one per saved entry, in order
+    changed_ids: list[int]  # new or with new content
 
 
 def _entry(row: sqlite3.Row) -> Entry:
@@ -63,6 +65,8 @@ class EntryQueries:
     def save_entries(self, source_id: int | None, entries: list[NewEntry]) -> SaveOutcome:
         """Insert new entries and refresh changed ones, in one transaction; user edits are kept."""
         new_ids: list[int] = []
+        ids: list[int] = []
+        changed: list[int] = []
         updated = 0
         now = utc_now()
         with transaction(self.conn):
@@ -71,17 +75,20 @@ class EntryQueries:
                 if existing is None:
                     entry_id = self._insert(source_id, entry, now)
                     new_ids.append(entry_id)
+                    changed.append(entry_id)
                 else:
                     entry_id, content_hash = existing
                     if content_hash != entry.content_hash:
                         self._refresh(entry_id, entry, now)
                         updated += 1
+                        changed.append(entry_id)
+                ids.append(entry_id)
                 if source_id is not None:
                     self.conn.execute(
                         "INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid) VALUES (?, ?, ?)",
                         (entry_id, source_id, entry.guid),
                     )
-        return SaveOutcome(new_ids, updated)
+        return SaveOutcome(new_ids, updated, ids, changed)
 
     def _find_existing(self, source_id: int | None, entry: NewEntry) -> tuple[int, str] | None:
         if entry.guid and source_id is not None:
@@ -155,12 +162,42 @@ class EntryQueries:
         return row[0]
 
     def children(self, parent_id: int) -> list[Entry]:
+        """A roundup's items in the order printed, each with its rank in this roundup."""
         rows = self.conn.execute(
-            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
-                LEFT JOIN sources s ON s.id = e.source_id WHERE e.parent_id = ? ORDER BY e.id""",
+            f"""SELECT {_LIST_COLUMNS.replace("e.rank", "ep.rank AS rank")}, coalesce(s.title, s.url) AS source
+                FROM entry_parents ep JOIN entries e ON e.id = ep.entry_id
+                LEFT JOIN sources s ON s.id = e.source_id WHERE ep.parent_id = ? ORDER BY ep.position""",
             (parent_id,),
         ).fetchall()
         return [_entry(row) for row in rows]
+
+    def save_items(self, parent_id: int, items: list[tuple[int, NewEntry]]) -> list[int]:
+        """Store a roundup's items (rank, entry) as link entries under `parent_id`; the same link is one entry."""
+        ids = []
+        now = utc_now()
+        with transaction(self.conn):
+            source_id = self.conn.execute("SELECT source_id FROM entries WHERE id = ?", (parent_id,)).fetchone()[0]
+            self.conn.execute("DELETE FROM entry_parents WHERE parent_id = ?", (parent_id,))
+            for position, (rank, item) in enumerate(items):
+                existing = self._find_existing(None, item)
+                if existing is None:
+                    entry_id = self._insert(source_id, item, now)
+                    self.conn.execute("UPDATE entries SET kind = 'link', parent_id = ?, rank = ? WHERE id = ?",
+                                      (parent_id, rank, entry_id))
+                else:
+                    entry_id = existing[0]
+                    if entry_id == parent_id:
+                        continue  # a roundup that links to itself
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO entry_parents (entry_id, parent_id, rank, position) VALUES (?, ?, ?, ?)",
+                    (entry_id, parent_id, rank, position),
+                )
+                ids.append(entry_id)
+        return ids
+
+    def parents(self, entry_id: int) -> list[int]:
+        rows = self.conn.execute("SELECT parent_id FROM entry_parents WHERE entry_id = ? ORDER BY parent_id", (entry_id,))
+        return [row[0] for row in rows]
 
     def list_entries(self, spec: EntryFilter) -> list[Entry]:
         """Entries matching `spec`, newest first."""

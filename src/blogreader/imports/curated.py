@@ -1,0 +1,330 @@
+"""Read a curated Markdown reading list: month headings over `Blog | Summary | Category` tables, 🌟 on favourites."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from blogreader.clock import iso
+from blogreader.normalize.text import repair_text
+from blogreader.normalize.urls import canonical_url
+from blogreader.publish.common import MONTHS, safe_url
+from blogreader.store.collection import ImportedPick
+
+STARS = ("🌟", "⭐")
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBERS.update({name[:3].lower(): number for name, number in list(_MONTH_NUMBERS.items())})
+_MONTH_NUMBERS["sept"] = 9
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?,?\s+(\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$|^(\d{4})\s+([A-Za-z]+)\.?$")
+_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_BACKSLASH_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
+_BARE_URL = re.compile(r"https?://[^\s<>|]+")
+_TITLE_HEADERS = {"blog", "title", "post", "posts", "article", "link", "paper", "name", "entry", "read", "reading"}
+_SUMMARY_HEADERS = {"summary", "description", "notes", "note", "tl;dr", "tldr", "why", "comment", "comments",
+                    "abstract", "takeaway", "what"}
+_CATEGORY_HEADERS = {"category", "categories", "tag", "tags", "topic", "topics", "area", "section", "type"}
+
+
+@dataclass(frozen=True)
+class CuratedRow:
+    """One table row as the curator wrote it, mojibake repaired and escapes undone."""
+
+    month: str | None  # "2026-02", None under no month heading
+    starred: bool
+    title: str
+    url: str | None
+    summary: str | None
+    category: str | None
+    line: int
+
+
+@dataclass
+class CuratedList:
+    """A parsed list: its heading and description, and every row in file order."""
+
+    title: str | None = None
+    description: str | None = None
+    rows: list[CuratedRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def looks_curated(text: str) -> bool:
+    """Does `text` hold a Markdown table (a header row followed by a `|---|` row)?"""
+    lines = text.splitlines()
+    return any(_table_starts(header, delimiter) for header, delimiter in zip(lines, lines[1:]))
+
+
+def _table_starts(header: str, delimiter: str) -> bool:
+    """A GFM table: a header row with pipes, then a delimiter row with as many cells."""
+    return ("|" in header and "-" in delimiter and bool(_SEPARATOR_ROW.match(delimiter))
+            and len(split_row(header)) == len(split_row(delimiter)))
+
+
+def parse_curated(text: str) -> CuratedList:
+    """Every table row of a curated list, under the month of the heading above it."""
+    lines = [repair_text(line) for line in text.splitlines()]
+    references = _references(lines)
+    parsed = CuratedList()
+    month: str | None = None
+    year: str | None = None  # from a year-only heading ("## 2026" above "### March")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        heading = _HEADING.match(line)
+        if heading:
+            level, words = len(heading.group(1)), heading.group(2).strip()
+            if re.fullmatch(r"\d{4}", words):
+                year, month = words, None
+            elif _month(words, year):
+                month = _month(words, year)
+            elif level <= 2:  # another section: its rows belong to no month; deeper headings stay in the month
+                month = None
+            if level == 1 and parsed.title is None and not parsed.rows:
+                parsed.title = words
+                parsed.description = _paragraph_after(lines, index + 1)
+            index += 1
+            continue
+        if index + 1 < len(lines) and _table_starts(line, lines[index + 1]):
+            roles = _column_roles(split_row(line))
+            index += 2
+            while index < len(lines) and "|" in lines[index] and lines[index].strip():
+                row = _row(split_row(lines[index]), roles, month, index + 1, references)
+                if row is not None:
+                    parsed.rows.append(row)
+                index += 1
+            continue
+        index += 1
+    return parsed
+
+
+def to_picks(rows: list[CuratedRow]) -> list[ImportedPick]:
+    """Rows as picks: picked at the start of their month plus one second per row, so order survives."""
+    picks, seen, per_month = [], set(), {}
+    for row in rows:
+        key = row.url and canonical_url(row.url) or "title:" + row.title.casefold()
+        if key in seen:
+            continue  # the same link twice in one list: the first row stands
+        seen.add(key)
+        picked_at = None
+        if row.month:
+            position = per_month.get(row.month, 0)
+            per_month[row.month] = position + 1
+            year, number = map(int, row.month.split("-"))
+            picked_at = iso(datetime(year, number, 1, tzinfo=UTC) + timedelta(seconds=position))
+        guid = None if row.url else "urn:blogreader:import:" + hashlib.sha256(row.title.encode()).hexdigest()[:24]
+        picks.append(ImportedPick(
+            title=row.title, url=row.url, canonical_url=canonical_url(row.url) if row.url else None, guid=guid,
+            summary=row.summary, category=row.category, starred=row.starred, picked_at=picked_at,
+        ))
+    return picks
+
+
+def split_row(line: str) -> list[str]:
+    """The cells of a table row; `\\|` is a pipe inside a cell, other escapes stay for the cell's Markdown."""
+    cells, current, index = [], [], 0
+    text = line.strip()
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            nxt = text[index + 1]
+            current.append("|" if nxt == "|" else char + nxt)
+            index += 2
+            continue
+        if char == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    cells.append("".join(current))
+    if text.startswith("|"):
+        cells = cells[1:]
+    if text.endswith("|") and not text.endswith("\\|") and cells:
+        cells = cells[:-1]
+    return [cell.strip() for cell in cells]
+
+
+def _month(words: str, year: str | None = None) -> str | None:
+    """"2026-02" for a heading such as "February 2026", "Feb. 2026", "2026-02", or "February" under "2026"."""
+    words = words.strip().strip("*_").strip()
+    if year and words.rstrip(".").lower() in _MONTH_NUMBERS:
+        return f"{year}-{_MONTH_NUMBERS[words.rstrip('.').lower()]:02d}"
+    match = _MONTH_YEAR.match(words)
+    if match and match.group(1).lower() in _MONTH_NUMBERS:
+        return f"{match.group(2)}-{_MONTH_NUMBERS[match.group(1).lower()]:02d}"
+    match = _YEAR_MONTH.match(words)
+    if match:
+        if match.group(1) and 1 <= int(match.group(2)) <= 12:
+            return f"{match.group(1)}-{int(match.group(2)):02d}"
+        if match.group(3) and match.group(4).lower() in _MONTH_NUMBERS:
+            return f"{match.group(3)}-{_MONTH_NUMBERS[match.group(4).lower()]:02d}"
+    return None
+
+
+def _paragraph_after(lines: list[str], start: int) -> str | None:
+    """The first paragraph under the list's title, before any rule, heading or table."""
+    collected = []
+    for line in lines[start:]:
+        stripped = line.strip()
+        if not stripped:
+            if collected:
+                break
+            continue
+        if stripped.startswith(("#", "|", "---", "***", "___")):
+            break
+        collected.append(stripped)
+    return " ".join(collected) or None
+
+
+def _column_roles(header: list[str]) -> dict[str, int]:
+    """Which column holds the title, the summary and the category, by header name, else by position."""
+    names = [re.sub(r"[*_`]", "", cell).strip().lower() for cell in header]
+    roles: dict[str, int] = {}
+    for role, known in (("title", _TITLE_HEADERS), ("summary", _SUMMARY_HEADERS), ("category", _CATEGORY_HEADERS)):
+        for position, name in enumerate(names):
+            if name in known and position not in roles.values():
+                roles[role] = position
+                break
+    for role, position in (("title", 0), ("summary", 1), ("category", 2)):
+        if role not in roles and position < len(names) and position not in roles.values():
+            roles[role] = position
+    return roles
+
+
+def _row(cells: list[str], roles: dict[str, int], month: str | None, line: int,
+         references: dict[str, str]) -> CuratedRow | None:
+    def cell(role: str) -> str:
+        position = roles.get(role)
+        return cells[position].strip() if position is not None and position < len(cells) else ""
+
+    title_cell = cell("title")
+    if not any(cells):
+        return None
+    starred = False
+    for star in STARS:
+        if star in title_cell:
+            starred = True
+            title_cell = title_cell.replace(star + "\ufe0f", "").replace(star, "")
+    title, url = _title_and_link(title_cell.strip(), references)
+    if not title and not url:
+        return None
+    return CuratedRow(month=month, starred=starred, title=title or url or "", url=url,
+                      summary=cell("summary") or None, category=_unescape(cell("category")) or None, line=line)
+
+
+def _title_and_link(cell: str, references: dict[str, str]) -> tuple[str, str | None]:
+    """The link text and destination of the first link in a cell (inline, reference, autolink or bare URL)."""
+    found = find_link(cell, references)
+    if found:
+        text, destination = found
+        return _one_line(_unescape(text)), safe_url(destination)
+    autolink = _AUTOLINK.search(cell) or _BARE_URL.search(cell)
+    if autolink:
+        url = autolink.group(1) if autolink.re is _AUTOLINK else autolink.group(0)
+        rest = _one_line(_unescape(cell.replace(autolink.group(0), " ")).strip(" -–—:"))
+        return rest or url, safe_url(url)
+    return _one_line(_unescape(cell)), None
+
+
+def find_link(cell: str, references: dict[str, str] | None = None) -> tuple[str, str | None] | None:
+    """(text, destination) of the first `[text](url)`, `[text][ref]` or `[ref]` link in `cell`."""
+    references = references or {}
+    start = _unescaped_index(cell, "[", 0)
+    while start is not None:
+        end = _closing_bracket(cell, start)
+        if end is None:
+            return None
+        text, after = cell[start + 1:end], cell[end + 1:]
+        if after.startswith("("):
+            destination = _destination(after[1:])
+            if destination is not None:
+                return text, _unescape(destination)
+        elif after.startswith("[") and "]" in after:
+            label = after[1:after.index("]")] or text
+            if _label(label) in references:
+                return text, references[_label(label)]
+        elif _label(text) in references:
+            return text, references[_label(text)]
+        start = _unescaped_index(cell, "[", end + 1)
+    return None
+
+
+def _destination(rest: str) -> str | None:
+    """The destination of an inline link from just after `(`: `<...>` or a run with balanced parentheses."""
+    rest = rest.lstrip()
+    if rest.startswith("<"):
+        close = rest.find(">")
+        return rest[1:close] if close > 0 else None
+    depth, index = 0, 0
+    while index < len(rest):
+        char = rest[index]
+        if char == "\\" and index + 1 < len(rest):
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return rest[:index]
+            depth -= 1
+        elif char.isspace():
+            return rest[:index]  # a link title follows; the destination ends here
+        index += 1
+    return None
+
+
+def _closing_bracket(text: str, start: int) -> int | None:
+    depth, index = 0, start
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def _unescaped_index(text: str, wanted: str, start: int) -> int | None:
+    index = start
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == wanted:
+            return index
+        index += 1
+    return None
+
+
+def _references(lines: list[str]) -> dict[str, str]:
+    """Reference-style link definitions (`[label]: https://...`) anywhere in the file."""
+    found = {}
+    for line in lines:
+        match = _REFERENCE.match(line)
+        if match:
+            found.setdefault(_label(match.group(1)), match.group(2))
+    return found
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _unescape(text: str) -> str:
+    return _BACKSLASH_ESCAPE.sub(r"\1", text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,1 @@
+"""Published outputs of the collection: readme, digest, Atom feed and static site."""

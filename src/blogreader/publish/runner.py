@@ -1,0 +1,95 @@
+"""The one way to publish: load the picked entries, render an output, write it atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blogreader.clock import utc_now
+from blogreader.config import Settings
+from blogreader.errors import UsageError
+from blogreader.imports.collection import DESCRIPTION_KEY, TITLE_KEY
+from blogreader.publish.atom import render_atom
+from blogreader.publish.common import current_week, iso_week
+from blogreader.publish.digest import digest_heading, render_digest
+from blogreader.publish.output import write_if_changed, write_tree
+from blogreader.publish.readme import render_readme
+from blogreader.publish.site import render_site
+from blogreader.publish.templates import template_environment
+from blogreader.store import Store
+
+DEFAULT_TITLE = "Reading list"
+DEFAULT_DESCRIPTION = "Posts worth reading, picked month by month."
+STDOUT = "-"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What one publish did: where it went, how many entries, which files changed."""
+
+    output: str
+    path: Path | None  # None when printed to standard output
+    entries: int
+    changed: list[str] = field(default_factory=list)
+    text: str | None = None  # the output itself, when printed
+
+    def summary_line(self) -> str:
+        where = self.path if self.path is not None else "standard output"
+        state = "unchanged" if not self.changed else (
+            "written" if len(self.changed) == 1 else f"{len(self.changed)} files written")
+        return f"{self.output}: {where} ({self.entries} entries, {state})"
+
+
+def default_path(settings: Settings, output: str, week: str | None = None) -> Path:
+    """Where an output goes in the library folder when no --out is given."""
+    names = {"readme": "README.md", "feed": "feed.xml", "site": "site", "digest": f"digest-{week}.md"}
+    return settings.home / names[output]
+
+
+def publish(store: Store, settings: Settings, output: str, out: Path | str | None = None,
+            week: str | None = None) -> Published:
+    """Render `output` (readme, digest, feed or site) from the picked entries and write it to `out`."""
+    if week is not None and output != "digest":
+        raise UsageError("--week is for the digest only")
+    if output == "site" and str(out) == STDOUT:
+        raise UsageError("the site is a folder of pages; give --out a folder, not -")
+    text, count, week = _render(store, settings, output, week)
+    if str(out) == STDOUT:
+        return Published(output, None, count, [STDOUT], text)
+    path = Path(out) if out is not None else default_path(settings, output, week)
+    if output == "site":
+        return Published(output, path, count, write_tree(path, text))
+    return Published(output, path, count, [path.name] if write_if_changed(path, text) else [])
+
+
+def _render(store: Store, settings: Settings, output: str, week: str | None):
+    """(text, or pages for the site; entries shown; the ISO week's name for a digest)."""
+    config = settings.publish
+    title, description = _heading(store, settings)
+    if output == "feed":
+        entries = store.picked_entries(newest_first=True, limit=config.feed_limit or None)
+        return render_atom(entries, title, description, config.site_url, utc_now()), len(entries), None
+    env = template_environment(config.templates)
+    if output == "digest":
+        chosen = iso_week(week or current_week())
+        entries = store.picked_entries(chosen.start, chosen.end)
+        heading = digest_heading(config.digest_title, chosen.label, chosen.name[:4])
+        return render_digest(env, entries, heading, config.digest_description), len(entries), chosen.name
+    entries = store.picked_entries()
+    if output == "readme":
+        return render_readme(env, entries, title, description), len(entries), None
+    if output == "site":
+        feed = render_atom(entries[::-1][: config.feed_limit or None], title, description, config.site_url, utc_now())
+        return render_site(env, entries, title, description, feed), len(entries), None
+    raise UsageError(f"unknown output {output!r}; choose readme, digest, feed or site")
+
+
+def _heading(store: Store, settings: Settings) -> tuple[str, str | None]:
+    """Title and description: config.toml's, else those of the last imported list, else the defaults."""
+    config = settings.publish
+    if config.title or config.description:
+        return config.title or store.get_meta(TITLE_KEY) or DEFAULT_TITLE, config.description
+    imported = store.get_meta(TITLE_KEY)
+    if imported:
+        return imported, store.get_meta(DESCRIPTION_KEY) or None
+    return DEFAULT_TITLE, DEFAULT_DESCRIPTION

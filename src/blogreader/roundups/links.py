@@ -1,0 +1,60 @@
+"""Which link of a roundup item is the one it sends readers to."""
+
+from __future__ import annotations
+
+import re
+
+from blogreader.roundups.blocks import Block, Link
+
+# Anchor text that points readers onward: "using this link", "Source", "Paper", "Read more".
+_ONWARD_TEXT = re.compile(
+    r"^(?:(?:using|via|at|with) )?(?:this|the following|the) link$|^link$|^here$|^source$|^sources$|^paper$|"
+    r"^(?:the )?(?:paper|article|post|blog post|release|announcement|report|repo|repository|code|github|project page)$|"
+    r"^read (?:it|more|the paper|the post|the full (?:post|paper|article))(?: here)?$|^(?:arxiv|pdf)$",
+    re.IGNORECASE,
+)
+# A block whose whole point is to send readers on: "Read more about this research using this link."
+_ONWARD_BLOCK = re.compile(r"^(?:read|learn|find out) more\b|^(?:source|link|paper|code|read it)\s*[:\-–]|^source$", re.I)
+_NOT_A_RECOMMENDATION = re.compile(
+    r"/subscribe|[?&]action=share|/share\b|/comments?\b|#comments|utm_medium=(?:email|web)&|/(?:account|login|signup|sign-up)\b|"
+    r"^https?://(?:www\.)?(?:twitter\.com|x\.com)/intent|^https?://(?:www\.)?facebook\.com/sharer|^mailto:",
+    re.I,
+)
+
+
+def candidate_links(blocks: list[Block], publication_hosts: set[str]) -> list[Link]:
+    """Links an item could recommend: no images, no buttons, no other posts of the same publication."""
+    found = []
+    for block in blocks:
+        for link in block.links:
+            if link.image or _NOT_A_RECOMMENDATION.search(link.href) or _same_publication(link, publication_hosts):
+                continue
+            found.append(link)
+    return found
+
+
+def main_link(heading: Block | None, body: list[Block], publication_hosts: set[str]) -> tuple[Link | None, int]:
+    """The item's main link and how sure we are (1 onward link, 2 linked title, 3 link on its own line, 4 first link)."""
+    onward = [link for block in body for link in candidate_links([block], publication_hosts)
+              if _ONWARD_TEXT.match(link.text) or (_ONWARD_BLOCK.match(block.text) and link.text)]
+    if onward:
+        return onward[-1], 1
+    if heading is not None:
+        titled = candidate_links([heading], publication_hosts)
+        if titled:
+            return titled[0], 2
+    for block in body:
+        links = candidate_links([block], publication_hosts)
+        if len(links) == 1 and block.text and _squash(links[0].text) == block.text.rstrip(" .:"):
+            return links[0], 3
+    rest = candidate_links(body, publication_hosts)
+    return (rest[0], 4) if rest else (None, 5)
+
+
+def _same_publication(link: Link, hosts: set[str]) -> bool:
+    host = link.host.removeprefix("www.")
+    return any(host == known or host.endswith("." + known) for known in hosts)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())

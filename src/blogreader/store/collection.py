@@ -1,0 +1,113 @@
+"""The curated collection: picked entries in picked order, and importing a curated list as picks."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from blogreader.clock import utc_now
+from blogreader.models import Entry
+from blogreader.store.database import transaction
+from blogreader.store.entries import _LIST_COLUMNS, _entry
+
+IMPORT = "import"
+
+
+@dataclass(frozen=True)
+class ImportedPick:
+    """One row of a curated list, ready to store: the list's own words are user data."""
+
+    title: str
+    url: str | None
+    canonical_url: str | None
+    guid: str | None  # identity for a row with no link
+    summary: str | None
+    category: str | None
+    starred: bool
+    picked_at: str | None  # None: the row had no month; an entry picked before keeps its date, else now
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+# The columns an import decides, compared before and after to tell "updated" from "unchanged".
+_DECIDED = ("title", "title_origin", "summary", "summary_origin", "category", "category_origin",
+            "picked", "picked_at", "starred", "read", "promo", "promo_origin")
+
+
+class CollectionQueries:
+    """Mixin of Store: the collection."""
+
+    conn: sqlite3.Connection
+
+    def picked_entries(self, since: str | None = None, until: str | None = None, *,
+                       newest_first: bool = False, limit: int | None = None) -> list[Entry]:
+        """Picked entries (picked_at in [since, until) when given), in the order picked or newest first."""
+        clauses, params = ["e.picked = 1"], []
+        if since:
+            clauses.append("e.picked_at >= ?")
+            params.append(since)
+        if until:
+            clauses.append("e.picked_at < ?")
+            params.append(until)
+        order = "DESC" if newest_first else "ASC"
+        rows = self.conn.execute(
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
+                LEFT JOIN sources s ON s.id = e.source_id WHERE {' AND '.join(clauses)}
+                ORDER BY e.picked_at {order}, e.id {order} {f'LIMIT {int(limit)}' if limit else ''}""",
+            params,
+        ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def import_picks(self, picks: list[ImportedPick]) -> ImportCounts:
+        """Store a curated list in one transaction: a known URL updates its entry, a new one is inserted.
+
+        The list's title, summary and category are stored as user data (origin "import"), which
+        enrichment never overwrites; entries become picked, read, and starred where the list stars them
+        (an import never unstars). Importing the same list again changes nothing.
+        """
+        new = updated = unchanged = 0
+        now = utc_now()
+        with transaction(self.conn):
+            for pick in picks:
+                row = self._imported_row(pick)
+                if row is None:
+                    self._insert_pick(pick, now)
+                    new += 1
+                    continue
+                picked_at = pick.picked_at or row["picked_at"] or now
+                decided = (pick.title, "user", pick.summary, IMPORT, pick.category, IMPORT, 1, picked_at,
+                           max(row["starred"], int(pick.starred)), 1, 0, "user")
+                if decided == tuple(row[name] for name in _DECIDED):
+                    unchanged += 1
+                    continue
+                assignments = ", ".join(f"{name} = ?" for name in _DECIDED)
+                self.conn.execute(f"UPDATE entries SET {assignments} WHERE id = ?", (*decided, row["id"]))
+                updated += 1
+        return ImportCounts(new, updated, unchanged)
+
+    def _imported_row(self, pick: ImportedPick) -> sqlite3.Row | None:
+        columns = "id, " + ", ".join(_DECIDED)
+        if pick.canonical_url:
+            return self.conn.execute(
+                f"SELECT {columns} FROM entries WHERE canonical_url = ?", (pick.canonical_url,)
+            ).fetchone()
+        return self.conn.execute(
+            f"SELECT {columns} FROM entries WHERE guid = ? AND source_id IS NULL ORDER BY id LIMIT 1", (pick.guid,)
+        ).fetchone()
+
+    def _insert_pick(self, pick: ImportedPick, now: str) -> int:
+        # A curated list's title is the curator's: origin 'user' keeps a later feed refresh from replacing it.
+        cursor = self.conn.execute(
+            """INSERT INTO entries (kind, source_id, guid, url, canonical_url, title, title_origin, added,
+                   summary, summary_origin, category, category_origin, read, picked, picked_at, starred,
+                   promo, promo_origin)
+               VALUES ('post', NULL, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?, 1, 1, ?, ?, 0, 'user')""",
+            (pick.guid, pick.url, pick.canonical_url, pick.title, now, pick.summary, IMPORT, pick.category, IMPORT,
+             pick.picked_at or now, int(pick.starred)),
+        )
+        return cursor.lastrowid
