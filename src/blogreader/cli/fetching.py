@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from blogreader.cli.output import clip, entry_line, progress
+from blogreader.cli.publishing import publish_configured
 from blogreader.errors import BlogReaderError
 
 STARTER_SEEDED = "starter_seeded"
@@ -59,7 +60,7 @@ def fetch(app, sources: tuple[str, ...], no_enrich: bool) -> None:
 @click.command()
 @click.pass_obj
 def update(app) -> None:
-    """The main job: fetch every source and list what is new.
+    """The main job: fetch every source, list what is new, publish the outputs config.toml lists.
 
     A new library is first subscribed to a starter set of well-known AI/ML blogs
     (turn off with starter_subscriptions = false in config.toml).
@@ -75,6 +76,7 @@ def update(app) -> None:
     sources = store.sources()
     if not sources:
         click.echo("no sources yet; add one with `blogreader add URL`")
+        publish_configured(app)
         return
     report = run_refresh(app, sources)
     enrich_new_entries(app)
@@ -85,6 +87,7 @@ def update(app) -> None:
             click.echo(entry_line(store.entry(entry_id)))
         if len(new_ids) > 50:
             click.echo(f"… and {len(new_ids) - 50} more: `blogreader list --unread`")
+    publish_configured(app)
 
 
 COMMANDS = [fetch, update]

@@ -20,8 +20,19 @@ def write_if_changed(path: Path, text: str) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         pass  # unreadable or not ours: write it anew
+    _check_folder(path.parent)
     write_atomic(path, text)
     return True
+
+
+def _check_folder(folder: Path) -> None:
+    """A clear error when the folder to write into is, or lies under, a file."""
+    for ancestor in (folder, *folder.parents):
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise BlogReaderError(f"cannot write into {folder}: {ancestor} is a file, not a folder; "
+                                      "choose another --out; nothing was changed")
+            return
 
 
 def write_tree(root: Path, pages: dict[str, str]) -> list[str]:
@@ -47,6 +58,7 @@ def write_tree(root: Path, pages: dict[str, str]) -> list[str]:
 def _prepare_root(root: Path) -> Path:
     if root.exists() and not root.is_dir():
         raise BlogReaderError(f"cannot publish the site into {root}: it is a file; choose a folder with --out")
+    _check_folder(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
