@@ -8,12 +8,12 @@ by cue phrases ("this paper introduces", "we will learn"), and by position; then
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from blogreader.enrich.base import MAX_SUMMARY_CHARS, Document, Summary
-from blogreader.enrich.sentences import content_words, split_sentences
+from blogreader.enrich.sentences import content_word_set, split_sentences, top_words
 
 CANDIDATES = 40
+FREQUENCY_WORDS = 1500  # the post's key words, from its opening
 _CUE = re.compile(
     r"\b(?:in this (?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|paper|work)|"
     r"we (?:show|find|found|propose|introduce|present|argue|explain|discuss|learn|study|demonstrate|will)|"
@@ -21,12 +21,9 @@ _CUE = re.compile(
     r"argues|explains|finds|describes|covers|is about)|i (?:argue|show|explain|think)|our (?:results|findings))\b",
     re.IGNORECASE,
 )
-_UNSUITABLE = re.compile(
-    r"https?://|www\.|read more|subscribe|sponsor|discount|\bclick\b|\bthis link\b|^(?:but|so|and|or|also|then)\b|"
-    r"^(?:let[’']s|here is|here are|to summari[sz]e|tl;dr)|[=;{}<>]|^#|^\W",
-    re.IGNORECASE,
-)
-_ENDS_SENTENCE = re.compile(r"[.!…][\"”’)]*$")  # headings and questions are not summaries
+_UNSUITABLE_START = re.compile(r"(?:but|so|and|or|also|then|let[’']s|here is|here are|to summari[sz]e|tl;dr)\b|#|\W", re.I)
+_UNSUITABLE_PARTS = ("http://", "https://", "www.", "read more", "subscribe", "sponsor", "discount", "click",
+                     "this link", "=", ";", "{", "}", "<", ">")
 _LOOKING_BACK = re.compile(r"\b(?:previous|last|earlier) (?:lessons?|posts?|articles?|issues?|editions?)\b|\bpreviously\b", re.I)
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2})\s*[.)](?!\d)\s*(\S.{2,160})$")
 _VERBS = {
@@ -62,12 +59,11 @@ class ExtractiveSummarizer:
 
 
 def best_sentence(title: str, text: str) -> str | None:
-    sentences = split_sentences(text)[:CANDIDATES]
+    sentences = split_sentences(text, limit=CANDIDATES)
     if not sentences:
         return None
-    frequency = Counter(content_words(text))
-    top = {word for word, _ in frequency.most_common(25)}
-    title_words = set(content_words(title))
+    top = top_words(" ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS]), 25)
+    title_words = content_word_set(title)
     best, best_score = None, float("-inf")
     for position, sentence in enumerate(sentences):
         score = score_sentence(sentence, position, title_words, top)
@@ -78,9 +74,11 @@ def best_sentence(title: str, text: str) -> str | None:
 
 def score_sentence(sentence: str, position: int, title_words: set[str], top: set[str]) -> float:
     words = sentence.split()
-    if not 6 <= len(words) <= 60 or _UNSUITABLE.search(sentence) or not _ENDS_SENTENCE.search(sentence):
+    if not 6 <= len(words) <= 60 or not sentence.rstrip("\"”’)").endswith((".", "!", "…")):
+        return float("-inf")  # headings and questions are not summaries
+    if _UNSUITABLE_START.match(sentence) or _contains_any(sentence.lower(), _UNSUITABLE_PARTS):
         return float("-inf")
-    content = set(content_words(sentence))
+    content = content_word_set(sentence)
     if not content:
         return float("-inf")
     score = 1.5 * len(content & title_words) / max(1, len(title_words))
@@ -91,6 +89,10 @@ def score_sentence(sentence: str, position: int, title_words: set[str], top: set
     score -= 0.5 if _LOOKING_BACK.search(sentence) else 0.0
     score -= 0.2 if len(words) > 40 else 0.0
     return score
+
+
+def _contains_any(text: str, needles: tuple[str, ...]) -> bool:
+    return any(needle in text for needle in needles)
 
 
 def house_style(sentence: str) -> str:

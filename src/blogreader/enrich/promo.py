@@ -47,13 +47,20 @@ def judge_promo(doc: Document) -> PromoVerdict:
     """Is this post self-promotion or housekeeping rather than content?"""
     headline = " ".join(filter(None, [doc.title, doc.feed_summary]))
     pitch = _PITCH_HEADLINE.search(headline)
-    sentences = split_sentences(doc.text)
     words = len(doc.text.split())
+    short = words < SHORT_POST_WORDS
+    if pitch and short:
+        return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is short")
+    if not pitch and not short:
+        return PromoVerdict(False, "content")  # a long post without a pitch is never a promotion
+    if not _about_publication(doc.text, doc.source):
+        return PromoVerdict(False, "content")  # cheap: not a word about the publication anywhere
+    sentences = split_sentences(doc.text)
     about_us = sum(1 for sentence in sentences if _about_publication(sentence, doc.source))
     share = about_us / max(1, len(sentences))
-    if pitch and (share >= 0.08 or words < SHORT_POST_WORDS):
+    if pitch and share >= 0.08:
         return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is about the publication")
-    if words < SHORT_POST_WORDS and about_us >= 3 and share >= 0.12:
+    if short and about_us >= 3 and share >= 0.12:
         return PromoVerdict(True, f"{about_us} of {len(sentences)} sentences are about the publication itself")
     return PromoVerdict(False, "content")
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
+import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +22,8 @@ from blogreader.store.enrichment import USER_ORIGINS, EnrichmentInput
 log = logging.getLogger(__name__)
 
 BATCH = 200
+PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
+MAX_WORKERS = 4
 # Roundups and promotions are about many things or none: they go under this category when the taxonomy has it.
 DIGEST_CATEGORY = "News"
 
@@ -44,17 +49,16 @@ def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = Non
     report = EnrichReport()
     if not inputs:
         return report
-    chain = summarizer_chain(summarizer or settings.enrich.summarizer, settings)
+    spec = summarizer or settings.enrich.summarizer
+    summarizer_chain(spec, settings)  # an unknown backend name fails here, before any work
     docs = [_document(entry) for entry in inputs]
     categories = _categorize(store, settings, classifier or settings.enrich.classifier, inputs, docs, report)
     updates = []
-    for entry, doc, category in zip(inputs, docs, categories):
-        promo = judge_promo(doc).promo if entry.kind == "post" else False
-        summary = None
-        if entry.summary_origin not in USER_ORIGINS:
-            summary = _summarize(chain, doc, report)
-            if summary:
-                report.summaries[summary.origin] += 1
+    for entry, doc, category, (promo, summary, problems) in zip(
+            inputs, docs, categories, _read_texts(spec, settings, inputs, docs)):
+        report.problems += problems
+        if summary:
+            report.summaries[summary.origin] += 1
         if promo or (entry.kind == "post" and numbered_run(doc.text)):
             category = _digest_category(settings, category)
         updates.append(EnrichmentUpdate(
@@ -74,20 +78,50 @@ def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = Non
     return report
 
 
+TextResult = tuple[bool, Summary | None, list[str]]
+
+
+def _read_texts(spec: str, settings: Settings, inputs: list[EnrichmentInput], docs: list[Document]) -> list[TextResult]:
+    """Promo verdict and summary for each entry; offline backends use every core on a large batch."""
+    work = list(zip(inputs, docs))
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(work) < PARALLEL_MIN or workers < 2 or "llm:" in spec or "fork" not in mp.get_all_start_methods():
+        return _read_chunk((spec, settings, work))
+    size = -(-len(work) // (workers * 4))
+    chunks = [(spec, settings, work[start:start + size]) for start in range(0, len(work), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        return [result for chunk in pool.map(_read_chunk, chunks) for result in chunk]
+
+
+def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]]) -> list[TextResult]:
+    spec, settings, work = job
+    chain = summarizer_chain(spec, settings)
+    results = []
+    for entry, doc in work:
+        problems: list[str] = []
+        promo = judge_promo(doc).promo if entry.kind == "post" else False
+        summary = None
+        keeps_source_summary = entry.summary_origin == "feed" and chain[0].name == "feed"
+        if entry.summary_origin not in USER_ORIGINS and not keeps_source_summary:
+            summary = _summarize(chain, doc, problems)
+        results.append((promo, summary, problems))
+    return results
+
+
 def _document(entry: EnrichmentInput) -> Document:
     return Document(entry.title, entry.text, feed_summary=entry.feed_summary, source=entry.source)
 
 
-def _summarize(chain: list[Summarizer], doc: Document, report: EnrichReport) -> Summary | None:
+def _summarize(chain: list[Summarizer], doc: Document, problems: list[str]) -> Summary | None:
     for backend in list(chain):
         try:
             summary = backend.summarize(doc)
         except BackendUnavailable as exc:
-            report.problems.append(str(exc))
+            problems.append(str(exc))
             chain.remove(backend)  # no use asking again in this run
             continue
         except BackendFailed as exc:
-            report.problems.append(str(exc))
+            problems.append(str(exc))
             continue
         if summary and summary.text:
             return summary

@@ -10,7 +10,8 @@ _ABBREVIATIONS = {
     "inc", "ltd", "jr", "sr", "st", "sec", "ch", "pp", "u.s", "u.k",
 }
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+_NOT_AN_END = re.compile(r"[a-z]|\d{1,3}")  # "e. g", "No. 3", "10." before a heading's title
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having he
@@ -23,10 +24,12 @@ STOPWORDS = frozenset(
 )
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`, one line being at least one sentence."""
+def split_sentences(text: str, limit: int | None = None) -> list[str]:
+    """Sentences of `text`, one line being at least one sentence; the first `limit` of them when given."""
     sentences: list[str] = []
     for line in text.split("\n"):
+        if limit is not None and len(sentences) >= limit:
+            break
         line = line.strip()
         if not line:
             continue
@@ -34,14 +37,38 @@ def split_sentences(text: str) -> list[str]:
         for match in _BOUNDARY.finditer(line):
             candidate = line[start:match.start()].rstrip()
             last_word = candidate.rsplit(None, 1)[-1].rstrip(".").lower() if candidate else ""
-            if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]|\d{1,3}", last_word):
+            if last_word in _ABBREVIATIONS or _NOT_AN_END.fullmatch(last_word):
                 continue
             sentences.append(line[start:match.end()].strip())
             start = match.end()
         sentences.append(line[start:].strip())
-    return [sentence for sentence in sentences if sentence]
+    sentences = [sentence for sentence in sentences if sentence]
+    return sentences[:limit] if limit is not None else sentences
+
+
+_TERM = re.compile(r"[a-z0-9][a-z0-9'’-]+")
+
+
+def content_word_set(text: str) -> set[str]:
+    """The distinct content words of `text` (the fast path for scoring sentences)."""
+    return set(_TERM.findall(text.lower())) - STOPWORDS
+
+
+def top_words(text: str, count: int) -> set[str]:
+    """The `count` most frequent content words of `text`."""
+    from collections import Counter
+
+    frequency = Counter(_TERM.findall(text.lower()))
+    top: set[str] = set()
+    for word, _ in frequency.most_common(count + len(STOPWORDS)):
+        if word not in STOPWORDS:
+            top.add(word)
+            if len(top) == count:
+                break
+    return top
 
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words that carry meaning: no stopwords, no one-letter tokens."""
-    return [word for word in (w.lower().strip("'’-") for w in _WORD.findall(text)) if len(word) > 1 and word not in STOPWORDS]
+    words = (word.rstrip("'’-") for word in _WORD.findall(text.lower()))
+    return [word for word in words if len(word) > 1 and word not in STOPWORDS]
