@@ -21,44 +21,58 @@ _ASCII_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 _BACKSLASH_ESCAPE = re.compile(r"\\(?=[" + _ASCII_PUNCT + r"]|$)")
 _LINK_TEXT_SPECIAL = re.compile(r"[\[\]|]")
 _WEEK = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
+_BLOCK_START = re.compile(r"^(?=[#>+=*-]|\d+[.)](?:\s|$))")
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPACE = re.compile(r"\s")
+_PARENS_OUT_OF_ORDER = re.compile(r"\)[^()]*\(")
 
 
 def one_line(text: str | None) -> str:
     """Line breaks become single spaces; nothing else changes."""
-    return _LINE_BREAKS.sub(" ", text or "").strip()
+    if not text:
+        return ""
+    if "\n" in text or "\r" in text or "\u2028" in text or "\u2029" in text:
+        text = _LINE_BREAKS.sub(" ", text)
+    return text.strip()
+
+
+def _no_html(text: str) -> str:
+    return _TAG_START.sub(r"\\<", text) if "<" in text else text
 
 
 def md_cell(text: str | None) -> str:
     """Text for a Markdown table cell: one line, `|` escaped, no raw HTML."""
-    return _TAG_START.sub(r"\\<", one_line(text)).replace("|", "\\|")
+    return _no_html(one_line(text)).replace("|", "\\|")
 
 
 def md_text(text: str | None) -> str:
     """Text for a Markdown paragraph or heading: one line, no raw HTML, no block markers at the start."""
-    line = _TAG_START.sub(r"\\<", one_line(text))
-    return re.sub(r"^(?=[#>+=*-]|\d+[.)](?:\s|$))", r"\\", line)
+    return _BLOCK_START.sub(r"\\", _no_html(one_line(text)))
 
 
 def md_link_text(title: str | None) -> str:
     """A title as Markdown link text that can end neither the link nor the table cell."""
     text = one_line(title) or UNTITLED
-    text = _BACKSLASH_ESCAPE.sub(r"\\\\", text)
-    text = _LINK_TEXT_SPECIAL.sub(lambda match: "\\" + match.group(0), text)
-    return _TAG_START.sub(r"\\<", text)
+    if "\\" in text:
+        text = _BACKSLASH_ESCAPE.sub(r"\\\\", text)
+    if "[" in text or "]" in text or "|" in text:
+        text = _LINK_TEXT_SPECIAL.sub(lambda match: "\\" + match.group(0), text)
+    return _no_html(text)
 
 
 def safe_url(url: str | None) -> str | None:
     """The URL when it is an absolute http(s) link worth linking to, else None."""
     url = (url or "").strip()
-    if re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE) and not re.search(r"[\x00-\x1f\x7f]", url):
+    if _HTTP_URL.match(url) and not _CONTROL.search(url):
         return url
     return None
 
 
 def md_url(url: str) -> str:
     """A link destination that stays one destination inside a Markdown table."""
-    url = re.sub(r"\s", "%20", url).replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C")
-    if url.count("(") != url.count(")") or re.search(r"\)[^()]*\(", url):
+    url = _SPACE.sub("%20", url).replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C")
+    if ("(" in url or ")" in url) and (url.count("(") != url.count(")") or _PARENS_OUT_OF_ORDER.search(url)):
         url = url.replace("(", "%28").replace(")", "%29")
     return url.replace("|", "\\|")
 
