@@ -21,7 +21,10 @@ class Link:
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.href).hostname or "").lower()
+        try:
+            return (urlsplit(self.href).hostname or "").lower()
+        except ValueError:
+            return ""
 
 
 @dataclass
@@ -30,9 +33,12 @@ class Block:
     text: str
     links: list[Link] = field(default_factory=list)
     strong_text: str = ""  # the text inside <strong>/<b>, for headings written as bold paragraphs
-    list_item: object = None  # the <li> element this block sits in, when it does
-    element: object = None
+    path: str = ""  # the element's path in the document, to tell which list item contains it
+    list_parent: str | None = None  # the path of the list whose item holds this block, when one does
     hr_before: bool = False
+
+    def inside(self, ancestor_path: str) -> bool:
+        return self.path == ancestor_path or self.path.startswith(ancestor_path + "/")
 
     @property
     def words(self) -> int:
@@ -67,7 +73,11 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
         if not text and not links:
             continue
         strong = " ".join(_squash(node.text_content()) for node in element.iter("strong", "b"))
-        blocks.append(Block(tag, text, [link for link in links if link], strong, _list_item(element), element, pending_hr))
+        item = _list_item(element)
+        tree = element.getroottree()
+        parent_path = tree.getpath(item.getparent()) if item is not None and item.getparent() is not None else None
+        blocks.append(Block(tag, text, [link for link in links if link], strong, tree.getpath(element), parent_path,
+                            pending_hr))
         pending_hr = False
     return blocks
 
@@ -92,10 +102,13 @@ def _link(anchor, base_url: str | None) -> Link | None:
             return None
     if not href.startswith(("http://", "https://")):
         return None
+    try:
+        host = urlsplit(href).hostname or ""
+    except ValueError:  # a malformed address is no recommendation
+        return None
     text = _squash(anchor.text_content())
     image = (not text and anchor.find(".//img") is not None) or bool(_IMAGE_FILE.search(href))
-    image = image or bool(_IMAGE_HOST.search(urlsplit(href).hostname or ""))
-    return Link(href, text, image)
+    return Link(href, text, image or bool(_IMAGE_HOST.search(host)))
 
 
 def _squash(text: str) -> str:

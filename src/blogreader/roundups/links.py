@@ -6,15 +6,20 @@ import re
 
 from blogreader.roundups.blocks import Block, Link
 
-# Anchor text that points readers onward: "using this link", "Source", "Paper", "Read more".
+# Anchor text that points readers onward: "using this link", "Source", "Paper", "Read more"; code links rank lower.
 _ONWARD_TEXT = re.compile(
     r"^(?:(?:using|via|at|with) )?(?:this|the following|the) link$|^link$|^here$|^source$|^sources$|^paper$|"
     r"^(?:the )?(?:paper|article|post|blog post|release|announcement|report|repo|repository|code|github|project page)$|"
     r"^read (?:it|more|the paper|the post|the full (?:post|paper|article))(?: here)?$|^(?:arxiv|pdf)$",
     re.IGNORECASE,
 )
-# A block whose whole point is to send readers on: "Read more about this research using this link."
-_ONWARD_BLOCK = re.compile(r"^(?:read|learn|find out) more\b|^(?:source|link|paper|code|read it)\s*[:\-–]|^source$", re.I)
+_CODE_TEXT = re.compile(r"\b(?:code|github|repo|repository|project page|demo|weights|model card|dataset)\b", re.I)
+# A block whose whole point is to send readers on: "Read more about this research using this link.", "📄 Paper: …"
+_ONWARD_BLOCK = re.compile(
+    r"^\W*(?:(?:read|learn|find out) more\b|(?:source|link|paper|code|read it|pdf|arxiv|github|project page)\s*[:\-–])"
+    r"|^\W*source\W*$",
+    re.I,
+)
 _NOT_A_RECOMMENDATION = re.compile(
     r"/subscribe|[?&]action=share|/share\b|/comments?\b|#comments|utm_medium=(?:email|web)&|/(?:account|login|signup|sign-up)\b|"
     r"^https?://(?:www\.)?(?:twitter\.com|x\.com)/intent|^https?://(?:www\.)?facebook\.com/sharer|^mailto:",
@@ -34,21 +39,31 @@ def candidate_links(blocks: list[Block], publication_hosts: set[str]) -> list[Li
 
 
 def main_link(heading: Block | None, body: list[Block], publication_hosts: set[str]) -> tuple[Link | None, int]:
-    """The item's main link and how sure we are (1 onward link, 2 linked title, 3 link on its own line, 4 first link)."""
-    onward = [link for block in body for link in candidate_links([block], publication_hosts)
-              if _ONWARD_TEXT.match(link.text) or (_ONWARD_BLOCK.match(block.text) and link.text)]
-    if onward:
-        return onward[-1], 1
+    """The item's main link and how sure we are (1 linked title or onward link, 3 link on its own line, 4 first link)."""
     if heading is not None:
         titled = candidate_links([heading], publication_hosts)
         if titled:
-            return titled[0], 2
+            return titled[0], 1
+    onward = []
+    for block in body:
+        onward_block = bool(_ONWARD_BLOCK.match(block.text))
+        for link in candidate_links([block], publication_hosts):
+            if _ONWARD_TEXT.match(link.text) or (onward_block and link.text):
+                code = bool(_CODE_TEXT.search(link.text)) or (onward_block and bool(_CODE_TEXT.match(block.text.lstrip("📄💻🔗 "))))
+                onward.append((code, link))
+    if onward:
+        papers = [link for code, link in onward if not code]
+        return (papers or [link for _, link in onward])[-1], 1
     for block in body:
         links = candidate_links([block], publication_hosts)
         if len(links) == 1 and block.text and _squash(links[0].text) == block.text.rstrip(" .:"):
             return links[0], 3
     rest = candidate_links(body, publication_hosts)
     return (rest[0], 4) if rest else (None, 5)
+
+
+def looks_like_url(text: str) -> bool:
+    return text.startswith(("http://", "https://", "www.")) or ("/" in text and " " not in text)
 
 
 def _same_publication(link: Link, hosts: set[str]) -> bool:

@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import Block, read_blocks
-from blogreader.roundups.links import candidate_links, main_link
+from blogreader.roundups.links import candidate_links, looks_like_url, main_link
 
 MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
-_NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):]\s*(?!\d)(\S.{1,200})$")
+# "10. Title", "3.Title", "1) Title"; not a decimal such as "1.5 Flash".
+_NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):](?:\s+|(?!\d))(\S.{1,200})$")
 _SOURCE = re.compile(r"\s*(?:source|sources|link)\s*[.:]?\s*$", re.IGNORECASE)
 
 
@@ -67,59 +68,79 @@ def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
 def _source_paragraphs(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
     """Titled paragraphs each ending in a "Source" link, with an optional take after some."""
     anchors = [index for index, block in enumerate(blocks)
-               if block.links and _SOURCE.search(block.text) and _SOURCE.match(block.links[-1].text or "")
-               and index > 0 and not blocks[index - 1].links]
+               if block.links and _SOURCE.search(block.text) and _SOURCE.match(block.links[-1].text or "")]
     if len(anchors) < MIN_ITEMS:
         return []
     items = []
+    previous_end = 0
     for position, index in enumerate(anchors):
-        title_block = blocks[index - 1]
-        if title_block.words > 25:
-            return []  # not a title line: some other shape
-        following = anchors[position + 1] - 1 if position + 1 < len(anchors) else len(blocks)
-        takes = [block for block in blocks[index + 1:following] if block.words <= 60]
+        title_at = _title_before(blocks, previous_end, index)
+        if title_at is None:
+            return []  # a Source link with no title line above it: some other shape
+        following = anchors[position + 1] if position + 1 < len(anchors) else len(blocks)
+        next_title = _title_before(blocks, index + 1, following) if position + 1 < len(anchors) else None
+        takes_end = next_title if next_title is not None else following
+        takes = []
+        for block in blocks[index + 1:takes_end]:
+            if block.hr_before or block.is_heading() or block.words > 60:
+                break  # a take is a line or two; a rule or a heading ends the item
+            takes.append(block)
+        previous_end = index + 1 + len(takes)
         source = blocks[index].links[-1]
         link = source if source in candidate_links([blocks[index]], hosts) else None
-        blurb = _SOURCE.sub("", blocks[index].text).strip()
-        text = "\n".join([blurb] + [take.text for take in takes])
-        items.append(RoundupItem(position + 1, _clean_title(title_block.text), link.href if link else None, text))
+        summary = [block.text for block in blocks[title_at + 1:index]] + [_SOURCE.sub("", blocks[index].text).strip()]
+        text = strip_promo_blocks("\n".join(summary + [take.text for take in takes])).strip()
+        items.append(RoundupItem(position + 1, _clean_title(blocks[title_at].text), link.href if link else None, text))
     linked = sum(item.url is not None for item in items)
     return items if linked >= LINKED_SHARE * len(items) else []
 
 
+def _title_before(blocks: list[Block], start: int, end: int) -> int | None:
+    """The last title-like block (a heading, or a short line with no link) between start and end."""
+    for index in range(end - 1, start - 1, -1):
+        block = blocks[index]
+        if block.is_heading() or (block.words <= 25 and not block.links and not block.text.endswith(".")):
+            return index
+    return None
+
+
 def _bulleted_links(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
     """Bullets that each recommend a link, with a heading and commentary: most of the post's text."""
-    groups: dict[int, list[Block]] = {}
-    order: list[object] = []
-    for block in blocks:
-        item = block.list_item
-        if item is None:
-            continue
-        if id(item) not in groups:
-            groups[id(item)] = []
-            order.append(item)
-        groups[id(item)].append(block)
-    siblings: dict[int, list[object]] = {}
-    for item in order:
-        siblings.setdefault(id(item.getparent()), []).append(item)
-    best: list[RoundupItem] = []
     total_words = sum(block.words for block in blocks)
-    for members in siblings.values():
-        items, words = [], 0
-        for rank, item in enumerate(members, start=1):
-            body = [block for block in groups[id(item)] if block.list_item is item]
+    best: list[RoundupItem] = []
+    for list_path in dict.fromkeys(block.list_parent for block in blocks if block.list_parent):
+        bodies: dict[str, list[Block]] = {}
+        for block in blocks:
+            if block.inside(list_path):
+                item_path = _direct_item(block.path, list_path)
+                if item_path:
+                    bodies.setdefault(item_path, []).append(block)
+        items, confident, thin, words = [], 0, 0, 0
+        for rank, body in enumerate(bodies.values(), start=1):
             words += sum(block.words for block in body)
-            heading = body[0] if body and body[0].is_heading() and not body[0].links else None
+            heading = body[0] if body[0].is_heading() and not body[0].links else None
             link, certainty = main_link(None, body, hosts)
-            commentary = sum(block.words for block in body) - sum(len(l.text.split()) for b in body for l in b.links)
-            if link is None or commentary < 12:
-                break
-            title = link.text if certainty == 3 or not heading else heading.text
-            items.append(RoundupItem(rank, _clean_title(title or heading.text), link.href, _blurb(body, skip=heading)))
-        else:
-            if len(items) >= MIN_ITEMS and words >= 0.5 * total_words and len(items) > len(best):
-                best = items
+            if link is None:
+                items = []
+                break  # a bullet that recommends nothing: not a list of recommendations
+            link_words = sum(len(l.text.split()) for block in body for l in block.links)
+            thin += sum(block.words for block in body) - link_words < 12
+            confident += certainty <= 3
+            title = heading.text if heading and (looks_like_url(link.text) or certainty > 3) else link.text
+            title_block = next((b for b in body if b.text == link.text), None) if title == link.text else heading
+            items.append(RoundupItem(rank, _clean_title(title or (heading.text if heading else "")), link.href,
+                                     _blurb(body, skip=title_block)))
+        if (len(items) >= MIN_ITEMS and words >= 0.5 * total_words and thin <= 0.2 * len(items)
+                and confident >= LINKED_SHARE * len(items) and len(items) > len(best)):
+            best = items
     return best
+
+
+def _direct_item(path: str, list_path: str) -> str | None:
+    """The path of the list item directly under `list_path` that contains `path`."""
+    rest = path[len(list_path) + 1:]
+    head = rest.split("/", 1)[0]
+    return f"{list_path}/{head}" if head.startswith("li") else None
 
 
 def _longest_run(numbered: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -155,4 +176,7 @@ def _clean_title(title: str) -> str:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    try:
+        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:  # a malformed page or publication address
+        return ""
