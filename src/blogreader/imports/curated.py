@@ -10,18 +10,20 @@ from datetime import UTC, datetime, timedelta
 from blogreader.clock import iso
 from blogreader.normalize.text import repair_text
 from blogreader.normalize.urls import canonical_url
-from blogreader.publish.common import MONTHS, safe_url
+from blogreader.publish.common import MONTHS, TAG_START, safe_url
 from blogreader.store.collection import ImportedPick
 
 STARS = ("🌟", "⭐")
+_STAR_AROUND = re.compile(r"^(?:\s*(?:🌟|⭐)\ufe0f?)+\s*|\s*(?:(?:🌟|⭐)\ufe0f?\s*)+$")
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBERS.update({name[:3].lower(): number for name, number in list(_MONTH_NUMBERS.items())})
 _MONTH_NUMBERS["sept"] = 9
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?,?\s+(\d{4})$")
-_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$|^(\d{4})\s+([A-Za-z]+)\.?$")
+_MONTH_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?,?\s+(\d{4})(?!\d)")
+_YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?![\d/.-])|(?<!\d)(\d{4}),?\s+([A-Za-z]{3,9})(?![A-Za-z])")
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_ESCAPED_TAG_START = re.compile(r"(\\*)\\" + TAG_START)
 _BACKSLASH_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 _BARE_URL = re.compile(r"https?://[^\s<>|]+")
@@ -126,14 +128,16 @@ def to_picks(rows: list[CuratedRow]) -> list[ImportedPick]:
 
 
 def split_row(line: str) -> list[str]:
-    """The cells of a table row; `\\|` is a pipe inside a cell, other escapes stay for the cell's Markdown."""
+    """The cells of a table row; `\\|` is a pipe inside a cell, other escapes stay for the cell's Markdown.
+
+    As in GitHub's tables, a pipe after any backslash is escaped, even one that follows `\\\\`.
+    """
     cells, current, index = [], [], 0
     text = line.strip()
     while index < len(text):
         char = text[index]
-        if char == "\\" and index + 1 < len(text):
-            nxt = text[index + 1]
-            current.append("|" if nxt == "|" else char + nxt)
+        if char == "\\" and text[index + 1:index + 2] == "|":
+            current.append("|")
             index += 2
             continue
         if char == "|":
@@ -151,15 +155,14 @@ def split_row(line: str) -> list[str]:
 
 
 def _month(words: str, year: str | None = None) -> str | None:
-    """"2026-02" for a heading such as "February 2026", "Feb. 2026", "2026-02", or "February" under "2026"."""
+    """"2026-02" for a heading such as "February 2026", "📚 Feb. 2026 (12 posts)", "2026-02", or "February" under "2026"."""
     words = words.strip().strip("*_").strip()
     if year and words.rstrip(".").lower() in _MONTH_NUMBERS:
         return f"{year}-{_MONTH_NUMBERS[words.rstrip('.').lower()]:02d}"
-    match = _MONTH_YEAR.match(words)
-    if match and match.group(1).lower() in _MONTH_NUMBERS:
-        return f"{match.group(2)}-{_MONTH_NUMBERS[match.group(1).lower()]:02d}"
-    match = _YEAR_MONTH.match(words)
-    if match:
+    for match in _MONTH_YEAR.finditer(words):
+        if match.group(1).lower() in _MONTH_NUMBERS:
+            return f"{match.group(2)}-{_MONTH_NUMBERS[match.group(1).lower()]:02d}"
+    for match in _YEAR_MONTH.finditer(words):
         if match.group(1) and 1 <= int(match.group(2)) <= 12:
             return f"{match.group(1)}-{int(match.group(2)):02d}"
         if match.group(3) and match.group(4).lower() in _MONTH_NUMBERS:
@@ -206,16 +209,13 @@ def _row(cells: list[str], roles: dict[str, int], month: str | None, line: int,
     title_cell = cell("title")
     if not any(cells):
         return None
-    starred = False
-    for star in STARS:
-        if star in title_cell:
-            starred = True
-            title_cell = title_cell.replace(star + "\ufe0f", "").replace(star, "")
-    title, url = _title_and_link(title_cell.strip(), references)
+    starred = bool(_STAR_AROUND.search(title_cell))  # before or after the link; a star inside a title is the title's
+    title, url = _title_and_link(_STAR_AROUND.sub("", title_cell).strip(), references)
     if not title and not url:
         return None
     return CuratedRow(month=month, starred=starred, title=title or url or "", url=url,
-                      summary=cell("summary") or None, category=_unescape(cell("category")) or None, line=line)
+                      summary=_html_escapes_undone(cell("summary")) or None,
+                      category=_html_escapes_undone(cell("category")) or None, line=line)
 
 
 def _title_and_link(cell: str, references: dict[str, str]) -> tuple[str, str | None]:
@@ -320,6 +320,14 @@ def _references(lines: list[str]) -> dict[str, str]:
 
 def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def _html_escapes_undone(text: str) -> str:
+    """A cell as it was before publishing escaped its raw-HTML "<" (the inverse of the readme's escaping)."""
+    if "\\<" not in text:
+        return text
+    return _ESCAPED_TAG_START.sub(
+        lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1)[: len(m.group(1)) // 2] + "<", text)
 
 
 def _unescape(text: str) -> str:

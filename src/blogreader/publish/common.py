@@ -16,10 +16,12 @@ UNTITLED = "(untitled)"
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 # "<" that a Markdown renderer would read as the start of raw HTML; http(s)/mailto autolinks stay links.
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?://|mailto:)[^\s<>]*>)")
+TAG_START = r"<(?=[A-Za-z/!?])(?!(?:https?://|mailto:)[^\s<>]*>)"
+_TAG_START = re.compile(r"(\\*)" + TAG_START)
 _ASCII_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 _BACKSLASH_ESCAPE = re.compile(r"\\(?=[" + _ASCII_PUNCT + r"]|$)")
 _LINK_TEXT_SPECIAL = re.compile(r"[\[\]|]")
+_ANGLE_START = re.compile(r"<(?=[A-Za-z/!?])")  # in link text an autolink would end the outer link too
 _WEEK = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
 _BLOCK_START = re.compile(r"^(?=[#>+=*-]|\d+[.)](?:\s|$))")
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
@@ -38,7 +40,8 @@ def one_line(text: str | None) -> str:
 
 
 def _no_html(text: str) -> str:
-    return _TAG_START.sub(r"\\<", text) if "<" in text else text
+    # Backslashes just before the "<" are doubled, so none of them can undo the escape.
+    return _TAG_START.sub(lambda match: match.group(1) * 2 + "\\<", text) if "<" in text else text
 
 
 def md_cell(text: str | None) -> str:
@@ -58,7 +61,7 @@ def md_link_text(title: str | None) -> str:
         text = _BACKSLASH_ESCAPE.sub(r"\\\\", text)
     if "[" in text or "]" in text or "|" in text:
         text = _LINK_TEXT_SPECIAL.sub(lambda match: "\\" + match.group(0), text)
-    return _no_html(text)
+    return _ANGLE_START.sub(r"\\<", text) if "<" in text else text
 
 
 def safe_url(url: str | None) -> str | None:
