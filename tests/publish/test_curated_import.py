@@ -84,6 +84,7 @@ def test_a_listed_url_already_in_the_library_is_updated_not_duplicated(cli, serv
     entry = matching[0]
     assert entry["title"] == "Warmup, really" and entry["summary"] == "My words." and entry["starred"]
     assert entry["picked_at"] == "2026-04-01T00:00:00Z" and entry["source_id"] == 1
+    assert entry["url"] == "https://notes.example.org/posts/warmup?utm_campaign=x"  # the link as the list gives it
 
     assert cli("enrich", "--all").code == 0  # machine output never replaces the list's words
     server.serve("/feed.xml", feed.replace("Learning-rate warmup is folklore.", "Warmup is folklore, still."))

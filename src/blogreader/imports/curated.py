@@ -13,7 +13,6 @@ from blogreader.normalize.urls import canonical_url
 from blogreader.publish.common import MONTHS, TAG_START, safe_url
 from blogreader.store.collection import ImportedPick
 
-STARS = ("🌟", "⭐")
 _STAR_AROUND = re.compile(r"^(?:\s*(?:🌟|⭐)\ufe0f?)+\s*|\s*(?:(?:🌟|⭐)\ufe0f?\s*)+$")
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBERS.update({name[:3].lower(): number for name, number in list(_MONTH_NUMBERS.items())})
@@ -53,7 +52,6 @@ class CuratedList:
     title: str | None = None
     description: str | None = None
     rows: list[CuratedRow] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
 
 
 def looks_curated(text: str) -> bool:

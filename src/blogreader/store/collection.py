@@ -35,7 +35,7 @@ class ImportCounts:
 
 
 # The columns an import decides, compared before and after to tell "updated" from "unchanged".
-_DECIDED = ("title", "title_origin", "summary", "summary_origin", "category", "category_origin",
+_DECIDED = ("url", "title", "title_origin", "summary", "summary_origin", "category", "category_origin",
             "picked", "picked_at", "starred", "read", "promo", "promo_origin")
 
 
@@ -82,7 +82,7 @@ class CollectionQueries:
     def import_picks(self, picks: list[ImportedPick]) -> ImportCounts:
         """Store a curated list in one transaction: a known URL updates its entry, a new one is inserted.
 
-        The list's title, summary and category are stored as user data (origin "import"), which
+        The list's link, title, summary and category are stored as user data (origin "import"), which
         enrichment never overwrites; entries become picked, read, and starred where the list stars them
         (an import never unstars). Importing the same list again changes nothing.
         """
@@ -96,7 +96,7 @@ class CollectionQueries:
                     new += 1
                     continue
                 picked_at = pick.picked_at or row["picked_at"] or now
-                decided = (pick.title, "user", pick.summary, IMPORT, pick.category, IMPORT, 1, picked_at,
+                decided = (pick.url or row["url"], pick.title, "user", pick.summary, IMPORT, pick.category, IMPORT, 1, picked_at,
                            max(row["starred"], int(pick.starred)), 1, 0, "user")
                 if decided == tuple(row[name] for name in _DECIDED):
                     unchanged += 1
