@@ -66,6 +66,7 @@ class NewEntry:
     feed_summary: str | None
     content_hash: str
     teaser: bool = False
+    summary: str | None = None  # a summary the source itself gives (a listing page's excerpt), origin "feed"
 
 
 @dataclass(frozen=True)

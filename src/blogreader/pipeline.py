@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from blogreader.clock import utc_now
 from blogreader.config import Settings
-from blogreader.errors import BlogReaderError, FetchError, ParseError
+from blogreader.errors import BlogReaderError, FetchError, ParseError, UsageError
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
-from blogreader.models import FetchResult, NewEntry, Source
+from blogreader.models import FetchResult, NewEntry, ParsedFeed, Source
 from blogreader.normalize.entry import normalize_entry, with_article
+from blogreader.normalize.text import html_to_text, word_count
 from blogreader.parse.article import extract_article
 from blogreader.parse.feeds import parse_feed
 from blogreader.sources.discover import discover
@@ -26,7 +27,8 @@ from blogreader.store import Store
 log = logging.getLogger(__name__)
 
 NEW, UNCHANGED, FAILED, SKIPPED = "new", "unchanged", "failed", "skipped"
-MAX_PAGES_PER_FEED = 25  # full-text page fetches for one feed in one run
+MAX_PAGES_PER_FEED = 25
+MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only when it has this much text  # full-text page fetches for one feed in one run
 
 
 @dataclass
@@ -84,31 +86,6 @@ def enrich_new(store: Store, settings: Settings, on_progress=None):
     return enrich_entries(store, settings, only_unenriched=True, on_progress=on_progress)
 
 
-def save_article(store: Store, settings: Settings, url: str) -> int:
-    """Fetch one web page now, extract its article and store it as an entry (read-later); returns its id."""
-    from blogreader.fetch.guard import check_url
-    from blogreader.models import ParsedEntry
-
-    check_url(url, settings.allow_private_networks)
-
-    async def run():
-        async with Fetcher(settings.fetch) as fetcher:
-            return await fetcher.get(url)
-
-    page = asyncio.run(run())
-    article = extract_article(page.body, page.final_url)
-    item = ParsedEntry(title=article.title or "", url=page.final_url, author=article.author,
-                       published=article.published, content_html=article.content_html,
-                       summary_html=article.description or "")
-    entry = normalize_entry(item, page.final_url)
-    with store.transaction():
-        saved = store.save_entries(None, [entry])
-        split_roundups(store, [entry], saved, publication_url=page.final_url)
-    if saved.new_ids:
-        return saved.new_ids[0]
-    return store.entry_id_by_url(entry.canonical_url)  # saved before: the same page is the same entry
-
-
 async def refresh_async(store: Store, sources: list[Source], settings: Settings,
                         on_progress: ProgressCallback | None = None) -> RefreshReport:
     report = RefreshReport()
@@ -157,14 +134,14 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     if body_hash == source.body_hash:
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
         return SourceOutcome(source, UNCHANGED)
+    keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     try:
-        feed = parse_feed(result.body, result.final_url, keep_private_links=fetcher.settings.allow_private_networks
-                          if fetcher is not None else False)
+        feed, entries = read_source(source, result, keep_private)
     except ParseError as exc:
-        message = f"{exc}; check that {source.url} is still the feed's address"
+        page = "feed" if source.kind == "feed" else "listing page"
+        message = f"{exc}; check that {source.url} is still the {page}'s address"
         store.record_fetch_failure(source.id, message)
         return SourceOutcome(source, FAILED, error=message)
-    entries = [normalize_entry(item, result.final_url) for item in feed.entries]
     if full_text and fetcher is not None:
         entries = await complete_teasers(store, fetcher, source.id, entries)
     with store.transaction():
@@ -176,6 +153,24 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         )
     status = NEW if saved.new_ids else UNCHANGED
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=feed.problem)
+
+
+def read_source(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:
+    """The entries of a fetched feed, or of a listing page (each post with its excerpt, to be completed)."""
+    if source.kind == "listing":
+        from dataclasses import replace
+
+        from blogreader.normalize.listing_entry import listing_entry
+        from blogreader.parse.listing import parse_listing
+
+        items = parse_listing(result.body, result.final_url)
+        if not items:
+            raise ParseError(f"{result.final_url}: the page no longer lists any posts")
+        entries = [replace(entry, summary=entry.feed_summary, teaser=bool(entry.url))
+                   for entry in map(listing_entry, items)]
+        return ParsedFeed(title=None, site_url=result.final_url), entries
+    feed = parse_feed(result.body, result.final_url, keep_private_links=keep_private_links)
+    return feed, [normalize_entry(item, result.final_url) for item in feed.entries]
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None) -> int:
@@ -221,13 +216,20 @@ async def complete_teasers(store: Store, fetcher: Fetcher, source_id: int | None
 
 @dataclass(frozen=True)
 class Added:
-    source: Source
+    """What `add` did: subscribed to a feed or listing page, or saved a single article (entry_id)."""
+
+    source: Source | None
     created: bool
+    entry_id: int | None = None
 
 
 def add_source(store: Store, settings: Settings, url: str, name: str | None = None,
                category: str | None = None) -> Added:
-    """Discover what `url` is and subscribe to it (or return the existing subscription)."""
+    """Discover what `url` is and subscribe to it (or return the existing subscription).
+
+    A page with no feed that lists posts becomes a `listing` source; any other page is saved
+    once as an article, like a bookmark.
+    """
     from blogreader.fetch.guard import check_url
 
     check_url(url, settings.allow_private_networks)
@@ -240,9 +242,47 @@ def add_source(store: Store, settings: Settings, url: str, name: str | None = No
             return await discover(fetcher, url)
 
     found = asyncio.run(run())
+    if found.kind == "article":
+        try:
+            return Added(None, True, entry_id=store_article(store, found.page, minimum_words=MIN_ARTICLE_WORDS))
+        except ParseError:
+            raise UsageError(
+                f"{url}: no feed found (not RSS, Atom or JSON Feed, none advertised), no list of posts and no "
+                "article text; check the address, or look on the site for its feed URL"
+            ) from None
     source, created = store.add_source(found.url, found.kind, title=name or found.feed.title,
                                        site_url=found.feed.site_url, category=category)
     return Added(source, created)
+
+
+def save_article(store: Store, settings: Settings, url: str) -> int:
+    """Fetch one web page now, extract its article and store it as an entry (read-later); returns its id."""
+    from blogreader.fetch.guard import check_url
+
+    check_url(url, settings.allow_private_networks)
+
+    async def run():
+        async with Fetcher(settings.fetch) as fetcher:
+            return await fetcher.get(url)
+
+    return store_article(store, asyncio.run(run()))
+
+
+def store_article(store: Store, page: FetchResult, minimum_words: int = 0) -> int:
+    """Store a fetched page's article as an entry with no source, split it if it is a roundup; returns its id."""
+    from blogreader.models import ParsedEntry
+
+    article = extract_article(page.body, page.final_url)
+    if minimum_words and word_count(html_to_text(article.content_html)) < minimum_words:
+        raise ParseError(f"{page.final_url}: too little text to be an article")
+    item = ParsedEntry(title=article.title or "", url=page.final_url, author=article.author,
+                       published=article.published, content_html=article.content_html,
+                       summary_html=article.description or "")
+    entry = normalize_entry(item, page.final_url)
+    with store.transaction():
+        saved = store.save_entries(None, [entry])
+        split_roundups(store, [entry], saved, publication_url=page.final_url)
+    return saved.ids[0]
 
 
 __all__ = ["Added", "FetchError", "RefreshReport", "SourceOutcome", "add_source", "refresh", "store_result"]

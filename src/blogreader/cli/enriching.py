@@ -70,7 +70,7 @@ def categories(app, as_json: bool) -> None:
 @click.option("--note", help="Your note on it.")
 @click.pass_obj
 def save(app, url: str, pick: bool, star: bool, note: str | None) -> None:
-    """Fetch one article now and store it (read-later), summarized and filed.
+    """Fetch one article now and store it (read-later), summarized, filed, and split if it is a roundup.
 
     Example: blogreader save https://example.com/post --star --note "read with the team"
     """

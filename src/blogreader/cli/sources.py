@@ -23,6 +23,14 @@ def add(app, url: str, name: str | None, category: str | None) -> None:
 
     added = add_source(app.store, app.settings, url.strip(), name=name, category=category)
     source = added.source
+    if source is None:
+        from blogreader.cli.enriching import run_enrichment
+
+        run_enrichment(app, [added.entry_id])
+        entry = app.store.entry(added.entry_id)
+        click.echo(f"saved article {entry.id}: {entry.title} (the page has no feed and lists no posts, "
+                   "so it was saved once instead of subscribed)")
+        return
     if added.created:
         click.echo(f"added source {source.id} ({source.kind}): {source.name}")
     else:
@@ -73,7 +81,15 @@ def remove(app, source: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
 def import_files(app, files: tuple[Path, ...]) -> None:
-    """Import subscriptions from OPML files (subscribed now, fetched by the next `fetch`)."""
+    """Import OPML subscriptions, a curated Markdown reading list, or a text file of URLs.
+
+    \b
+    OPML: every feed is subscribed (fetched by the next `fetch`).
+    Curated list (month headings, | Blog | Summary | Category | tables, 🌟 favourites): every row
+      becomes a picked entry with its month, star, summary and category kept as your own data.
+    URL list (one per line): each page is saved as an article.
+    Importing the same file again changes nothing.
+    """
     from blogreader.importing import import_file
 
     for path in files:

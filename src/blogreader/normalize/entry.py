@@ -54,7 +54,7 @@ def with_article(entry: NewEntry, article_html: str, page_url: str) -> NewEntry:
     raw_text = repair_text(html_to_text(content_html, sanitized=True))
     text = strip_promo_blocks(raw_text)
     words = word_count(text)
-    if words <= entry.word_count:
+    if words <= word_count(entry.text):  # the page must say more than the feed did
         return entry
     return replace(entry, content_html=content_html, text=text, word_count=words,
                    reading_minutes=reading_minutes(words), teaser=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from blogreader.errors import FetchError, ParseError, UsageError
+from blogreader.errors import FetchError, ParseError
 from blogreader.fetch import Fetcher
 from blogreader.models import FetchResult, ParsedFeed
 from blogreader.parse.feeds import parse_feed
@@ -25,13 +25,17 @@ FEED_TYPES = {
 }
 
 
+MIN_LISTED_POSTS = 3
+
+
 @dataclass(frozen=True)
 class Discovery:
-    """What `add` found behind a URL."""
+    """What `add` found behind a URL: a feed, a listing page, or a single article (with its page)."""
 
     kind: str
     url: str
     feed: ParsedFeed
+    page: FetchResult | None = None
 
 
 async def discover(fetcher: Fetcher, url: str) -> Discovery:
@@ -50,14 +54,27 @@ async def discover(fetcher: Fetcher, url: str) -> Discovery:
             log.info("advertised feed %s did not work: %s", candidate, exc)
     if candidates:
         raise FetchError(f"{url}: the page advertises {len(candidates)} feed(s) but none could be read; try again later")
-    raise UsageError(
-        f"{url}: no feed found (it is not RSS, Atom or JSON Feed, and the page advertises none); "
-        "check the address, or look on the site for its feed URL"
-    )
+    from blogreader.parse.listing import parse_listing
+
+    if len(parse_listing(result.body, result.final_url)) >= MIN_LISTED_POSTS:
+        title = page_title(result.body)
+        return Discovery("listing", subscription_url(result), ParsedFeed(title=title, site_url=result.final_url))
+    return Discovery("article", result.final_url, ParsedFeed(title=None, site_url=result.final_url), page=result)
 
 
 def _parse(fetcher: Fetcher, result: FetchResult) -> ParsedFeed:
     return parse_feed(result.body, result.final_url, keep_private_links=fetcher.settings.allow_private_networks)
+
+
+def page_title(body: bytes) -> str | None:
+    """The <title> of an HTML page, or None."""
+    import lxml.html
+
+    try:
+        title = lxml.html.fromstring(body).findtext(".//title")
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    return " ".join(title.split()) if title and title.strip() else None
 
 
 def subscription_url(result: FetchResult) -> str:

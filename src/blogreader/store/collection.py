@@ -96,7 +96,7 @@ class CollectionQueries:
                     new += 1
                     continue
                 picked_at = pick.picked_at or row["picked_at"] or now
-                decided = (pick.url or row["url"], pick.title, "user", pick.summary, IMPORT, pick.category, IMPORT, 1, picked_at,
+                decided = (pick.url or row["url"], pick.title, IMPORT, pick.summary, IMPORT, pick.category, IMPORT, 1, picked_at,
                            max(row["starred"], int(pick.starred)), 1, 0, "user")
                 if decided == tuple(row[name] for name in _DECIDED):
                     unchanged += 1
@@ -117,12 +117,12 @@ class CollectionQueries:
         ).fetchone()
 
     def _insert_pick(self, pick: ImportedPick, now: str) -> int:
-        # A curated list's title is the curator's: origin 'user' keeps a later feed refresh from replacing it.
+        # A curated list's title is the curator's (origin 'import'), which a later feed refresh keeps.
         cursor = self.conn.execute(
             """INSERT INTO entries (kind, source_id, guid, url, canonical_url, title, title_origin, added,
                    summary, summary_origin, category, category_origin, read, picked, picked_at, starred,
                    promo, promo_origin)
-               VALUES ('post', NULL, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?, 1, 1, ?, ?, 0, 'user')""",
+               VALUES ('post', NULL, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, 1, 1, ?, ?, 0, 'user')""",
             (pick.guid, pick.url, pick.canonical_url, pick.title, now, pick.summary, IMPORT, pick.category, IMPORT,
              pick.picked_at or now, int(pick.starred)),
         )

@@ -124,18 +124,20 @@ class EntryQueries:
     def _insert(self, source_id: int, entry: NewEntry, now: str) -> int:
         cursor = self.conn.execute(
             """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
-                   content_html, text, word_count, reading_minutes, feed_summary, content_hash)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   content_html, text, word_count, reading_minutes, feed_summary, content_hash,
+                   summary, summary_origin)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
              iso(entry.published), now, entry.content_html, entry.text, entry.word_count,
-             entry.reading_minutes, entry.feed_summary, entry.content_hash),
+             entry.reading_minutes, entry.feed_summary, entry.content_hash,
+             entry.summary, "feed" if entry.summary else None),
         )
         return cursor.lastrowid
 
     def _refresh(self, entry_id: int, entry: NewEntry, now: str) -> None:
         self.conn.execute(
             """UPDATE entries SET
-                   title = CASE WHEN title_origin = 'user' THEN title ELSE ? END,
+                   title = CASE WHEN title_origin IN ('user', 'import') THEN title ELSE ? END,
                    author = ?, published = coalesce(?, published), updated = ?, content_html = ?, text = ?,
                    word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?,
                    enriched_at = NULL

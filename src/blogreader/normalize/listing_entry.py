@@ -1,0 +1,48 @@
+"""Turn a post found on a listing page into a normalized entry ready to store."""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import re
+
+from blogreader.models import NewEntry
+from blogreader.normalize.text import plain_title, reading_minutes, repair_text, word_count
+from blogreader.normalize.urls import canonical_url
+from blogreader.parse.listing import ListingItem
+
+_ELLIPSIS_END = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
+# Words ending in a period that do not end a sentence ("e.g.", "vs.", "et al.", an initial).
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|fig|eq|dr|mr|mrs|ms|prof|no|approx|inc)|\b[A-Z])\.$", re.I)
+
+
+def listing_entry(item: ListingItem) -> NewEntry:
+    """The entry for a listed post: its excerpt is all the text there is until the article is fetched."""
+    title = plain_title(item.title)
+    excerpt = repair_text(item.excerpt or "")
+    words = item.word_count or word_count(excerpt)
+    return NewEntry(
+        title=title,
+        url=item.url,
+        canonical_url=canonical_url(item.url),
+        guid=None,
+        author=None,
+        published=item.published,
+        content_html=f"<p>{html_lib.escape(excerpt)}</p>" if excerpt else "",
+        text=excerpt,
+        word_count=words,
+        reading_minutes=item.reading_minutes or reading_minutes(words),
+        feed_summary=excerpt_summary(excerpt),
+        content_hash=hashlib.blake2b(" ".join([title, excerpt]).encode(), digest_size=16).hexdigest(),
+        teaser=False,
+    )
+
+
+def excerpt_summary(excerpt: str) -> str | None:
+    """The excerpt without its trailing ellipsis, cut back to the last complete sentence when there is one."""
+    text = _ELLIPSIS_END.sub("", excerpt).strip()
+    ends = [match.end() for match in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text[: match.start() + 1])]
+    if ends:
+        text = text[: ends[-1]]
+    return text or None
