@@ -1,4 +1,4 @@
-"""Quality gate: category accuracy, promo precision/recall and summary ROUGE-L on the corpus, beside baselines.
+"""Quality gate: splitting, category accuracy, promo precision/recall and summary ROUGE-L, beside baselines.
 
 Runs the real pipeline stages on ../shared/corpus (labels in bench/labels.json are ours) and prints
 one JSON object. Exits 1 when a figure falls below the floors pinned here, 0 otherwise; when the
@@ -22,6 +22,10 @@ CORPUS = HERE.parent.parent / "shared" / "corpus"
 LABELS = json.loads((HERE / "labels.json").read_text(encoding="utf-8"))
 
 FLOORS = {
+    "split_item_precision": 0.95,
+    "split_item_recall": 0.95,
+    "listing_item_precision": 0.95,
+    "listing_item_recall": 0.95,
     "category_accuracy_local": 0.80,
     "promo_precision": 0.99,
     "promo_recall": 0.99,
@@ -54,12 +58,14 @@ def feed_entries(home: Path):
     from blogreader.enrich.runner import enrich_entries
     from blogreader.normalize.entry import normalize_entry
     from blogreader.parse.feeds import parse_feed
+    from blogreader.pipeline import split_roundups
     from blogreader.store import EntryFilter, Store
 
     feed = parse_feed((CORPUS / "intoai-feed.xml").read_bytes(), "https://www.intoai.pub/feed")
     store = Store.open(home / "blogreader.db")
     source, _ = store.add_source("https://www.intoai.pub/feed", "feed", title=feed.title)
-    store.save_entries(source.id, [normalize_entry(item, "https://www.intoai.pub/feed") for item in feed.entries])
+    normalized = [normalize_entry(item, "https://www.intoai.pub/feed") for item in feed.entries]
+    split_roundups(store, normalized, store.save_entries(source.id, normalized), publication_url=feed.site_url)
     enrich_entries(store, load_settings(home), only_unenriched=True)
     entries = [store.entry(e.id) for e in store.list_entries(EntryFilter(include_hidden=True, limit=None))]
     return store, entries
@@ -147,6 +153,47 @@ def summary_scores(entries, llm_model: str | None) -> dict:
     return result
 
 
+def splitting_scores(entries, store) -> dict:
+    """Item precision and recall of roundup splitting and listing pages on our fixtures, and the corpus roundups."""
+    import importlib.util
+
+    from blogreader.normalize.sanitize import sanitize_html
+    from blogreader.parse.listing import parse_listing
+    from blogreader.roundups import split_roundup
+
+    tests = HERE.parent / "tests"
+    spec = importlib.util.spec_from_file_location("split_cases", tests / "roundups" / "test_split.py")
+    cases = importlib.util.module_from_spec(spec)
+    sys.modules["split_cases"] = cases  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(cases)
+    right = returned = wanted = 0
+    for name, case in cases.CASES.items():
+        html = sanitize_html((tests / "fixtures" / "roundups" / f"{name}.html").read_text(encoding="utf-8"), case.page_url)
+        got = [(i.rank, i.title, i.url) for i in split_roundup(html, case.page_url, case.publication_url)]
+        right += len(set(got) & set(case.expected))
+        returned += len(got)
+        wanted += len(case.expected)
+    listed_right = listed = listed_wanted = 0
+    for path in sorted((tests / "fixtures" / "listing").glob("*.json")):
+        case = json.loads(path.read_text(encoding="utf-8"))
+        got = {(i.title, i.url) for i in parse_listing(path.with_suffix(".html").read_bytes(), case["page_url"])}
+        expected = {(i["title"], i["url"]) for i in case["items"]}
+        listed_right += len(got & expected)
+        listed += len(got)
+        listed_wanted += len(expected)
+    roundups = [e for e in entries if e.kind == "post" and store.children(e.id)]
+    return {
+        "split_fixtures": len(cases.CASES),
+        "split_item_precision": round(right / max(1, returned), 3),
+        "split_item_recall": round(right / max(1, wanted), 3),
+        "listing_fixtures": len(list((tests / "fixtures" / "listing").glob("*.json"))),
+        "listing_item_precision": round(listed_right / max(1, listed), 3),
+        "listing_item_recall": round(listed_right / max(1, listed_wanted), 3),
+        "corpus_roundups_split": len(roundups),
+        "corpus_roundup_items": sorted(len(store.children(e.id)) for e in roundups),
+    }
+
+
 def reference_text(entry) -> str:
     return entry_references[entry.id]
 
@@ -166,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         for entry in entries:
             entry_references[entry.id] = store.conn.execute(
                 "SELECT feed_summary FROM entries WHERE id = ?", (entry.id,)).fetchone()[0] or ""
+        entries = [e for e in entries if e.kind == "post"]
         report = {"benchmark": "quality"}
+        report.update(splitting_scores(entries, store))
         report.update(category_scores(entries, labelled_texts()))
         report.update(promo_scores(entries))
         report.update(summary_scores(entries, args.llm))
