@@ -190,13 +190,19 @@ def _from_mapping(home: Path, data: dict) -> Settings:
     )
 
 
-def _enrich_settings(home: Path, data) -> EnrichSettings:
+def _checked_table(home: Path, data, section: str, settings_class) -> Path:
+    """Refuse a [section] that is not a table or names a setting `settings_class` does not have."""
     where = home / CONFIG_NAME
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: [enrich] must be a table")
-    unknown = set(data) - {spec.name for spec in fields(EnrichSettings)}
+        raise ConfigError(f"{where}: [{section}] must be a table")
+    unknown = set(data) - {spec.name for spec in fields(settings_class)}
     if unknown:
-        raise ConfigError(f"{where}: unknown [enrich] setting {', '.join(sorted(unknown))}")
+        raise ConfigError(f"{where}: unknown [{section}] setting {', '.join(sorted(unknown))}; see the README")
+    return where
+
+
+def _enrich_settings(home: Path, data) -> EnrichSettings:
+    where = _checked_table(home, data, "enrich", EnrichSettings)
     values = {}
     for name in ("summarizer", "classifier"):
         if name in data:
@@ -211,12 +217,7 @@ def _enrich_settings(home: Path, data) -> EnrichSettings:
 
 
 def _publish_settings(home: Path, data) -> PublishSettings:
-    where = home / CONFIG_NAME
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: [publish] must be a table")
-    unknown = set(data) - {spec.name for spec in fields(PublishSettings)}
-    if unknown:
-        raise ConfigError(f"{where}: unknown [publish] setting {', '.join(sorted(unknown))}")
+    where = _checked_table(home, data, "publish", PublishSettings)
     values = {}
     for name in ("title", "description", "digest_title", "digest_description", "site_url", "templates"):
         if name in data:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from blogreader.enrich.base import MAX_SUMMARY_CHARS, Document, Summary
+from blogreader.roundups.numbering import longest_run
 from blogreader.enrich.sentences import content_word_set, split_sentences, top_words
 
 CANDIDATES = 40
@@ -132,13 +133,5 @@ def numbered_run(text: str, minimum: int = 5) -> list[tuple[int, str]]:
         match = _NUMBERED_HEADING.match(line)
         if match and len(match.group(2).split()) <= 20 and not match.group(2).rstrip().endswith((".", ":", ",")):
             headings.append((int(match.group(1)), match.group(2).strip()))
-    best: list[tuple[int, str]] = []
-    for start in range(len(headings)):
-        for step in (1, -1):
-            run = [headings[start]]
-            for heading in headings[start + 1:]:
-                if heading[0] == run[-1][0] + step:
-                    run.append(heading)
-            if len(run) > len(best) and min(number for number, _ in run) == 1:
-                best = run
+    best = longest_run(headings, number=lambda heading: heading[0])
     return best if len(best) >= minimum else []

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import Block, read_blocks
+from blogreader.roundups.numbering import longest_run
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link
 
 MIN_ITEMS = 3
@@ -51,7 +52,7 @@ def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
         match = _NUMBERED.match(block.text) if block.is_heading() else None
         if match:
             numbered.append((index, int(match.group(1)), match.group(2).strip()))
-    run = _longest_run(numbered)
+    run = longest_run(numbered, number=lambda heading: heading[1])
     if len(run) < MIN_ITEMS:
         return []
     separated_by_rules = sum(blocks[index].hr_before for index, _, _ in run[1:]) >= (len(run) - 1) / 2
@@ -141,20 +142,6 @@ def _direct_item(path: str, list_path: str) -> str | None:
     rest = path[len(list_path) + 1:]
     head = rest.split("/", 1)[0]
     return f"{list_path}/{head}" if head.startswith("li") else None
-
-
-def _longest_run(numbered: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The longest sequence numbered 1..N in steps of one, counting up or down, in document order."""
-    best: list[tuple[int, int, str]] = []
-    for start in range(len(numbered)):
-        for step in (1, -1):
-            run = [numbered[start]]
-            for entry in numbered[start + 1:]:
-                if entry[1] == run[-1][1] + step:
-                    run.append(entry)
-            if len(run) > len(best) and min(rank for _, rank, _ in run) == 1:
-                best = run
-    return best
 
 
 def _end_of_last(blocks: list[Block], index: int, separated_by_rules: bool) -> int:

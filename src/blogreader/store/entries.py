@@ -91,34 +91,24 @@ class EntryQueries:
         return SaveOutcome(new_ids, updated, ids, changed)
 
     def _find_existing(self, source_id: int | None, entry: NewEntry) -> tuple[int, str] | None:
-        if entry.guid and source_id is not None:
-            row = self.conn.execute(
-                """SELECT e.id, e.content_hash FROM entry_sources es JOIN entries e ON e.id = es.entry_id
-                   WHERE es.source_id = ? AND es.guid = ?""",
-                (source_id, entry.guid),
-            ).fetchone()
-            if row:
-                return row[0], row[1]
-        if entry.canonical_url:
-            row = self.conn.execute(
-                "SELECT id, content_hash FROM entries WHERE canonical_url = ?", (entry.canonical_url,)
-            ).fetchone()
-            if row:
-                return row[0], row[1]
-        if entry.guid and _GLOBAL_GUID.match(entry.guid):
-            row = self.conn.execute(
-                "SELECT id, content_hash FROM entries WHERE guid = ? ORDER BY id LIMIT 1", (entry.guid,)
-            ).fetchone()
-            if row:
-                return row[0], row[1]
-        if not entry.guid and not entry.canonical_url and source_id is not None:  # the same text is the same entry
-            row = self.conn.execute(
-                """SELECT e.id, e.content_hash FROM entry_sources es JOIN entries e ON e.id = es.entry_id
-                   WHERE es.source_id = ? AND e.content_hash = ?""",
-                (source_id, entry.content_hash),
-            ).fetchone()
-            if row:
-                return row[0], row[1]
+        """(id, content hash) of the stored entry that `entry` is: by guid in its source, canonical URL,
+        a self-describing guid, or (when nothing names it) the same text in the same source."""
+        in_source = "FROM entry_sources es JOIN entries e ON e.id = es.entry_id WHERE es.source_id = ?"
+        lookups = [
+            (entry.guid and source_id is not None,
+             f"SELECT e.id, e.content_hash {in_source} AND es.guid = ?", (source_id, entry.guid)),
+            (entry.canonical_url,
+             "SELECT id, content_hash FROM entries WHERE canonical_url = ?", (entry.canonical_url,)),
+            (entry.guid and _GLOBAL_GUID.match(entry.guid),
+             "SELECT id, content_hash FROM entries WHERE guid = ? ORDER BY id LIMIT 1", (entry.guid,)),
+            (not entry.guid and not entry.canonical_url and source_id is not None,
+             f"SELECT e.id, e.content_hash {in_source} AND e.content_hash = ?", (source_id, entry.content_hash)),
+        ]
+        for applies, sql, params in lookups:
+            if applies:
+                row = self.conn.execute(sql, params).fetchone()
+                if row:
+                    return row[0], row[1]
         return None
 
     def _insert(self, source_id: int, entry: NewEntry, now: str) -> int:
