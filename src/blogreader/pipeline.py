@@ -8,6 +8,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +32,8 @@ log = logging.getLogger(__name__)
 
 NEW, UNCHANGED, FAILED, SKIPPED = "new", "unchanged", "failed", "skipped"
 MAX_PAGES_PER_FEED = 25
+PARALLEL_SOURCES = 40  # a refresh of at least this many sources parses in worker processes
+MAX_PARSE_WORKERS = 4
 MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only when it has this much text  # full-text page fetches for one feed in one run
 
 
@@ -76,7 +82,23 @@ def refresh(store: Store, sources: list[Source], settings: Settings,
 
     Enrichment is a separate step (`enrich_new`), so a caller can leave it for later.
     """
-    return asyncio.run(refresh_async(store, sources, settings, on_progress))
+    with parse_workers(len(sources)) as workers:
+        return asyncio.run(refresh_async(store, sources, settings, on_progress, workers))
+
+
+@contextmanager
+def parse_workers(sources: int):
+    """Worker processes that parse and normalize feed bodies on the other cores during a large refresh."""
+    cores = os.cpu_count() or 1
+    if sources < PARALLEL_SOURCES or cores < 2 or "fork" not in mp.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=min(cores, MAX_PARSE_WORKERS), mp_context=mp.get_context("fork"))
+    try:
+        pool.submit(int).result()  # fork every worker now, before the event loop starts any thread
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def enrich_new(store: Store, settings: Settings, on_progress=None):
@@ -87,7 +109,7 @@ def enrich_new(store: Store, settings: Settings, on_progress=None):
 
 
 async def refresh_async(store: Store, sources: list[Source], settings: Settings,
-                        on_progress: ProgressCallback | None = None) -> RefreshReport:
+                        on_progress: ProgressCallback | None = None, workers=None) -> RefreshReport:
     report = RefreshReport()
     # Admit sources a few at a time, so a request's deadline starts when it can run, not while it queues.
     admitted = asyncio.Semaphore(settings.fetch.concurrency)
@@ -95,7 +117,8 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
 
         async def one(source: Source) -> None:
             async with admitted:
-                outcome = await refresh_source(store, fetcher, source, full_text=settings.enrich.full_text)
+                outcome = await refresh_source(store, fetcher, source, full_text=settings.enrich.full_text,
+                                               workers=workers)
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome)
@@ -105,7 +128,8 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     return report
 
 
-async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_text: bool = True) -> SourceOutcome:
+async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_text: bool = True,
+                         workers=None) -> SourceOutcome:
     """Refresh one source: conditional GET, parse only when the body changed, store in one transaction."""
     if source.disabled:
         return SourceOutcome(source, SKIPPED, error="disabled")
@@ -120,11 +144,11 @@ async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_te
     except BlogReaderError as exc:
         store.record_fetch_failure(source.id, str(exc))
         return SourceOutcome(source, FAILED, error=str(exc))
-    return await store_result(store, fetcher, source, result, full_text=full_text)
+    return await store_result(store, fetcher, source, result, full_text=full_text, workers=workers)
 
 
 async def store_result(store: Store, fetcher: Fetcher | None, source: Source, result: FetchResult,
-                       full_text: bool = True) -> SourceOutcome:
+                       full_text: bool = True, workers=None) -> SourceOutcome:
     """Parse and store a fetched feed body for `source`."""
     moved_to = result.final_url if result.permanent_redirect else None
     if result.not_modified:
@@ -136,7 +160,11 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         return SourceOutcome(source, UNCHANGED)
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     try:
-        feed, entries = read_source(source, result, keep_private)
+        if workers is None:
+            feed, entries = read_source(source, result, keep_private)
+        else:
+            loop = asyncio.get_running_loop()
+            feed, entries = await loop.run_in_executor(workers, read_source, source, result, keep_private)
     except ParseError as exc:
         page = "feed" if source.kind == "feed" else "listing page"
         message = f"{exc}; check that {source.url} is still the {page}'s address"

@@ -104,3 +104,14 @@ def test_corpus_feed_offline_every_entry_summarized_and_filed_promos_hidden(cli,
         for entry in cli("list", "--all", "--limit", "500", "--json").json:
             assert not banned.search(entry["summary"]), entry["summary"]
             assert len(entry["summary"]) <= 300
+
+
+def test_a_missing_llm_model_is_a_clear_error_and_entries_keep_the_offline_summary(cli, server):
+    cli("add", server.serve_file("/feed.xml", FEEDS / "rss2.xml"))
+    cli("fetch", "--no-enrich")
+    result = cli("enrich", "--summarizer", "llm:no-such-model-anywhere")
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert "no-such-model-anywhere" in result.err or "pip install 'blogreader[llm]'" in result.err
+    entries = cli("list", "--json").json
+    assert all(e["summary"] and e["summary_origin"] == "extractive" for e in entries)
