@@ -1,0 +1,63 @@
+"""Reads the web pages need beyond the CLI's: a page of entries, neighbours, roundups, months picked.
+
+Each is one query whose cost does not depend on how many rows it could return beyond its limit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from blogreader.models import Entry
+from blogreader.store.entries import _LIST_COLUMNS, EntryFilter, _entry, _where
+
+
+class PageQueries:
+    """Mixin of Store: what the web app reads."""
+
+    conn: sqlite3.Connection
+
+    def entries_page(self, spec: EntryFilter, offset: int = 0) -> list[Entry]:
+        """Entries matching `spec`, newest first, `spec.limit` of them after skipping `offset`."""
+        where, params = _where(spec)
+        limit = int(spec.limit or 50)
+        rows = self.conn.execute(
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
+                LEFT JOIN sources s ON s.id = e.source_id
+                WHERE {where} ORDER BY e.sort_date DESC, e.id DESC LIMIT {limit} OFFSET {int(offset)}""",
+            params,
+        ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def neighbours(self, entry_id: int, spec: EntryFilter) -> tuple[int | None, int | None]:
+        """(newer, older): the ids next to `entry_id` in the listing `spec` describes, in one query."""
+        where, params = _where(spec)
+        params = {**params, "entry_id": entry_id}
+        here = "(SELECT sort_date FROM entries WHERE id = :entry_id)"
+        row = self.conn.execute(
+            f"""SELECT
+                  (SELECT e.id FROM entries e WHERE {where} AND (e.sort_date > {here}
+                       OR (e.sort_date = {here} AND e.id > :entry_id))
+                   ORDER BY e.sort_date ASC, e.id ASC LIMIT 1),
+                  (SELECT e.id FROM entries e WHERE {where} AND (e.sort_date < {here}
+                       OR (e.sort_date = {here} AND e.id < :entry_id))
+                   ORDER BY e.sort_date DESC, e.id DESC LIMIT 1)""",
+            params,
+        ).fetchone()
+        return row[0], row[1]
+
+    def roundups_of(self, entry_id: int) -> list[tuple[int, str]]:
+        """(id, title) of the roundup posts that recommend `entry_id`."""
+        rows = self.conn.execute(
+            """SELECT e.id, e.title FROM entry_parents ep JOIN entries e ON e.id = ep.parent_id
+               WHERE ep.entry_id = ? ORDER BY e.id""",
+            (entry_id,),
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def picked_months(self) -> list[tuple[str, int]]:
+        """("2026-03", count) for every month something was picked in, newest first."""
+        rows = self.conn.execute(
+            """SELECT substr(picked_at, 1, 7) AS month, count(*) FROM entries
+               WHERE picked = 1 AND picked_at IS NOT NULL GROUP BY month ORDER BY month DESC"""
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
