@@ -1,0 +1,34 @@
+"""The serve command: the web app on 127.0.0.1:8080 by default."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any other than loopback asks for the printed access token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port (0: any free one).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another Host name the server answers to (a DNS name or a proxy's); repeatable.")
+@click.pass_obj
+def serve(app, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
+    """Run the web app: inbox, entries, collection, search, sources, previews.
+
+    \b
+    Examples:
+      blogreader serve                     # http://127.0.0.1:8080/
+      blogreader serve --port 9000
+      blogreader serve --host 0.0.0.0      # reachable from your network; prints a URL with a token
+    """
+    from blogreader.web.server import bind
+
+    server = bind(app.settings, host, port, allow_hosts)
+    click.echo(f"BlogReader at {server.login_url} (library {app.settings.home}); Ctrl+C stops it")
+    if server.access_token:
+        click.echo("It listens beyond this machine: only a browser that opened the URL above, with its token, "
+                   "gets in.", err=True)
+    server.run()
+
+
+COMMANDS = [serve]

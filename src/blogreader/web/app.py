@@ -1,0 +1,66 @@
+"""The web app factory: routes by noun, the security middleware, error pages."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from blogreader.config import Settings
+from blogreader.errors import BlogReaderError, NotFoundError, UsageError
+from blogreader.web import collection, entries, inbox, previews, search, sources
+from blogreader.web.security import Guard, SecurityMiddleware, allowed_hosts, require_csrf
+from blogreader.web.stores import StorePool
+from blogreader.web.templating import page
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
+               access_token: str | None = None, extra_hosts: tuple[str, ...] = ()) -> FastAPI:
+    """The app serving the library in `settings.home`, answering to host:port (and `extra_hosts`)."""
+    stores = StorePool(settings.database_path)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        stores.close()
+
+    app = FastAPI(title="BlogReader", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
+                  dependencies=[Depends(require_csrf)])
+    app.state.settings = settings
+    app.state.stores = stores
+    app.state.guard = Guard(allowed_hosts(host, port, extra_hosts), access_token)
+    for module in (inbox, entries, collection, search, sources, previews):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(BlogReaderError, _library_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _bad_request)
+    app.add_middleware(SecurityMiddleware, guard=app.state.guard)
+    return app
+
+
+async def _library_error(request: Request, exc: BlogReaderError):
+    status = 404 if isinstance(exc, NotFoundError) else 400 if isinstance(exc, UsageError) else 500
+    return page(request, "error.html", status_code=status, status=status, message=str(exc))
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    message = exc.detail if isinstance(exc.detail, str) else "that did not work"
+    if exc.status_code == 404 and message == "Not Found":
+        message = "there is no page at this address"
+    return page(request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message)
+
+
+async def _bad_request(request: Request, exc: RequestValidationError):
+    problems = "; ".join(f"{'.'.join(map(str, error.get('loc', ())[1:]))}: {error.get('msg')}"
+                         for error in exc.errors())
+    return page(request, "error.html", status_code=400, status=400, message=f"bad request ({problems})")

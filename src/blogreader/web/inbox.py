@@ -1,0 +1,41 @@
+"""The inbox: unread entries, newest first, filtered by category, source and kind, a page at a time."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from blogreader.store import EntryFilter, Store
+from blogreader.web.stores import get_store
+from blogreader.web.templating import page, query_string
+
+router = APIRouter()
+
+PER_PAGE = 50
+
+
+@router.get("/")
+def inbox(request: Request, store: Store = Depends(get_store), category: str = "", source: str = "",
+          kind: str = "", state: str = "unread", number: int = Query(1, ge=1, le=100_000, alias="page")):
+    """Unread entries (or all, with state=all); promotions and duplicates stay hidden."""
+    filters = {
+        "category": category.strip() or None,
+        "source": int(source) if source.isdigit() else None,
+        "kind": kind if kind in ("post", "link") else None,
+        "state": "all" if state == "all" else "unread",
+    }
+    spec = EntryFilter(unread=filters["state"] == "unread", category=filters["category"],
+                       source_id=filters["source"], kind=filters["kind"], limit=PER_PAGE)
+    entries = store.entries_page(spec, offset=(number - 1) * PER_PAGE)
+    total = store.count_entries(spec)
+    last_page = max(1, -(-total // PER_PAGE))
+
+    def link(n: int) -> str:
+        shown = {**filters, "state": None if filters["state"] == "unread" else "all"}
+        return "/" + query_string(**shown, page=n if n > 1 else None)
+
+    return page(
+        request, "inbox.html", entries=entries, total=total, filters=filters,
+        categories=sorted(store.category_counts(), key=str.casefold), sources=store.sources(),
+        number=number, newer=link(number - 1) if number > 1 else None,
+        older=link(number + 1) if number < last_page else None, last_page=last_page,
+    )

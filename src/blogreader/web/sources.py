@@ -1,0 +1,82 @@
+"""Sources: the subscriptions with their status and last error; add, fetch now, remove."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from blogreader.errors import BlogReaderError, UsageError
+from blogreader.store import Store
+from blogreader.web.stores import get_store
+from blogreader.web.templating import back, page
+
+router = APIRouter()
+
+
+@router.get("/sources")
+def sources(request: Request, store: Store = Depends(get_store), added: int | None = None,
+            fetched: int | None = None, removed: str = "", saved: int | None = None):
+    """Every source with its entry count and state; `added`, `fetched`... say what the last form did."""
+    return _sources_page(request, store, added=added, fetched=fetched, removed=removed, saved=saved)
+
+
+@router.post("/sources")
+def add(request: Request, url: Annotated[str, Form(max_length=2000)] = "",
+        name: Annotated[str, Form(max_length=500)] = "", category: Annotated[str, Form(max_length=200)] = "",
+        store: Store = Depends(get_store)):
+    """Subscribe, as `blogreader add URL`: a feed, a page advertising one, a listing page, or an article saved once."""
+    from blogreader.pipeline import add_source
+
+    try:
+        if not url.strip():
+            raise UsageError("give the address of a feed, blog or article to add")
+        added = add_source(store, request.app.state.settings, url.strip(), name=name.strip() or None,
+                           category=category.strip() or None)
+    except BlogReaderError as exc:
+        status = 400 if isinstance(exc, UsageError) else 502
+        return _sources_page(request, store, status_code=status, error=str(exc), form={"url": url, "name": name,
+                                                                                       "category": category})
+    if added.source is None:
+        return back(f"/sources?saved={added.entry_id}", "/sources")
+    return back(f"/sources?added={added.source.id}", "/sources")
+
+
+@router.post("/sources/{source_id}/fetch")
+def fetch(request: Request, source_id: int, store: Store = Depends(get_store)):
+    """Fetch one source now, as `blogreader fetch SOURCE`, then enrich what is new."""
+    from blogreader.pipeline import enrich_new, refresh
+
+    settings = request.app.state.settings
+    report = refresh(store, [store.source(source_id)], settings)
+    if report.new_entries:
+        enrich_new(store, settings)
+    return back(f"/sources?fetched={source_id}", "/sources")
+
+
+@router.get("/sources/{source_id}/remove")
+def confirm_remove(request: Request, source_id: int, store: Store = Depends(get_store)):
+    """Removing deletes entries, so it asks first (a page, not a script dialog)."""
+    source = store.source(source_id)
+    return page(request, "remove_source.html", source=source,
+                entries=store.source_entry_counts().get(source_id, 0))
+
+
+@router.post("/sources/{source_id}/remove")
+def remove(request: Request, source_id: int, store: Store = Depends(get_store)):
+    """Unsubscribe, as `blogreader remove SOURCE`: picked, starred and noted entries stay."""
+    source = store.source(source_id)
+    removed, kept = store.remove_source(source_id)
+    return back(f"/sources?removed={removed}-{kept}-{source.id}", "/sources")
+
+
+def _sources_page(request: Request, store: Store, status_code: int = 200, **context):
+    removed = context.pop("removed", "") or ""
+    parts = removed.split("-")
+    context["removed"] = tuple(map(int, parts)) if len(parts) == 3 and all(p.isdigit() for p in parts) else None
+    context.setdefault("form", {"url": "", "name": "", "category": ""})
+    context.setdefault("error", None)
+    for name in ("added", "fetched", "saved"):
+        context.setdefault(name, None)
+    return page(request, "sources.html", status_code=status_code, sources=store.sources(),
+                counts=store.source_entry_counts(), **context)

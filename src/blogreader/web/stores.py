@@ -1,0 +1,42 @@
+"""A Store per worker thread: pages are served from a thread pool, and a SQLite connection is not shared."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import Request
+
+from blogreader.store import Store
+
+
+class StorePool:
+    """Opens one Store per thread on first use (WAL lets them read side by side) and closes them all at the end."""
+
+    def __init__(self, path: Path, opener: Callable[[Path], Store] = Store.open) -> None:
+        self.path = path
+        self.opener = opener
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self.opener(self.path)
+            self._local.store = store
+            with self._lock:
+                self._opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for store in opened:
+            store.close()
+
+
+def get_store(request: Request) -> Store:
+    """The route dependency: this thread's Store."""
+    return request.app.state.stores.get()
