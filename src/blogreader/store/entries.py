@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
+from blogreader.dedupe.fingerprint import text_fingerprint
 from blogreader.store.database import transaction
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
@@ -74,6 +75,7 @@ class EntryQueries:
                 existing = self._find_existing(source_id, entry)
                 if existing is None:
                     entry_id = self._insert(source_id, entry, now)
+                    self._link_near_duplicate(entry_id, entry.text)
                     new_ids.append(entry_id)
                     changed.append(entry_id)
                 else:
@@ -110,6 +112,18 @@ class EntryQueries:
                 if row:
                     return row[0], row[1]
         return None
+
+    def _link_near_duplicate(self, entry_id: int, text: str) -> None:
+        """Link an entry whose opening words match an earlier entry's to that first copy."""
+        mark = text_fingerprint(text)
+        if mark is None:
+            return
+        first = self.conn.execute(
+            "SELECT id FROM entries WHERE fingerprint = ? AND id != ? AND duplicate_of IS NULL ORDER BY id LIMIT 1",
+            (mark, entry_id),
+        ).fetchone()
+        self.conn.execute("UPDATE entries SET fingerprint = ?, duplicate_of = ? WHERE id = ?",
+                          (mark, first[0] if first else None, entry_id))
 
     def _insert(self, source_id: int, entry: NewEntry, now: str) -> int:
         cursor = self.conn.execute(
