@@ -28,6 +28,18 @@ class PageQueries:
         ).fetchall()
         return [_entry(row) for row in rows]
 
+    def count_upto(self, spec: EntryFilter, cap: int) -> int:
+        """How many entries match `spec`, counting no further than `cap` + 1 (so "1000+" costs what 1000 does)."""
+        where, params = _where(spec)
+        return self.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM entries e WHERE {where} LIMIT {int(cap) + 1})", params
+        ).fetchone()[0]
+
+    def category_names(self) -> list[str]:
+        """Every category in use, from the category index alone (no table rows read)."""
+        rows = self.conn.execute("SELECT DISTINCT category FROM entries WHERE category IS NOT NULL").fetchall()
+        return sorted((row[0] for row in rows), key=str.casefold)
+
     def neighbours(self, entry_id: int, spec: EntryFilter) -> tuple[int | None, int | None]:
         """(newer, older): the ids next to `entry_id` in the listing `spec` describes, in one query."""
         where, params = _where(spec)

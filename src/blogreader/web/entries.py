@@ -30,7 +30,7 @@ def show(request: Request, entry_id: int, store: Store = Depends(get_store)):
     entry = store.entry(entry_id)
     newer, older = store.neighbours(entry_id, INBOX)
     taxonomy = [category.name for category in request.app.state.settings.taxonomy]
-    categories = sorted(set(taxonomy) | set(store.category_counts(include_hidden=True)), key=str.casefold)
+    categories = sorted(set(taxonomy) | set(store.category_names()), key=str.casefold)
     return page(request, "entry.html", entry=entry, items=store.children(entry_id),
                 roundups=store.roundups_of(entry_id), newer=newer, older=older, categories=categories)
 
