@@ -25,23 +25,29 @@ def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False) -> Pa
     """
     import feedparser_rs
 
-    result = feedparser_rs.parse(body)
-    lost_links = keep_private_links and any(not item.get("link") for item in result.entries)
-    if lost_links or (not result.entries and (result.bozo or not result.version)):
+    try:
+        result = feedparser_rs.parse(body)
+    except ValueError as exc:  # it raises, rather than flags, some malformed RSS 1.0 documents
+        log.debug("feedparser-rs could not read the document: %s", exc)
+        result, unreadable = None, f"malformed feed: {exc}"
+    lost_links = result is not None and keep_private_links and any(not item.get("link") for item in result.entries)
+    if result is None or lost_links or (not result.entries and (result.bozo or not result.version)):
         fallback = _parse_with_feedparser(body)
-        if fallback is not None and fallback.entries:
+        if fallback is not None and (fallback.entries or result is None):
             result = fallback
+    if result is None:
+        raise ParseError(f"{url}: not a feed ({unreadable})")
     if not result.version and not result.entries:
         reason = _problem(result) or "no RSS, Atom or JSON Feed markup"
         raise ParseError(f"{url}: not a feed ({reason})")
     feed = result.feed
-    base = feed.get("link") or url
+    base = _join(url, feed.get("link")) or url
     with warnings.catch_warnings():  # feedparser warns about its updated/published fallback on access
         warnings.simplefilter("ignore", DeprecationWarning)
         entries = [_entry(item, url) for item in result.entries]
     return ParsedFeed(
         title=_text(feed.get("title")),
-        site_url=urljoin(url, base) if base else None,
+        site_url=base,
         entries=entries,
         version=result.version or "",
         problem=_problem(result) if result.bozo else None,
@@ -74,7 +80,7 @@ def _entry(item, feed_url: str) -> ParsedEntry:
     link = item.get("link")
     return ParsedEntry(
         title=_text(item.get("title")) or "",
-        url=urljoin(feed_url, link) if link else None,
+        url=_join(feed_url, link),
         guid=item.get("id") or None,
         author=_text(item.get("author")),
         published=_datetime(item.get("published_parsed")),
@@ -82,6 +88,16 @@ def _entry(item, feed_url: str) -> ParsedEntry:
         content_html=_content(item),
         summary_html=_as_html(item.get("summary"), _detail_type(item.get("summary_detail"))),
     )
+
+
+def _join(base: str, link: str | None) -> str | None:
+    """`link` resolved against `base`; None when there is no link or it cannot be parsed ("http://[oops")."""
+    if not link:
+        return None
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None
 
 
 def _content(item) -> str:
