@@ -13,13 +13,29 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+MAX_PASSES = 4  # two always sufficed on fuzzed tag soup; the bound keeps a pathological input cheap
 
 
 def sanitize_html(html: str, base_url: str | None = None) -> str:
-    """Keep only safe tags, attributes and http(s)/mailto URLs; resolve relative URLs against `base_url`."""
+    """Keep only safe tags, attributes and http(s)/mailto URLs; resolve relative URLs against `base_url`.
+
+    The result is a fixed point: sanitizing it again changes nothing. One pass is not always enough,
+    because mis-nested markup (an <a> inside an <a>, a newline after <pre>) serializes into HTML that
+    parses into a different tree; the passes repeat until the output is stable.
+    """
     if not html:
         return ""
     relative = ("rewrite_with_base", base_url) if base_url and base_url.startswith(("http://", "https://")) else "deny"
+    clean = _clean(html, relative)
+    for _ in range(MAX_PASSES - 1):
+        again = _clean(clean, relative)
+        if again == clean:
+            break
+        clean = again
+    return clean
+
+
+def _clean(html: str, relative) -> str:
     try:
         return nh3.clean(
             html,
