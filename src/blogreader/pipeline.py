@@ -21,7 +21,7 @@ from blogreader.errors import BlogReaderError, FetchError, ParseError, UsageErro
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
 from blogreader.models import FetchResult, NewEntry, ParsedFeed, Source
-from blogreader.normalize.entry import normalize_entry, with_article
+from blogreader.normalize.entry import normalize_entry, normalize_feed, with_article
 from blogreader.normalize.text import html_to_text, word_count
 from blogreader.parse.article import extract_article
 from blogreader.parse.feeds import parse_feed
@@ -197,7 +197,7 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool) -
         entries = [replace(entry, summary=entry.feed_summary, teaser=bool(entry.url))
                    for entry in map(listing_entry, items)]
         return ParsedFeed(title=None, site_url=result.final_url), entries
-    feed = parse_feed(result.body, result.final_url, keep_private_links=keep_private_links)
+    feed = normalize_feed(parse_feed(result.body, result.final_url, keep_private_links=keep_private_links))
     return feed, [normalize_entry(item, result.final_url) for item in feed.entries]
 
 

@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     except BlogReaderError as exc:
         if debug:
             raise
-        click.echo(f"error: {exc}", err=True)
+        from blogreader.normalize.text import printable
+
+        click.echo(f"error: {printable(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except sqlite3.OperationalError as exc:
         if debug:

@@ -7,6 +7,7 @@ import click
 from blogreader.cli.output import clip, entry_line, progress
 from blogreader.cli.publishing import publish_configured
 from blogreader.errors import BlogReaderError
+from blogreader.normalize.text import printable
 
 STARTER_SEEDED = "starter_seeded"
 
@@ -19,7 +20,8 @@ def run_refresh(app, sources):
         report = refresh(app.store, sources, app.settings, on_progress=lambda outcome: advance(outcome.source.name))
     for outcome in report.outcomes:
         if outcome.status == FAILED:
-            click.echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): {outcome.error}", err=True)
+            click.echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): "
+                       f"{printable(outcome.error or '')}", err=True)
     click.echo(report.summary_line())
     offline = ("host not found", "cannot connect")
     if len(report.outcomes) > 1 and all(o.status == FAILED and any(w in (o.error or "") for w in offline)

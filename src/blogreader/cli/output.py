@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 
 import click
 
+from blogreader.normalize.text import printable
+
+_C1 = re.compile("[\x80-\x9f]")
+
 
 def print_json(value) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    # JSON escapes C0 controls but not C1 ones (U+009B is CSI on some terminals): escape those too.
+    click.echo(_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
 
 
 def is_terminal() -> bool:
@@ -22,7 +29,7 @@ def short_date(stamp: str | None) -> str:
 
 
 def clip(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
+    text = " ".join(printable(text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from blogreader.models import NewEntry, ParsedEntry
+from blogreader.models import NewEntry, ParsedEntry, ParsedFeed
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.normalize.sanitize import sanitize_html
-from blogreader.normalize.text import html_to_text, plain_title, reading_minutes, repair_text, word_count
-from blogreader.normalize.urls import canonical_url
+from blogreader.normalize.text import html_to_text, plain_title, printable, reading_minutes, repair_text, word_count
+from blogreader.normalize.urls import canonical_url, web_url
 
 UNTITLED = "(untitled)"
 TEASER_WORDS = 150
@@ -28,7 +28,7 @@ def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
     if not title:
         title = _title_from_text(text) or UNTITLED
     words = word_count(text)
-    url = item.url.strip() if item.url else None
+    url = web_url(item.url)
     return NewEntry(
         title=title,
         url=url,
@@ -44,6 +44,15 @@ def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
         content_hash=hashlib.blake2b(" ".join([title, raw_text]).encode(), digest_size=16).hexdigest(),
         teaser=bool(url) and is_teaser(raw_text, words),
     )
+
+
+def normalize_feed(feed: ParsedFeed) -> ParsedFeed:
+    """The feed's own title as one plain line and its site link only when it is an http(s) URL."""
+    from dataclasses import replace
+
+    title = plain_title(feed.title) if feed.title else None
+    return replace(feed, title=title or None, site_url=web_url(feed.site_url),
+                   problem=printable(feed.problem) if feed.problem else None)
 
 
 def with_article(entry: NewEntry, article_html: str, page_url: str) -> NewEntry:

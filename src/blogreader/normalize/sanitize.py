@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 # Ammonia's default allow-list, less the tags that let content escape its box or pose as the page.
@@ -13,6 +15,7 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_PASSES = 4  # two always sufficed on fuzzed tag soup; the bound keeps a pathological input cheap
 
 
@@ -36,6 +39,12 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
 
 
 def _clean(html: str, relative) -> str:
+    # C0 controls (ESC, BEL...) are invalid in HTML and drive terminals; C1 ones stay, as they are often
+    # mojibake that the text stage repairs.
+    return _C0_CONTROLS.sub("", _allowed_only(html, relative))
+
+
+def _allowed_only(html: str, relative) -> str:
     try:
         return nh3.clean(
             html,

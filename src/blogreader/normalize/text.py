@@ -18,6 +18,7 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _TAG = re.compile(r"<[^>]*>")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # UTF-8 read as Windows-1252 or Latin-1 leaves a lead byte (Â..ô) before a continuation-byte character.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd")
 
@@ -50,12 +51,21 @@ def reading_minutes(words: int) -> int:
 
 
 def repair_text(text: str) -> str:
-    """Repair mojibake ("ðŸŒŸ" for 🌟) without touching clean text's quotes."""
+    """Repair mojibake ("ðŸŒŸ" for 🌟) without touching clean text's quotes; drop control characters."""
     if not text or text.isascii() or not _MOJIBAKE_HINT.search(text):
-        return text  # ftfy costs about 0.4 ms per call even on clean text: only call it on suspects
+        return printable(text)  # ftfy costs about 0.4 ms per call even on clean text: only call it on suspects
     import ftfy
 
-    return ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC")
+    return printable(ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC"))
+
+
+def printable(text: str) -> str:
+    """`text` without C0/C1 control characters other than tab and newline.
+
+    Titles, text and error messages come from strangers and are printed on terminals, where ESC and CSI
+    sequences could rewrite the screen, set the window title or reach the clipboard.
+    """
+    return _CONTROLS.sub("", text) if text else text
 
 
 def plain_title(value: str) -> str:

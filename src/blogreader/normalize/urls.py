@@ -17,11 +17,28 @@ _ARXIV_PATH = re.compile(
     r"^/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?$"
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def is_tracking_param(name: str) -> bool:
     lowered = name.lower()
     return lowered.startswith("utm_") or lowered in TRACKING_PARAMS
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` (stripped) when it is an absolute http(s) URL with a host, else None.
+
+    Feeds are written by strangers: an item "link" of javascript:, data:, file: or vbscript: is not a
+    link to a post, and must not reach a listing, a terminal or a page as one.
+    """
+    url = (url or "").strip()
+    if not url or _CONTROL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in _DEFAULT_PORTS and parts.hostname else None
 
 
 def canonical_url(url: str) -> str:

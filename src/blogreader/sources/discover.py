@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from blogreader.errors import FetchError, ParseError
 from blogreader.fetch import Fetcher
 from blogreader.models import FetchResult, ParsedFeed
+from blogreader.normalize.entry import normalize_feed
 from blogreader.parse.feeds import parse_feed
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ async def discover(fetcher: Fetcher, url: str) -> Discovery:
 
 
 def _parse(fetcher: Fetcher, result: FetchResult) -> ParsedFeed:
-    return parse_feed(result.body, result.final_url, keep_private_links=fetcher.settings.allow_private_networks)
+    return normalize_feed(parse_feed(result.body, result.final_url,
+                                     keep_private_links=fetcher.settings.allow_private_networks))
 
 
 def page_title(body: bytes) -> str | None:
