@@ -197,7 +197,8 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool) -
         entries = [replace(entry, summary=entry.feed_summary, teaser=bool(entry.url))
                    for entry in map(listing_entry, items)]
         return ParsedFeed(title=None, site_url=result.final_url), entries
-    feed = normalize_feed(parse_feed(result.body, result.final_url, keep_private_links=keep_private_links))
+    feed = normalize_feed(parse_feed(result.body, result.final_url, keep_private_links=keep_private_links,
+                                     content_type=result.content_type))
     return feed, [normalize_entry(item, result.final_url) for item in feed.entries]
 
 

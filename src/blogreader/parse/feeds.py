@@ -11,20 +11,23 @@ from urllib.parse import urljoin
 
 from blogreader.errors import ParseError
 from blogreader.models import ParsedEntry, ParsedFeed
+from blogreader.parse.charset import readable_bytes
 
 log = logging.getLogger(__name__)
 
 
-def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False) -> ParsedFeed:
+def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False, content_type: str = "") -> ParsedFeed:
     """Read a feed from `body` (never a URL or path); tolerate malformed XML and record its problem.
 
     feedparser-rs is the fast path; the pure-Python feedparser gets a second look at
     documents the first could not read, since it recovers more from broken markup.
     feedparser-rs also blanks links to loopback and private addresses; where the user allows
-    such networks (`keep_private_links`), feedparser reads the document instead.
+    such networks (`keep_private_links`), feedparser reads the document instead. `content_type` (the
+    HTTP header) names the charset of a document that does not declare its own correctly.
     """
     import feedparser_rs
 
+    body = readable_bytes(body, content_type)
     try:
         result = feedparser_rs.parse(body)
     except ValueError as exc:  # it raises, rather than flags, some malformed RSS 1.0 documents

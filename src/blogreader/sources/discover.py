@@ -64,7 +64,7 @@ async def discover(fetcher: Fetcher, url: str) -> Discovery:
 
 
 def _parse(fetcher: Fetcher, result: FetchResult) -> ParsedFeed:
-    return normalize_feed(parse_feed(result.body, result.final_url,
+    return normalize_feed(parse_feed(result.body, result.final_url, content_type=result.content_type,
                                      keep_private_links=fetcher.settings.allow_private_networks))
 
 
