@@ -139,6 +139,9 @@ class Fetcher:
                     current = _redirect_target(current, resp.headers["Location"])
                     continue
                 if resp.status == 304:
+                    if not headers:  # "not modified" since what? Nothing was asked; it is not the feed
+                        raise FetchError(f"{current}: the server answered 304 Not Modified to a request without "
+                                         "ETag or Last-Modified; it is misconfigured, try again later")
                     return FetchResult(url, current, 304, etag=etag_of(resp),
                                        last_modified=resp.headers.get("Last-Modified"),
                                        permanent_redirect=permanent and current != url)
