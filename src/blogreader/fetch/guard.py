@@ -90,6 +90,8 @@ class GuardedResolver(AbstractResolver):
         results = await self._inner.resolve(host, port, family)
         if self._allow_private:
             return results
+        if not results:  # aiohttp reports an OSError from the resolver as "host not found"
+            raise OSError(f"{host}: no address found")
         allowed = [r for r in results if is_public_address(r["host"])]
         if not allowed:
             check_address(host, results[0]["host"], self._allow_private)
