@@ -152,7 +152,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var list = rows();
     var wanted = window.location.hash && document.getElementById(window.location.hash.slice(1));
-    select(list.indexOf(wanted) >= 0 ? wanted : list[0], false);
+    if (!page()) select(list.indexOf(wanted) >= 0 ? wanted : list[0], false);  // an entry page acts on its entry
     Array.prototype.forEach.call(document.querySelectorAll("form.filters select"), function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
