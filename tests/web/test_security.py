@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from urllib.parse import urlencode
@@ -161,6 +162,9 @@ def test_only_loopback_binds_without_a_token(library):
         server.sock.close()
     hosts = allowed_hosts("192.168.1.5", 9000, ("reader.lan",))
     assert hosts == {"192.168.1.5:9000", "reader.lan:9000"}
+    everywhere = allowed_hosts("0.0.0.0", 9000)
+    assert {"127.0.0.1:9000", "localhost:9000", f"{socket.gethostname().lower()}:9000"} <= everywhere
+    assert allowed_hosts("::1", 80) >= {"[::1]", "localhost", "127.0.0.1:80"}
 
 
 def test_serve_is_a_command_and_help_stays_light():

@@ -25,6 +25,8 @@ def serve(app, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
 
     server = bind(app.settings, host, port, allow_hosts)
     click.echo(f"BlogReader at {server.login_url} (library {app.settings.home}); Ctrl+C stops it")
+    if server.network_url:
+        click.echo(f"From another machine: {server.network_url}")
     if server.access_token:
         click.echo("It listens beyond this machine: only a browser that opened the URL above, with its token, "
                    "gets in.", err=True)

@@ -32,6 +32,14 @@ class Server:
     def login_url(self) -> str:
         return self.url + (f"?token={self.access_token}" if self.access_token else "")
 
+    @property
+    def network_url(self) -> str | None:
+        """When listening on every interface: the URL another machine would use (this machine's name)."""
+        if self.host not in ("0.0.0.0", "::", ""):
+            return None
+        token = f"?token={self.access_token}" if self.access_token else ""
+        return f"http://{socket.gethostname()}:{self.port}/{token}"
+
     def app(self):
         from blogreader.web.app import create_app
 
