@@ -123,6 +123,10 @@ class Fetcher:
             raise FetchError(f"{url}: cannot connect ({reason}); check the address or try later") from None
         except aiohttp.ClientPayloadError:
             raise FetchError(f"{url}: the response body was cut off or corrupt; try again later") from None
+        except aiohttp.ClientResponseError as exc:  # aiohttp's parser refused the answer: not HTTP at all
+            problem = exc.message.split(":", 1)[0].strip()[:80] or "malformed response"
+            raise FetchError(f"{url}: the server's answer is not valid HTTP ({problem}); "
+                             "the server is broken or is not a web server") from None
         except (aiohttp.ClientError, OSError) as exc:
             raise FetchError(f"{url}: {exc.__class__.__name__}: {exc}; try again later") from None
 
