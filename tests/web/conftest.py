@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -177,10 +178,25 @@ def browser():
         chromium.close()
 
 
+def local_context(browser, **options):
+    """A browser context whose requests never leave 127.0.0.1: anything else (an image in a post) is aborted."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(10_000)
+
+    def route(route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    return context
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(10_000)
+    context = local_context(browser, viewport={"width": 1100, "height": 900})
     tab = context.new_page()
     yield tab
     context.close()

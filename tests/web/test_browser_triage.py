@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
-from tests.web.conftest import make_entry
+from tests.web.conftest import local_context, make_entry
 
 
 def _fill(library, server) -> list[int]:
@@ -95,8 +95,7 @@ def test_pages_work_without_javascript(live, browser, server):
     feed = server.serve("/feed.xml", """<?xml version="1.0"?><rss version="2.0"><channel><title>Lab notes</title>
         <link>https://lab.example/</link><item><title>New result on probes</title><link>https://lab.example/p1</link>
         <guid>p1</guid><description>Linear probes recover the plan.</description></item></channel></rss>""")
-    context = browser.new_context(java_script_enabled=False)
-    context.set_default_timeout(10_000)
+    context = local_context(browser, java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(live.url + "/")
