@@ -159,14 +159,17 @@ def reset_after(data: bytes = b""):
     return handler
 
 
-def trickle(prefix: bytes, *, byte: bytes = b" ", every: float = 0.2, for_at_most: float = 5.0):
-    """A handler that sends `prefix` a byte at a time, then `byte` forever, one every `every` seconds;
-    it gives up by itself after `for_at_most` seconds."""
+def trickle(prefix: bytes, *, byte: bytes = b" ", every: float = 0.2, for_at_most: float = 5.0, burst: bool = False):
+    """A handler that sends `prefix` a byte at a time (all at once when `burst`), then `byte` forever, one
+    every `every` seconds; it gives up by itself after `for_at_most` seconds."""
 
     def handler(request) -> None:
         stop_at = time.monotonic() + for_at_most
         try:
-            for index in range(len(prefix)):
+            if burst:
+                request.wfile.write(prefix)
+                request.wfile.flush()
+            for index in range(0 if burst else len(prefix)):
                 request.wfile.write(prefix[index:index + 1])
                 request.wfile.flush()
                 time.sleep(every)

@@ -100,7 +100,9 @@ def test_a_server_that_trickles_forever_hits_the_total_deadline(cli, server, two
     prefix = {"status-line": b"HTTP/1.1 2",
               "headers": OK_HEAD + b"X-Slow: ",
               "body": OK_HEAD + b"Content-Length: 100000\r\n\r\n<rss>"}[where]
-    server.serve_handler("/feed.xml", trickle(prefix, every=0.2, for_at_most=4))
+    # The status line trickles from its first byte; headers and body after the part before them arrived at once.
+    start = {"status-line": b"", "headers": OK_HEAD, "body": prefix}[where]
+    server.serve_handler("/feed.xml", _burst_then_trickle(start, prefix[len(start):]))
     _fails_cleanly(cli, server, two_sources, "timed out after 1 s")
 
 
@@ -138,6 +140,21 @@ def test_garbage_instead_of_http_is_a_recorded_failure(cli, server, two_sources,
     assert "aaaaaaaa" not in source["last_error"] and "SSH-2.0" not in source["last_error"]
     shown = cli("sources").out + cli("fetch", "1").err  # what a person reads on a terminal
     assert "\x1b" not in shown and "\x07" not in shown, shown
+
+
+def _burst_then_trickle(burst: bytes, rest: bytes):
+    """`burst` at once, then `rest` a byte every 0.2 s, then spaces; it stops by itself after 4 s."""
+    slow = trickle(rest, every=0.2, for_at_most=4)
+
+    def handler(request) -> None:
+        try:
+            request.wfile.write(burst)
+            request.wfile.flush()
+        except OSError:
+            return
+        slow(request)
+
+    return handler
 
 
 def test_endless_headers_hit_the_deadline(cli, server, two_sources):
