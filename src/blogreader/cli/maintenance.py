@@ -1,0 +1,47 @@
+"""Commands that look after the library itself: backup and restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH when it already exists.")
+@click.pass_obj
+def backup(app, path: Path, force: bool) -> None:
+    """Copy the library database to PATH, safely even while BlogReader runs (an online SQLite backup).
+
+    PATH may be a folder: the copy is then named blogreader-YYYYMMDD-HHMMSS.db inside it. The file is
+    written whole or not at all, and an existing file is only replaced with --force.
+
+    Example: blogreader backup ~/backups/
+    """
+    from blogreader.store.backup import backup_library
+
+    info = backup_library(app.settings.database_path, path, force=force)
+    click.echo(f"backed up {info.summary()} to {info.path}")
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def restore(app, path: Path) -> None:
+    """Replace the library database with the backup at PATH.
+
+    The backup is checked first (a BlogReader database of a schema this version knows, passing
+    SQLite's integrity check); the current database is kept beside it as blogreader.db.YYYYMMDD-HHMMSS.bak.
+
+    Example: blogreader restore ~/backups/blogreader-20260401-120000.db
+    """
+    from blogreader.store.backup import restore_library
+
+    info, kept = restore_library(app.settings.database_path, path)
+    click.echo(f"restored {info.summary()} from {path}")
+    if kept:
+        click.echo(f"the library as it was is kept in {kept}")
+
+
+COMMANDS = [backup, restore]
