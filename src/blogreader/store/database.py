@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from contextlib import contextmanager
 from importlib import resources
@@ -14,6 +15,7 @@ from blogreader.errors import StoreError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -50,29 +52,74 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if _is_busy(exc):  # another process holds the database: it is not damaged
+            raise busy_error(exc) from None
+        raise StoreError(f"{path} is not a BlogReader database or is damaged ({exc}); restore a backup or use another --home") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{path} is not a BlogReader database or is damaged ({exc}); restore a backup or use another --home") from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Apply the migrations the database has not seen, each in its own transaction."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    """Apply the migrations the database has not seen, all in one transaction, after backing it up.
+
+    A library with data (schema 1 or later) is first copied to blogreader.db.pre-migration-vN.bak.
+    A failing migration rolls everything back: the database is left exactly as it was.
+    """
+    current = _version(conn)
     known = migrations()
     if current > len(known):
         raise StoreError(
             f"{path} was written by a newer BlogReader (schema {current}; this one knows {len(known)}); "
             "upgrade blogreader to open it"
         )
-    for version, name, sql in known[current:]:
-        log.info("applying migration %s", name)
-        try:
-            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreError(f"{path}: migration {name} failed ({exc}); the database is unchanged") from None
+    if current == len(known):
+        return
+    kept = None
+    if current > 0:
+        from blogreader.store.backup import pre_migration_backup
+
+        kept = pre_migration_backup(conn, path, current)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise busy_error(exc) from None
+    name = None
+    try:
+        # Another process may have migrated while this one waited for the lock.
+        for version, name, sql in known[_version(conn):]:
+            log.info("applying migration %s", name)
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.execute("ROLLBACK")
+        where = f"; a copy from before is {kept}" if kept else ""
+        raise StoreError(f"{path}: migration {name} failed ({exc}); the database is unchanged{where}") from None
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _statements(sql: str):
+    """The statements of a migration script, one at a time (executescript would commit our transaction)."""
+    pending = ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if _COMMENTS.sub("", pending).strip(" \t\r\n;"):
+                yield pending
+            pending = ""
+    if _COMMENTS.sub("", pending).strip(" \t\r\n;"):
+        yield pending
 
 
 @contextmanager
@@ -94,7 +141,11 @@ def transaction(conn: sqlite3.Connection):
         conn.execute("COMMIT")
 
 
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def busy_error(exc: sqlite3.OperationalError) -> StoreError:
-    if "locked" in str(exc) or "busy" in str(exc):
+    if _is_busy(exc):
         return StoreError("the library database is busy (another blogreader is writing); try again in a moment")
     return StoreError(f"database error: {exc}")

@@ -1,0 +1,156 @@
+"""Schema migrations: a library with data is backed up first; all pending migrations run in one
+transaction, so a failing one leaves the database and its data exactly as they were."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from blogreader.store import database
+from tests.hostile.helpers import item, rss, write_config
+
+FEED = rss("".join(item(f"Post {n}", f"p{n}") for n in range(3)), title="Migration Feed")
+
+
+@pytest.fixture
+def library(cli, server, home):
+    write_config(home)
+    assert cli("add", server.serve("/feed.xml", FEED)).code == 0
+    assert cli("fetch", "--no-enrich").code == 0
+    assert cli("star", "1").code == 0
+    return home
+
+
+def state(home) -> dict:
+    """Everything that must not change: schema version, every table's definition, every row."""
+    conn = sqlite3.connect(home / "blogreader.db")
+    try:
+        schema = sorted(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+        rows = {name: sorted(map(repr, conn.execute(f'SELECT * FROM "{name}"')))
+                for _type, name, _sql in schema if _type == "table" and not name.startswith("entries_fts")}
+        return {"version": conn.execute("PRAGMA user_version").fetchone()[0], "schema": schema, "rows": rows}
+    finally:
+        conn.close()
+
+
+def with_migrations(monkeypatch, *extra: tuple[str, str]) -> int:
+    """Add migrations after the shipped ones, as an upgrade would; returns the current version."""
+    known = database.migrations()
+    added = [(len(known) + n, f"{len(known) + n:04d}_{name}.sql", sql) for n, (name, sql) in enumerate(extra, 1)]
+    monkeypatch.setattr(database, "migrations", lambda: [*known, *added])
+    return len(known)
+
+
+BROKEN = ("broken", """
+    CREATE TABLE half_done (x TEXT);
+    INSERT INTO half_done VALUES ('written before the failure');
+    ALTER TABLE entries ADD COLUMN half_column TEXT;
+    UPDATE entries SET title = 'overwritten by a failed migration';
+    DELETE FROM entry_sources;
+    SELECT no_such_column FROM sources;
+""")
+
+
+def test_a_failing_migration_leaves_the_database_and_its_data_unchanged(cli, library, monkeypatch):
+    before = state(library)
+    current = with_migrations(monkeypatch, BROKEN)
+    result = cli("list")
+    assert result.code == 1
+    assert f"migration {current + 1:04d}_broken.sql failed" in result.err and "no_such_column" in result.err
+    assert "the database is unchanged" in result.err and "pre-migration" in result.err
+    assert "Traceback" not in result.err
+    assert state(library) == before
+    backup = library / f"blogreader.db.pre-migration-v{current}.bak"
+    assert backup.exists() and backup.stat().st_size > 0
+
+
+def test_every_pending_migration_is_one_transaction(cli, library, monkeypatch):
+    """The first of two new migrations is good, the second fails: the first is rolled back too."""
+    before = state(library)
+    with_migrations(monkeypatch, ("good", "CREATE TABLE good_one (x TEXT); ALTER TABLE sources ADD COLUMN y TEXT;"),
+                    BROKEN)
+    assert cli("list").code == 1
+    assert state(library) == before
+
+
+def test_a_migration_backs_the_library_up_first_and_keeps_its_data(cli, library, monkeypatch):
+    before = state(library)
+    current = with_migrations(monkeypatch, ("annotate", """
+        -- a comment; with a semicolon
+        ALTER TABLE sources ADD COLUMN remark TEXT DEFAULT 'a;b';
+        CREATE TRIGGER sources_remark AFTER UPDATE OF title ON sources BEGIN
+            UPDATE sources SET remark = 'renamed; really' WHERE id = new.id;
+        END;
+        CREATE INDEX sources_by_remark ON sources (remark)""",))
+    result = cli("list", "--json", "--all")
+    assert result.code == 0, result.err
+    assert len(result.json) == 3 and result.json[-1]["starred"] is True
+    after = state(library)
+    assert after["version"] == current + 1 and after["rows"]["entries"] == before["rows"]["entries"]
+    backup = library / f"blogreader.db.pre-migration-v{current}.bak"
+    conn = sqlite3.connect(backup)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == current
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 3
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_a_new_library_is_not_backed_up(cli, home):
+    write_config(home)
+    assert cli("sources").code == 0
+    assert list(home.glob("*.bak")) == []
+
+
+def test_no_migration_without_its_backup(cli, library, monkeypatch):
+    before = state(library)
+    with_migrations(monkeypatch, ("fine", "CREATE TABLE fine (x);"))
+    from blogreader.store import backup
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "snapshot", disk_full)
+    result = cli("list")
+    assert result.code == 1
+    assert "backup taken first could not be written" in result.err and "nothing was changed" in result.err
+    assert state(library) == before
+
+
+def test_two_processes_upgrading_at_once_both_succeed(library, tmp_path):
+    """After an upgrade, a cron `update` and a `serve` may open the old library at the same moment."""
+    program = tmp_path / "upgrade.py"
+    program.write_text(
+        "import sys\n"
+        "from blogreader.store import database\n"
+        "known = database.migrations()\n"
+        "extra = (len(known) + 1, f'{len(known) + 1:04d}_race.sql', 'CREATE TABLE race (x); ALTER TABLE sources ADD COLUMN z;')\n"
+        "database.migrations = lambda: [*known, extra]\n"
+        "from blogreader.cli import main\n"
+        "main(['--home', sys.argv[1], 'list', '--json', '--all'])\n", encoding="utf-8")
+    runs = [subprocess.Popen([sys.executable, str(program), str(library)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outcomes = [run.communicate(timeout=60) + (run.returncode,) for run in runs]
+    assert all(code == 0 for _out, _err, code in outcomes), outcomes
+    conn = sqlite3.connect(library / "blogreader.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(database.migrations()) + 1
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_a_locked_database_is_busy_not_damaged(cli, library, monkeypatch):
+    """An exclusive lock held elsewhere while this process opens the library: "busy", not "damaged"."""
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    with_migrations(monkeypatch, ("wait", "CREATE TABLE waited (x);"))
+    holder = sqlite3.connect(library / "blogreader.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = cli("list")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.code == 1
+    assert "busy" in result.err and "damaged" not in result.err and "Traceback" not in result.err
+    assert cli("list").code == 0  # and once the lock is gone, the upgrade goes through
