@@ -17,6 +17,16 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_PASSES = 4  # two always sufficed on fuzzed tag soup; the bound keeps a pathological input cheap
+MAX_DEPTH = 512  # elements nested deeper are flattened, as browsers do (Blink's limit)
+_START_OR_END_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+# Elements never dropped for depth: void ones, those the parser closes by itself when a sibling starts,
+# and those whose content is raw text (dropping <script> would turn its code into visible text).
+_FLAT = frozenset({
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen", "link",
+    "meta", "param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
+    "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext",
+})
 
 
 def sanitize_html(html: str, base_url: str | None = None) -> str:
@@ -29,13 +39,48 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
     if not html:
         return ""
     relative = ("rewrite_with_base", base_url) if base_url and base_url.startswith(("http://", "https://")) else "deny"
-    clean = _clean(html, relative)
+    clean = _clean(limit_nesting(html), relative)
     for _ in range(MAX_PASSES - 1):
         again = _clean(clean, relative)
         if again == clean:
             break
         clean = again
     return clean
+
+
+def limit_nesting(html: str, limit: int = MAX_DEPTH) -> str:
+    """`html` without the start tags nested deeper than `limit`, nor their end tags; usually `html` itself.
+
+    An HTML parser's work grows with the square of the nesting depth (each new element looks down the
+    stack of open ones), so a megabyte of <div>s nested 100,000 deep held a fetch for minutes, and
+    ten megabytes for hours. Dropping the excess tags keeps their text; the sanitizer runs after.
+    """
+    if html.count("<") <= limit:
+        return html
+    depth = dropped = 0
+    cuts: list[tuple[int, int]] = []
+    for match in _START_OR_END_TAG.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _FLAT or self_closing:
+            continue
+        if closing and dropped:
+            dropped -= 1
+            cuts.append(match.span())
+        elif closing:
+            depth = max(0, depth - 1)
+        elif depth >= limit:
+            dropped += 1
+            cuts.append(match.span())
+        else:
+            depth += 1
+    if not cuts:
+        return html
+    pieces, last = [], 0
+    for start, end in cuts:
+        pieces.append(html[last:start])
+        last = end
+    pieces.append(html[last:])
+    return "".join(pieces)
 
 
 def _clean(html: str, relative) -> str:

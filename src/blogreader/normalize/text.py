@@ -30,6 +30,10 @@ def html_to_text(html: str, *, sanitized: bool = False) -> str:
     """
     if not html:
         return ""
+    if not sanitized:
+        from blogreader.normalize.sanitize import limit_nesting
+
+        html = limit_nesting(html)
     marked = _BLOCK_BOUNDARY.sub("\n\\g<0>", html)
     stripped = html_lib.unescape(_TAG.sub("", marked) if sanitized else nh3.clean(marked, tags=set()))
     lines = _SPACES.sub(" ", stripped)
