@@ -18,6 +18,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_PASSES = 4  # two always sufficed on fuzzed tag soup; the bound keeps a pathological input cheap
 MAX_DEPTH = 512  # elements nested deeper are flattened, as browsers do (Blink's limit)
+MAX_HTML = 1_000_000  # characters of one piece of HTML that are parsed; long posts are a few hundred thousand
 _START_OR_END_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
 # Elements never dropped for depth: void ones, those the parser closes by itself when a sibling starts,
 # and those whose content is raw text (dropping <script> would turn its code into visible text).
@@ -39,13 +40,20 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
     if not html:
         return ""
     relative = ("rewrite_with_base", base_url) if base_url and base_url.startswith(("http://", "https://")) else "deny"
-    clean = _clean(limit_nesting(html), relative)
+    clean = _clean(tractable(html), relative)
     for _ in range(MAX_PASSES - 1):
         again = _clean(clean, relative)
         if again == clean:
             break
         clean = again
     return clean
+
+
+def tractable(html: str) -> str:
+    """`html` as an HTML parser gets through in about linear time: at most MAX_HTML characters, nested
+    at most MAX_DEPTH deep. Some shapes (content foster-parented out of a <table>) still cost the
+    square of their size, so the size is bounded too."""
+    return limit_nesting(html[:MAX_HTML])
 
 
 def limit_nesting(html: str, limit: int = MAX_DEPTH) -> str:

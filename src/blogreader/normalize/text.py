@@ -31,9 +31,9 @@ def html_to_text(html: str, *, sanitized: bool = False) -> str:
     if not html:
         return ""
     if not sanitized:
-        from blogreader.normalize.sanitize import limit_nesting
+        from blogreader.normalize.sanitize import tractable
 
-        html = limit_nesting(html)
+        html = tractable(html)
     marked = _BLOCK_BOUNDARY.sub("\n\\g<0>", html)
     stripped = html_lib.unescape(_TAG.sub("", marked) if sanitized else nh3.clean(marked, tags=set()))
     lines = _SPACES.sub(" ", stripped)
@@ -75,5 +75,7 @@ def printable(text: str) -> str:
 def plain_title(value: str) -> str:
     """A title from a feed that may carry markup or entities: one clean line."""
     if "<" in value or "&" in value:
-        value = html_lib.unescape(nh3.clean(value, tags=set()))
+        from blogreader.normalize.sanitize import tractable
+
+        value = html_lib.unescape(nh3.clean(tractable(value), tags=set()))
     return repair_text(one_line(value))
