@@ -41,6 +41,8 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
         return ""
     relative = ("rewrite_with_base", base_url) if base_url and base_url.startswith(("http://", "https://")) else "deny"
     clean = _clean(tractable(html), relative)
+    if clean == html:
+        return clean  # already a fixed point: stored HTML shown again (the web app re-sanitizes it)
     for _ in range(MAX_PASSES - 1):
         again = _clean(clean, relative)
         if again == clean:
