@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from blogreader.errors import FetchError, ParseError
+from blogreader.errors import BlogReaderError, FetchError, ParseError
 from blogreader.fetch import Fetcher
 from blogreader.models import FetchResult, ParsedFeed
 from blogreader.normalize.entry import normalize_feed
@@ -27,6 +27,7 @@ FEED_TYPES = {
 
 
 MIN_LISTED_POSTS = 3
+MAX_CANDIDATES = 5  # advertised feeds tried: each is a request, and a page may advertise any number
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,12 @@ async def discover(fetcher: Fetcher, url: str) -> Discovery:
         return Discovery("feed", subscription_url(result), _parse(fetcher, result))
     except ParseError:
         pass
-    candidates = advertised_feeds(result.body, result.final_url)
+    candidates = advertised_feeds(result.body, result.final_url)[:MAX_CANDIDATES]
     for candidate in candidates:
         try:
             found = await fetcher.get(candidate)
             return Discovery("feed", subscription_url(found), _parse(fetcher, found))
-        except (FetchError, ParseError) as exc:
+        except BlogReaderError as exc:  # a dead link, a non-feed, a redirect off http: try the next one
             log.info("advertised feed %s did not work: %s", candidate, exc)
     if candidates:
         raise FetchError(f"{url}: the page advertises {len(candidates)} feed(s) but none could be read; try again later")
