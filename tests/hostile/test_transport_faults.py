@@ -260,3 +260,25 @@ def test_add_of_a_trickling_server_gives_up_with_a_message(cli, server, library)
     result = timed(cli, "add", url, within=6)
     assert_clean_failure(result, "timed out", code=1)
     assert sources(cli) == []
+
+
+def test_a_page_advertising_hundreds_of_feeds_costs_a_few_requests(cli, server, library):
+    """Each advertised feed is a request (and, when it trickles, a whole deadline): only the first few
+    are tried, so a hostile page cannot make `add` send hundreds of requests or wait for hours."""
+    links = "".join(f'<link rel="alternate" type="application/rss+xml" href="/feeds/{n}.xml">' for n in range(200))
+    url = server.serve("/page.html", f"<html><head>{links}</head><body>hi</body></html>", content_type="text/html")
+    result = timed(cli, "add", url, within=8)
+    assert_clean_failure(result, "none could be read", code=1)
+    assert len([r for r in server.requests if r.path.startswith("/feeds/")]) <= 5
+    assert sources(cli) == []
+
+
+def test_an_advertised_feed_that_redirects_off_http_does_not_stop_discovery(cli, server, library):
+    links = ('<link rel="alternate" type="application/rss+xml" href="/bad.xml">'
+             '<link rel="alternate" type="application/atom+xml" href="/good.xml">')
+    url = server.serve("/page.html", f"<html><head>{links}</head><body>hi</body></html>", content_type="text/html")
+    server.serve_handler("/bad.xml", redirect("file:///etc/passwd"))
+    good = server.serve("/good.xml", GOOD_FEED)
+    result = cli("add", url)
+    assert result.code == 0, result.err
+    assert [row["url"] for row in sources(cli)] == [good]
