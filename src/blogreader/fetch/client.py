@@ -118,6 +118,10 @@ class Fetcher:
             raise FetchError(f"{url}: not a valid URL") from None
         except aiohttp.ClientConnectorDNSError:
             raise FetchError(f"{url}: host not found; check the address or your connection") from None
+        except aiohttp.ClientConnectorCertificateError as exc:
+            reason = getattr(exc.certificate_error, "verify_message", None) or str(exc.certificate_error)
+            raise FetchError(f"{url}: the server's TLS certificate cannot be verified ({reason}); BlogReader only "
+                             "fetches https with a valid certificate; check the address") from None
         except aiohttp.ClientConnectorError as exc:
             reason = exc.os_error.strerror or str(exc.os_error)
             raise FetchError(f"{url}: cannot connect ({reason}); check the address or try later") from None
