@@ -282,3 +282,46 @@ def test_an_advertised_feed_that_redirects_off_http_does_not_stop_discovery(cli,
     result = cli("add", url)
     assert result.code == 0, result.err
     assert [row["url"] for row in sources(cli)] == [good]
+
+
+@pytest.fixture
+def self_signed_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 with a certificate nobody trusts; counts the connections it gets."""
+    import shutil
+    import ssl
+    import subprocess
+
+    from tests.conftest import FixtureServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=30)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = FixtureServer()
+    server.httpd.handle_error = lambda request, client_address: None
+    connections = []
+    plain_get_request = server.httpd.get_request
+
+    def get_request():
+        sock, address = plain_get_request()
+        connections.append(address)
+        return context.wrap_socket(sock, server_side=True), address
+
+    server.httpd.get_request = get_request
+    server.serve("/feed.xml", GOOD_FEED)
+    yield server, connections
+    server.close()
+
+
+def test_tls_is_verified_and_never_retried_without_it(cli, library, self_signed_server):
+    server, connections = self_signed_server
+    url = f"https://127.0.0.1:{server.port}/feed.xml"
+    result = cli("add", url)
+    assert_clean_failure(result, url, "TLS certificate cannot be verified", "self-signed", code=1)
+    assert server.requests == []  # no request was sent over the unverified connection
+    assert len(connections) == 1  # and none was tried again, with or without TLS
+    assert sources(cli) == []
