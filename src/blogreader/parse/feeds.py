@@ -65,10 +65,14 @@ def looks_like_feed(body: bytes) -> bool:
 
 
 def _parse_with_feedparser(body: bytes):
+    import io
+
     import feedparser
 
     try:
-        return feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+        # A stream, never the bytes themselves: feedparser opens bytes that name a file ("/etc/passwd",
+        # "/dev/zero") and parses the file instead, so a server could make us read our own disk.
+        return feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - a parser crash on hostile bytes is just "unreadable"
         log.debug("feedparser could not read the document: %s", exc)
         return None
