@@ -100,15 +100,9 @@ def _clean(html: str, relative) -> str:
 
 
 def _allowed_only(html: str, relative) -> str:
+    options = dict(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                   link_rel="noopener noreferrer nofollow", strip_comments=True)
     try:
-        return nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            url_relative=relative,
-            link_rel="noopener noreferrer nofollow",
-            strip_comments=True,
-        )
-    except ValueError:  # a base URL ammonia cannot parse
-        return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, url_relative="deny")
+        return nh3.clean(html, url_relative=relative, **options)
+    except ValueError:  # a base URL ammonia cannot parse: relative links go, the rest is as strict
+        return nh3.clean(html, url_relative="deny", **options)
