@@ -184,3 +184,13 @@ def test_web_url_keeps_only_http_urls_and_is_idempotent(url):
     if kept is not None:
         assert kept.lower().startswith(("http://", "https://")) and web_url(kept) == kept
         assert not any(ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f for char in kept)
+
+
+def test_an_unparseable_base_url_changes_nothing_but_relative_links():
+    """Found by the mutated-feeds property: with a base ammonia cannot parse, the fallback pass forgot
+    rel="nofollow" and comment stripping, so re-sanitizing stored content changed it."""
+    html = '<a href="https://ok.example/">ok</a><a href="/rel">rel</a><!-- note -->'
+    bad = sanitize_html(html, "https://\x00bad/")
+    assert bad == sanitize_html(html, None)
+    assert 'rel="noopener noreferrer nofollow"' in bad and "note" not in bad
+    assert sanitize_html(bad, "https://good.example/") == bad
