@@ -16,7 +16,7 @@ import pytest
 
 from tests.hostile.fixtures import *  # noqa: F403 - the suite's fixtures
 from tests.hostile.helpers import (
-    GOOD_FEED, assert_clean_failure, entries, everything_shown, library_bytes, redirect, sources, subscribe,
+    GOOD_FEED, assert_clean_failure, entries, everything_shown, library_bytes, redirect, sources, subscribe, timed,
 )
 
 SCHEMES = [
@@ -141,3 +141,24 @@ def test_a_subscribed_name_that_starts_resolving_to_loopback_is_refused_at_fetch
     assert_clean_failure(run, "loopback.test", code=0)
     assert len(server.requests) == hits
     assert "BLOGREADER_ALLOW_PRIVATE_NETWORKS" in sources(cli)[0]["last_error"]
+
+
+@pytest.mark.parametrize("body", ["{secret_feed}", "{secret_feed}\n", "file://{secret_feed}", "/dev/zero",
+                                  "/proc/self/environ", "http://127.0.0.1:{port}/secret.xml"])
+def test_a_body_that_names_a_file_or_url_is_read_as_a_document(cli, server, library, tmp_path, home, body):
+    """A parser that takes "a URL, a path or a document" must only ever get a document: the answer
+    "/home/me/secret.xml" is ten bytes of text, not an invitation to read that file (or /dev/zero)."""
+    secret_feed = tmp_path / "secret.xml"
+    secret_feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>TOPSECRET feed</title>'
+                           "<item><title>TOPSECRET item</title><guid>s1</guid></item></channel></rss>", encoding="utf-8")
+    server.serve("/secret.xml", secret_feed.read_bytes())
+    subscribe(cli, server, GOOD_FEED)
+    assert cli("fetch", "--no-enrich").code == 0
+    kept = entries(cli)
+    server.serve("/feed.xml", body.format(secret_feed=secret_feed, port=server.port), content_type="application/xml")
+    hits = len(server.hits("/secret.xml"))
+    run = timed(cli, "fetch", "--no-enrich", within=8)
+    assert_clean_failure(run, "not a feed", code=0)
+    assert len(server.hits("/secret.xml")) == hits  # no request the body asked for
+    assert entries(cli) == kept
+    assert "TOPSECRET" not in everything_shown(cli) and b"TOPSECRET" not in library_bytes(home)
