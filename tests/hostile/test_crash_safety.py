@@ -1,6 +1,6 @@
 """Crash safety and concurrent use (spec sections 2 and 7), with real processes (`python -m blogreader`).
 
-A module server on 127.0.0.1 serves 45 feeds of 12 posts (45 sources: the refresh parses in worker
+A module server on 127.0.0.1 serves 45 feeds of 8 posts (45 sources: the refresh parses in worker
 processes), six at a time; every ninth feed answers only after 0.3-0.6 s. Expected:
 - a `fetch` killed with SIGKILL at a random (seeded) moment leaves a database that opens, passes
   integrity_check, holds every entry that was committed before the kill, and never a source marked
@@ -29,7 +29,7 @@ from tests.hostile.fixtures import *  # noqa: F403 - the suite's fixtures
 from tests.hostile.helpers import WebApp, blogreader_process, item, rss, write_config
 
 FEEDS = 45
-POSTS = 12
+POSTS = 8
 SLOW = {index for index in range(FEEDS) if index % 9 == 4}
 
 

@@ -141,7 +141,7 @@ def test_parse_listing_on_mutated_real_listing_pages(body):
         assert post.title and post.url.startswith("https://example.org/")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.one_of(st.binary(max_size=600), mutated(SEED_PAGES)))
 def test_extract_article_raises_only_parse_error(body):
     from blogreader.parse.article import extract_article

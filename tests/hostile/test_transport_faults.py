@@ -95,15 +95,16 @@ def test_a_content_length_far_over_the_cap_is_refused_before_reading(cli, server
 
 
 @pytest.mark.parametrize("where", ["status-line", "headers", "body"])
-def test_a_server_that_trickles_forever_hits_the_total_deadline(cli, server, two_sources, where):
-    """One byte every 0.2 s never trips a per-read time-out; the 1 s total deadline stops it."""
+def test_a_server_that_trickles_forever_hits_the_total_deadline(cli, server, two_sources, home, where):
+    """One byte every 0.2 s never trips a per-read time-out; the total deadline (here 0.5 s) stops it."""
+    write_config(home, total_timeout=0.5)
     prefix = {"status-line": b"HTTP/1.1 2",
               "headers": OK_HEAD + b"X-Slow: ",
               "body": OK_HEAD + b"Content-Length: 100000\r\n\r\n<rss>"}[where]
     # The status line trickles from its first byte; headers and body after the part before them arrived at once.
     start = {"status-line": b"", "headers": OK_HEAD, "body": prefix}[where]
     server.serve_handler("/feed.xml", _burst_then_trickle(start, prefix[len(start):]))
-    _fails_cleanly(cli, server, two_sources, "timed out after 1 s")
+    _fails_cleanly(cli, server, two_sources, "timed out after 0.5 s")
 
 
 @pytest.mark.parametrize(("where", "sent"), [
@@ -157,7 +158,8 @@ def _burst_then_trickle(burst: bytes, rest: bytes):
     return handler
 
 
-def test_endless_headers_hit_the_deadline(cli, server, two_sources):
+def test_endless_headers_hit_the_deadline(cli, server, two_sources, home):
+    write_config(home, total_timeout=0.5)
     server.serve_handler("/feed.xml", trickle(OK_HEAD, byte=b"X-More: yes\r\n", every=0.05, for_at_most=4))
     _fails_cleanly(cli, server, two_sources, "/feed.xml")
 
