@@ -60,7 +60,8 @@ async def discover(fetcher: Fetcher, url: str) -> Discovery:
 
     if len(parse_listing(result.body, result.final_url)) >= MIN_LISTED_POSTS:
         title = page_title(result.body)
-        return Discovery("listing", subscription_url(result), ParsedFeed(title=title, site_url=result.final_url))
+        return Discovery("listing", subscription_url(result),
+                         normalize_feed(ParsedFeed(title=title, site_url=result.final_url)))
     return Discovery("article", result.final_url, ParsedFeed(title=None, site_url=result.final_url), page=result)
 
 
