@@ -303,3 +303,49 @@ def test_the_web_app_serves_hostile_entries_inert(hostile_library):
             assert "\x1b" not in body, path
     finally:
         app.stop()
+
+
+def _hostile_article() -> str:
+    return ("<html><head><title>Article <script>PWNED()</script>title</title>"
+            "<meta name='description' content='<img src=x onerror=PWNED()>A description.'>"
+            "<base href='javascript:PWNED//'><meta http-equiv='refresh' content='0;url=javascript:PWNED()'></head>"
+            "<body><article><h1>Hostile article</h1>"
+            + "".join(f"<p>Paragraph {index} has enough plain words to be kept as the article body.</p>{payload}"
+                      for index, (payload, _kept) in enumerate(PAYLOADS))
+            + "</article></body></html>")
+
+
+def _hostile_listing() -> str:
+    links = ["/posts/a/", "javascript:PWNED()", "/posts/b/", "data:text/html,PWNED", "/posts/c/", "/posts/d/",
+             "file:///etc/passwd"]
+    return ("<html><head><title>Listing <script>PWNED()</script>\x1b]0;evil\x07</title></head><body><main>" + "".join(
+        f"<article class='post'><h2><a href='{href}' onclick='PWNED()'>Post {index} <script>PWNED()</script>"
+        f"<img src=x onerror=PWNED()></a></h2><p>Excerpt {index} <b onclick='PWNED()'>bold</b> &lt;i&gt;kept&lt;/i&gt;"
+        f"</p><time datetime='2026-01-0{index + 1}'>Jan {index + 1}, 2026</time></article>"
+        for index, href in enumerate(links)) + "</main></body></html>")
+
+
+def test_a_hostile_article_page_is_saved_inert(cli, server, library):
+    url = server.serve("/article.html", _hostile_article(), content_type="text/html")
+    result = cli("save", url)
+    assert result.code == 0, result.err
+    [entry] = entries(cli)
+    shown = cli("show", str(entry["id"]), "--json").json
+    assert_inert_html(shown["content_html"])
+    assert "Paragraph 3 has enough plain words" in shown["text"]
+    assert MARK not in everything_shown(cli)
+
+
+def test_a_hostile_listing_page_gives_inert_entries_with_http_links_only(cli, server, library):
+    url = server.serve("/blog/", _hostile_listing(), content_type="text/html")
+    added = cli("add", url)
+    assert added.code == 0 and "listing" in added.out, added.out + added.err
+    assert "\x1b" not in added.out and MARK not in added.out
+    assert sources(cli)[0]["title"] == "Listing ]0;evil"  # tags and control characters gone, the text left
+    assert cli("fetch", "--no-enrich").code == 0
+    rows = entries(cli)
+    assert {row["title"] for row in rows} >= {"Post 0", "Post 2", "Post 4", "Post 5"}
+    assert all(row["url"].startswith(server.url("/posts/")) for row in rows)
+    for row in rows:
+        assert_inert_html(cli("show", str(row["id"]), "--json").json["content_html"])
+    assert MARK not in everything_shown(cli)
