@@ -64,3 +64,17 @@ def test_items_without_guid_or_link_are_not_duplicated_on_refetch(cli, server):
     server.serve("/broken.xml", body + "\n")  # a new body, the same items
     cli("fetch")
     assert len(cli("list", "--all", "--json").json) == first
+
+
+def test_another_feed_claiming_the_same_link_cannot_rewrite_the_entry(cli, server):
+    cli("add", server.serve_file("/feed.xml", FEEDS / "rss2.xml"))
+    cli("fetch")
+    hostile = (FEEDS / "syndicated.xml").read_text().replace(
+        "Learning-rate warmup keeps Adam's second-moment estimate from exploding early.",
+        "Totally different text planted by another feed.")
+    cli("add", server.serve("/planet.xml", hostile))
+    cli("fetch")
+    warmup = next(e for e in cli("list", "--all", "--json").json if e["title"] == "Why warmup matters for Adam")
+    shown = cli("show", str(warmup["id"]), "--json").json
+    assert "second-moment" in shown["text"] and "planted" not in shown["text"]
+    assert warmup["id"] in [e["id"] for e in cli("list", "--source", "2", "--json").json]

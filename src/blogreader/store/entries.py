@@ -80,7 +80,9 @@ class EntryQueries:
                     changed.append(entry_id)
                 else:
                     entry_id, content_hash = existing
-                    if content_hash != entry.content_hash:
+                    # Only a source that already carries the entry, or the site the link belongs to, may change
+                    # it: another feed claiming the same link is linked to it but cannot rewrite it.
+                    if content_hash != entry.content_hash and self._may_rewrite(source_id, entry_id, entry.url):
                         self._refresh(entry_id, entry, now)
                         updated += 1
                         changed.append(entry_id)
@@ -112,6 +114,19 @@ class EntryQueries:
                 if row:
                     return row[0], row[1]
         return None
+
+    def _may_rewrite(self, source_id: int | None, entry_id: int, url: str | None) -> bool:
+        if source_id is None:  # a saved page: the page itself is the authority
+            return True
+        carried = self.conn.execute(
+            "SELECT 1 FROM entries WHERE id = ? AND (source_id = ? OR source_id IS NULL) UNION ALL "
+            "SELECT 1 FROM entry_sources WHERE entry_id = ? AND source_id = ? LIMIT 1",
+            (entry_id, source_id, entry_id, source_id),
+        ).fetchone()
+        if carried:
+            return True
+        site = self.conn.execute("SELECT coalesce(site_url, url) FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return bool(site and url) and _site_host(site[0]) == _site_host(url)
 
     def _link_near_duplicate(self, entry_id: int, text: str) -> None:
         """Link an entry whose opening words match an earlier entry's to that first copy."""
@@ -279,6 +294,15 @@ class EntryQueries:
                     f"no entry with id {', '.join(map(str, missing))}; nothing was changed; `blogreader list` shows ids"
                 )
             self.conn.executemany(f"UPDATE entries SET {assignments} WHERE id = ?", [(*params, i) for i in ids])
+
+
+def _site_host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
 
 
 def _where(spec: EntryFilter) -> tuple[str, dict]:
