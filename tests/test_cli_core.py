@@ -82,7 +82,7 @@ def test_triage_flags_notes_and_edits_round_trip(cli, server):
 
 
 def test_user_title_survives_a_changed_feed(cli, server):
-    url = subscribe(cli, server)
+    subscribe(cli, server)
     cli("fetch")
     entry = next(e for e in cli("list", "--json").json if e["title"] == "Why warmup matters for Adam")
     cli("edit", str(entry["id"]), "--title", "Warmup, explained")

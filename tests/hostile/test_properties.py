@@ -10,7 +10,6 @@ charset repair and web_url on mutated or arbitrary input.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st

@@ -15,7 +15,7 @@ import pytest
 
 from tests.hostile.fixtures import *  # noqa: F403 - the suite's fixtures
 from tests.hostile.helpers import (
-    GOOD_FEED, entries, everything_shown, item, library_bytes, rss, sources, subscribe, timed,
+    GOOD_FEED, entries, everything_shown, library_bytes, sources, subscribe, timed,
 )
 
 LAUGHS = "".join(

@@ -8,7 +8,6 @@ from urllib.parse import urljoin, urlsplit
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th"}
-CONTAINERS = {"div", "section", "article", "ul", "ol", "dl", "figure", "table", "tbody", "thead", "tr", "blockquote", "li"}
 _IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)(?:$|[?#])", re.I)
 _IMAGE_HOST = re.compile(r"(?:^|\.)(?:substackcdn\.com|cdn\.|images?\.|img\.|i\.imgur\.com|pbs\.twimg\.com)", re.I)
 
