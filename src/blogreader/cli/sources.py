@@ -15,7 +15,9 @@ from blogreader.cli.output import clip, print_json, short_date
 @click.option("--category", help="A folder for the source (kept in OPML export).")
 @click.pass_obj
 def add(app, url: str, name: str | None, category: str | None) -> None:
-    """Subscribe to URL: a feed, or a page that advertises one.
+    """Subscribe to URL: a feed, a page that advertises one, or a blog index page with no feed.
+
+    Any other page is saved once as an article, like `save`.
 
     Example: blogreader add https://simonwillison.net/
     """
