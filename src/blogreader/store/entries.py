@@ -314,7 +314,7 @@ def _where(spec: EntryFilter) -> tuple[str, dict]:
     if spec.starred:
         clauses.append("e.starred = 1")
     if spec.category:
-        clauses.append("lower(e.category) = lower(:category)")
+        clauses.append("e.category = :category COLLATE NOCASE")
         params["category"] = spec.category
     if spec.source_id is not None:
         clauses.append("e.id IN (SELECT entry_id FROM entry_sources WHERE source_id = :source_id)")
