@@ -161,20 +161,22 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     try:
         if workers is None:
-            feed, entries = read_source(source, result, keep_private)
+            feed, entries, splits = read_source(source, result, keep_private, presplit=False)
         else:
             loop = asyncio.get_running_loop()
-            feed, entries = await loop.run_in_executor(workers, read_source, source, result, keep_private)
+            feed, entries, splits = await loop.run_in_executor(workers, read_source, source, result, keep_private)
     except ParseError as exc:
         page = "feed" if source.kind == "feed" else "listing page"
         message = f"{exc}; check that {source.url} is still the {page}'s address"
         store.record_fetch_failure(source.id, message)
         return SourceOutcome(source, FAILED, error=message)
     if full_text and fetcher is not None:
-        entries = await complete_teasers(store, fetcher, source.id, entries)
+        completed = await complete_teasers(store, fetcher, source.id, entries)
+        splits = [split if done is entry else None for split, done, entry in zip(splits, completed, entries)]
+        entries = completed
     with store.transaction():
         saved = store.save_entries(source.id, entries)
-        split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url)
+        split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url, splits=splits)
         store.record_fetch_success(
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
             url=moved_to, title=feed.title, site_url=feed.site_url, problem=feed.problem,
@@ -183,8 +185,23 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=feed.problem)
 
 
-def read_source(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:
-    """The entries of a fetched feed, or of a listing page (each post with its excerpt, to be completed)."""
+def read_source(source: Source, result: FetchResult, keep_private_links: bool, presplit: bool = True):
+    """The entries of a fetched feed, or of a listing page (each post with its excerpt, to be completed),
+    and, with `presplit`, each full entry's roundup items (None: split later, once known to be new).
+
+    Pure work on bytes, so a large refresh runs it in worker processes, splitting there too.
+    """
+    feed, entries = _read_entries(source, result, keep_private_links)
+    if not presplit:
+        return feed, entries, [None] * len(entries)
+    from blogreader.roundups import split_roundup
+
+    publication = feed.site_url or source.site_url
+    splits = [None if entry.teaser else split_roundup(entry.content_html, entry.url, publication) for entry in entries]
+    return feed, entries, splits
+
+
+def _read_entries(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:
     if source.kind == "listing":
         from dataclasses import replace
 
@@ -202,17 +219,20 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool) -
     return feed, [normalize_entry(item, result.final_url) for item in feed.entries]
 
 
-def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None) -> int:
-    """Give every new or changed roundup post its items; returns how many roundups were split."""
+def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,
+                   splits: list | None = None) -> int:
+    """Give every new or changed roundup post its items (split here unless `splits` has them); returns how many."""
     from blogreader.roundups import split_roundup
     from blogreader.roundups.entries import item_entry
 
     changed = set(saved.changed_ids)
     split = 0
-    for entry, entry_id in zip(entries, saved.ids):
+    for index, (entry, entry_id) in enumerate(zip(entries, saved.ids)):
         if entry_id not in changed:
             continue
-        items = split_roundup(entry.content_html, entry.url, publication_url)
+        items = splits[index] if splits and splits[index] is not None else None
+        if items is None:
+            items = split_roundup(entry.content_html, entry.url, publication_url)
         if items:
             store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
             split += 1
