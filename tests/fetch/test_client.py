@@ -15,30 +15,8 @@ import blogreader
 from blogreader.config import FetchSettings
 from blogreader.errors import BlockedAddressError, BlogReaderError, FetchError
 from blogreader.fetch.client import USER_AGENT, Fetcher, HTTPStatusError, retry_after_seconds
-from conftest import FixtureServer
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title></channel></rss>"
-
-
-@pytest.fixture(scope="module")
-def _module_server():
-    shared = FixtureServer()
-    # A client dropping a kept-alive connection makes http.server print a ConnectionResetError
-    # traceback from its own thread onto sys.stderr, i.e. into whatever capsys is capturing. That
-    # is the test server's noise, not BlogReader's output, so this server keeps quiet about it.
-    shared.httpd.handle_error = lambda request, client_address: None
-    yield shared
-    shared.close()
-
-
-@pytest.fixture
-def server(_module_server):
-    """conftest's FixtureServer, started once per module: each shutdown waits out serve_forever's
-    0.5 s poll, which per test would cost more than the tests themselves. Routes and the request log
-    are reset for every test."""
-    _module_server.routes.clear()
-    _module_server.requests.clear()
-    return _module_server
 
 
 def settings(**overrides) -> FetchSettings:

@@ -18,7 +18,6 @@ from blogreader.errors import BlockedAddressError, BlogReaderError, FetchError, 
 from blogreader.fetch import client as client_module
 from blogreader.fetch.client import Fetcher
 from blogreader.fetch.guard import ALLOW_HINT, GuardedResolver, check_address, check_url, is_public_address
-from conftest import FixtureServer
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title></channel></rss>"
 
@@ -28,27 +27,6 @@ def guarded(**overrides) -> FetchSettings:
     values = dict(allow_private_networks=False, total_timeout=3.0, connect_timeout=1.0, max_retry_wait=1.0)
     values.update(overrides)
     return FetchSettings(**values)
-
-
-@pytest.fixture(scope="module")
-def _module_server():
-    shared = FixtureServer()
-    # A client dropping a kept-alive connection makes http.server print a ConnectionResetError
-    # traceback from its own thread onto sys.stderr, i.e. into whatever capsys is capturing. That
-    # is the test server's noise, not BlogReader's output, so this server keeps quiet about it.
-    shared.httpd.handle_error = lambda request, client_address: None
-    yield shared
-    shared.close()
-
-
-@pytest.fixture
-def server(_module_server):
-    """conftest's FixtureServer, started once per module: each shutdown waits out serve_forever's
-    0.5 s poll, which per test would cost more than the tests themselves. Routes and the request log
-    are reset for every test."""
-    _module_server.routes.clear()
-    _module_server.requests.clear()
-    return _module_server
 
 
 def run_get(settings: FetchSettings, url: str, **kwargs):
