@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
 import re
@@ -42,6 +41,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
+
+from children import run_in_child  # a sibling module of this script
 
 SEED = 20240607
 TARGETS = {"entries_per_s_min": 1000}
@@ -418,21 +419,7 @@ def child_main(conn, name: str, count: int, seed: int) -> None:
 
 def run_child(name: str, count: int, seed: int) -> dict:
     """Run one measurement in a fresh interpreter, so its peak RSS is its own."""
-    ctx = multiprocessing.get_context("spawn")
-    parent_conn, child_conn = ctx.Pipe()
-    process = ctx.Process(target=child_main, args=(child_conn, name, count, seed))
-    process.start()
-    try:
-        if not parent_conn.poll(CHILD_TIMEOUT):
-            raise RuntimeError(f"the {name} measurement did not finish within {CHILD_TIMEOUT:g} s")
-        return parent_conn.recv()
-    except EOFError:
-        raise RuntimeError(f"the {name} measurement crashed (exit code {process.exitcode}); see stderr") from None
-    finally:
-        process.join(30)
-        if process.is_alive():
-            process.terminate()
-            process.join(5)
+    return run_in_child(child_main, (name, count, seed), name, CHILD_TIMEOUT)
 
 
 # -- the run --------------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from children import run_in_child  # a sibling module of this script
+
 HOST = "127.0.0.1"
 SEED = 20240601
 TARGETS = {"first_fetch_speedup_min": 20, "refetch_feeds_per_s_min": 1000, "peak_rss_mb_max": 200}
@@ -397,21 +399,7 @@ def child_main(conn, name: str, urls: list[str], items: int) -> None:
 
 def run_child(name: str, urls: list[str], items: int) -> dict:
     """Run one measurement in a fresh interpreter, so its peak RSS is its own."""
-    ctx = multiprocessing.get_context("spawn")
-    parent_conn, child_conn = ctx.Pipe()
-    process = ctx.Process(target=child_main, args=(child_conn, name, urls, items))
-    process.start()
-    try:
-        if not parent_conn.poll(CHILD_TIMEOUT):
-            raise RuntimeError(f"the {name} measurement did not finish within {CHILD_TIMEOUT:g} s")
-        return parent_conn.recv()
-    except EOFError:
-        raise RuntimeError(f"the {name} measurement crashed (exit code {process.exitcode}); see stderr") from None
-    finally:
-        process.join(30)
-        if process.is_alive():
-            process.terminate()
-            process.join(5)
+    return run_in_child(child_main, (name, urls, items), name, CHILD_TIMEOUT)
 
 
 # -- the run --------------------------------------------------------------------------------------
