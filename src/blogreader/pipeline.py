@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from blogreader.clock import utc_now
 from blogreader.config import Settings
-from blogreader.errors import BlogReaderError, FetchError, ParseError, UsageError
+from blogreader.errors import BlogReaderError, ParseError, UsageError
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
 from blogreader.models import FetchResult, NewEntry, ParsedFeed, Source
@@ -334,4 +334,4 @@ def store_article(store: Store, page: FetchResult, minimum_words: int = 0) -> in
     return saved.ids[0]
 
 
-__all__ = ["Added", "FetchError", "RefreshReport", "SourceOutcome", "add_source", "refresh", "store_result"]
+__all__ = ["Added", "RefreshReport", "SourceOutcome", "add_source", "enrich_new", "refresh", "save_article"]

@@ -12,7 +12,7 @@ import aiohttp
 
 from blogreader import __version__
 from blogreader.config import FetchSettings
-from blogreader.errors import BlockedAddressError, FetchError, UsageError
+from blogreader.errors import FetchError
 from blogreader.fetch.guard import check_address, check_url
 from blogreader.fetch.guard import GuardedResolver
 from blogreader.models import FetchResult
@@ -236,4 +236,4 @@ def fetch_one(settings: FetchSettings, url: str) -> FetchResult:
     return asyncio.run(_fetch_one(settings, url))
 
 
-__all__ = ["Fetcher", "HTTPStatusError", "fetch_one", "BlockedAddressError", "UsageError"]
+__all__ = ["Fetcher", "HTTPStatusError", "fetch_one"]
