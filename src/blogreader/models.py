@@ -67,6 +67,7 @@ class NewEntry:
     content_hash: str
     teaser: bool = False
     summary: str | None = None  # a summary the source itself gives (a listing page's excerpt), origin "feed"
+    page_canonical: str | None = None  # the address the post's own page names as canonical, when it was fetched
 
 
 @dataclass(frozen=True)

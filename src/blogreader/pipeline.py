@@ -13,7 +13,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from blogreader.clock import utc_now
 from blogreader.config import Settings
@@ -259,7 +259,8 @@ async def complete_teasers(store: Store, fetcher: Fetcher, source_id: int | None
         except ParseError as exc:
             log.info("%s", exc)
             continue
-        completed[index] = with_article(entries[index], article.content_html, page.final_url)
+        completed[index] = replace(with_article(entries[index], article.content_html, page.final_url),
+                                   page_canonical=article.canonical_url)
     return completed
 
 
@@ -327,7 +328,7 @@ def store_article(store: Store, page: FetchResult, minimum_words: int = 0) -> in
     item = ParsedEntry(title=article.title or "", url=page.final_url, author=article.author,
                        published=article.published, content_html=article.content_html,
                        summary_html=article.description or "")
-    entry = normalize_entry(item, page.final_url)
+    entry = replace(normalize_entry(item, page.final_url), page_canonical=article.canonical_url)
     with store.transaction():
         saved = store.save_entries(None, [entry])
         split_roundups(store, [entry], saved, publication_url=page.final_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from blogreader.cli.output import entry_line, print_json
+from blogreader.cli.output import clip, entry_line, print_json
 from blogreader.errors import UsageError
 
 
@@ -65,7 +65,7 @@ def show(app, entry_id: int, as_json: bool) -> None:
     items = app.store.children(entry_id)
     if as_json:
         data = entry.to_json(full=True)
-        data["items"] = [item.to_json() for item in items]
+        data["items"] = [{**item.to_json(), "blurb": item.text} for item in items]  # as this roundup gave them
         print_json(data)
         return
     click.echo(entry.title)
@@ -87,6 +87,7 @@ def show(app, entry_id: int, as_json: bool) -> None:
         click.echo(f"\nitems ({len(items)}):")
         for item in items:
             click.echo(entry_line(item))
+            click.echo(f"{'':>10}#{item.rank if item.rank is not None else '-'}  {clip(item.text, 110)}")
     click.echo("\n" + (entry.text or "(no text)"))
 
 

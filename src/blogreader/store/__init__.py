@@ -9,11 +9,12 @@ from blogreader.store.collection import CollectionQueries
 from blogreader.store.database import connect, transaction
 from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
+from blogreader.store.mentions import MentionQueries
 from blogreader.store.pages import PageQueries
 from blogreader.store.sources import SourceQueries
 
 
-class Store(SourceQueries, EntryQueries, EnrichmentQueries, CollectionQueries, PageQueries):
+class Store(SourceQueries, EntryQueries, MentionQueries, EnrichmentQueries, CollectionQueries, PageQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:

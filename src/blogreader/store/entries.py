@@ -9,8 +9,8 @@ from dataclasses import dataclass, fields
 from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
-from blogreader.dedupe.fingerprint import text_fingerprint
 from blogreader.store.database import transaction
+from blogreader.store.duplicates import link_near_duplicate
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
 _BOOLEANS = ("read", "picked", "starred", "promo")
@@ -75,7 +75,7 @@ class EntryQueries:
                 existing = self._find_existing(source_id, entry)
                 if existing is None:
                     entry_id = self._insert(source_id, entry, now)
-                    self._link_near_duplicate(entry_id, entry.text)
+                    link_near_duplicate(self.conn, entry_id, entry)
                     new_ids.append(entry_id)
                     changed.append(entry_id)
                 else:
@@ -128,18 +128,6 @@ class EntryQueries:
         site = self.conn.execute("SELECT coalesce(site_url, url) FROM sources WHERE id = ?", (source_id,)).fetchone()
         return bool(site and url) and _site_host(site[0]) == _site_host(url)
 
-    def _link_near_duplicate(self, entry_id: int, text: str) -> None:
-        """Link an entry whose opening words match an earlier entry's to that first copy."""
-        mark = text_fingerprint(text)
-        if mark is None:
-            return
-        first = self.conn.execute(
-            "SELECT id FROM entries WHERE fingerprint = ? AND id != ? AND duplicate_of IS NULL ORDER BY id LIMIT 1",
-            (mark, entry_id),
-        ).fetchone()
-        self.conn.execute("UPDATE entries SET fingerprint = ?, duplicate_of = ? WHERE id = ?",
-                          (mark, first[0] if first else None, entry_id))
-
     def _insert(self, source_id: int, entry: NewEntry, now: str) -> int:
         cursor = self.conn.execute(
             """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
@@ -181,44 +169,6 @@ class EntryQueries:
         if row is None:
             raise NotFoundError(f"no entry for {canonical_url}")
         return row[0]
-
-    def children(self, parent_id: int) -> list[Entry]:
-        """A roundup's items in the order printed, each with its rank in this roundup."""
-        rows = self.conn.execute(
-            f"""SELECT {_LIST_COLUMNS.replace("e.rank", "ep.rank AS rank")}, coalesce(s.title, s.url) AS source
-                FROM entry_parents ep JOIN entries e ON e.id = ep.entry_id
-                LEFT JOIN sources s ON s.id = e.source_id WHERE ep.parent_id = ? ORDER BY ep.position""",
-            (parent_id,),
-        ).fetchall()
-        return [_entry(row) for row in rows]
-
-    def save_items(self, parent_id: int, items: list[tuple[int, NewEntry]]) -> list[int]:
-        """Store a roundup's items (rank, entry) as link entries under `parent_id`; the same link is one entry."""
-        ids = []
-        now = utc_now()
-        with transaction(self.conn):
-            source_id = self.conn.execute("SELECT source_id FROM entries WHERE id = ?", (parent_id,)).fetchone()[0]
-            self.conn.execute("DELETE FROM entry_parents WHERE parent_id = ?", (parent_id,))
-            for position, (rank, item) in enumerate(items):
-                existing = self._find_existing(None, item)
-                if existing is None:
-                    entry_id = self._insert(source_id, item, now)
-                    self.conn.execute("UPDATE entries SET kind = 'link', parent_id = ?, rank = ? WHERE id = ?",
-                                      (parent_id, rank, entry_id))
-                else:
-                    entry_id = existing[0]
-                    if entry_id == parent_id:
-                        continue  # a roundup that links to itself
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO entry_parents (entry_id, parent_id, rank, position) VALUES (?, ?, ?, ?)",
-                    (entry_id, parent_id, rank, position),
-                )
-                ids.append(entry_id)
-        return ids
-
-    def parents(self, entry_id: int) -> list[int]:
-        rows = self.conn.execute("SELECT parent_id FROM entry_parents WHERE entry_id = ? ORDER BY parent_id", (entry_id,))
-        return [row[0] for row in rows]
 
     def list_entries(self, spec: EntryFilter) -> list[Entry]:
         """Entries matching `spec`, newest first."""

@@ -60,8 +60,8 @@ class PageQueries:
     def roundups_of(self, entry_id: int) -> list[tuple[int, str]]:
         """(id, title) of the roundup posts that recommend `entry_id`."""
         rows = self.conn.execute(
-            """SELECT e.id, e.title FROM entry_parents ep JOIN entries e ON e.id = ep.parent_id
-               WHERE ep.entry_id = ? ORDER BY e.id""",
+            """SELECT e.id, e.title FROM mentions m JOIN entries e ON e.id = m.roundup_id
+               WHERE m.entry_id = ? ORDER BY e.id""",
             (entry_id,),
         ).fetchall()
         return [(row[0], row[1]) for row in rows]

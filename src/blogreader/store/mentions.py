@@ -1,0 +1,85 @@
+"""Mentions: each roundup's recommendation of a work, with the rank, title and blurb that roundup gave it.
+
+A work (a paper, a post) is one entry however many roundups name it; what each roundup said about it is
+a row of its own, so no roundup can change what another one shows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from blogreader.clock import utc_now
+from blogreader.models import Entry, NewEntry
+from blogreader.store.database import transaction
+from blogreader.store.entries import _ENTRY_FIELDS, _entry
+
+# How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
+# recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or
+# written by the user, else the blurb itself.
+_SHOWN_UNDER_ROUNDUP = {
+    "title": "CASE WHEN e.title_origin IN ('user', 'import') THEN e.title ELSE m.title END AS title",
+    "rank": "m.rank AS rank",
+    "source_id": "m.source_id AS source_id",
+    "summary": "CASE WHEN e.summary_origin IN ('user', 'import') OR e.text = m.blurb THEN e.summary "
+               "ELSE m.blurb END AS summary",
+    "summary_origin": "CASE WHEN e.summary_origin IN ('user', 'import') OR e.text = m.blurb THEN e.summary_origin "
+                      "ELSE 'roundup' END AS summary_origin",
+    "text": "m.blurb AS text",
+}
+_ITEM_COLUMNS = ", ".join(
+    _SHOWN_UNDER_ROUNDUP.get(name, f"e.{name}") for name in _ENTRY_FIELDS if name not in ("source", "content_html")
+)
+
+
+class MentionQueries:
+    """Mixin of Store: roundup items as mentions of works."""
+
+    conn: sqlite3.Connection
+
+    def save_items(self, parent_id: int, items: list[tuple[int, NewEntry]]) -> list[int]:
+        """Store a roundup's items (rank, entry): the work is one entry however linked, and this roundup's
+        rank, title and blurb for it are a mention of its own; returns the works' ids in order."""
+        ids: list[int] = []
+        named: set[int] = set()
+        now = utc_now()
+        with transaction(self.conn):
+            source_id = self.conn.execute("SELECT source_id FROM entries WHERE id = ?", (parent_id,)).fetchone()[0]
+            for position, (rank, item) in enumerate(items):
+                existing = self._find_existing(None, item)
+                if existing is None:
+                    entry_id = self._insert(source_id, item, now)
+                    self.conn.execute("UPDATE entries SET kind = 'link', parent_id = ?, rank = ? WHERE id = ?",
+                                      (parent_id, rank, entry_id))
+                else:
+                    entry_id = existing[0]
+                if entry_id == parent_id or entry_id in named:
+                    continue  # a roundup that links to itself, or names one work twice (the first counts)
+                self.conn.execute(
+                    """INSERT INTO mentions (entry_id, roundup_id, source_id, rank, position, title, blurb, added)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (roundup_id, entry_id) DO UPDATE SET source_id = excluded.source_id,
+                           rank = excluded.rank, position = excluded.position, title = excluded.title,
+                           blurb = excluded.blurb""",
+                    (entry_id, parent_id, source_id, rank, position, item.title, item.text, now),
+                )
+                ids.append(entry_id)
+                named.add(entry_id)
+            marks = ", ".join("?" * len(ids))
+            self.conn.execute(f"DELETE FROM mentions WHERE roundup_id = ? AND entry_id NOT IN ({marks})",
+                              (parent_id, *ids))
+        return ids
+
+    def children(self, parent_id: int) -> list[Entry]:
+        """A roundup's items in the order printed, each as this roundup gave it: rank, title, recommender, blurb."""
+        rows = self.conn.execute(
+            f"""SELECT {_ITEM_COLUMNS}, coalesce(s.title, s.url) AS source
+                FROM mentions m JOIN entries e ON e.id = m.entry_id
+                LEFT JOIN sources s ON s.id = m.source_id WHERE m.roundup_id = ? ORDER BY m.position""",
+            (parent_id,),
+        ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def parents(self, entry_id: int) -> list[int]:
+        """The roundups that name `entry_id`, oldest first."""
+        rows = self.conn.execute("SELECT roundup_id FROM mentions WHERE entry_id = ? ORDER BY roundup_id", (entry_id,))
+        return [row[0] for row in rows]
