@@ -31,3 +31,22 @@ def test_a_syndicated_copy_is_linked_and_hidden(cli, server):
     copy = next(e for e in everything if e["url"].startswith("https://medium.example"))
     assert copy["duplicate_of"] == first["id"] and first["duplicate_of"] is None
     assert [e["id"] for e in cli("list", "--json").json] == [first["id"]]
+
+
+def test_the_original_is_decided_by_structure_not_by_arrival():
+    from blogreader.dedupe.originals import Copy, first_hand, original
+
+    own = Copy(1, "https://www.author.example/posts/sae", sites=("https://author.example/", "https://author.example/feed"))
+    planet = Copy(2, "https://planet.example/mirror/sae", sites=("https://aggregator.example/",))
+    assert first_hand(own) and not first_hand(planet)
+    assert original(planet, own) is own and original(own, planet) is own
+    # A page naming another address as canonical yields to it, whatever the sites say.
+    medium = Copy(3, "https://medium.example/@a/sae-1a2b", sites=("https://medium.example/",),
+                  page_canonical="http://author.example/posts/sae/")
+    assert not first_hand(medium) and original(medium, own) is own
+    saved = Copy(4, "https://author.example/posts/sae")  # saved by hand: no source, so no site
+    assert original(medium, saved) is saved
+    # Naming itself as canonical, or nothing telling the copies apart: the first seen stays the original.
+    twin = Copy(5, "https://twin.example/sae", sites=("https://twin.example/",), page_canonical="https://twin.example/sae")
+    assert original(twin, own) is twin and original(own, twin) is own
+    assert original(Copy(6, None), Copy(7, "not a url")).id == 6
