@@ -92,11 +92,14 @@ def test_a_hostile_roundup_cannot_change_what_the_trusted_roundup_shows(cli, ser
     assert paper_item(items_of(cli, hostile))["title"].startswith(MARK)  # the stranger's words stay under theirs
 
     # The stranger edits their roundup and the paper's entry: still nothing of theirs under the trusted one.
-    server.serve("/hostile.xml", roundup_feed("https://hostile.example/", "weekly-1",
-                                              [(rank, f"{MARK} {title}", link, f"{MARK} again") for rank, title, link, _
-                                               in HOSTILE], "Hostile Picks"))
+    edited = [(rank, f"{MARK} {title}", link, f"{MARK} again") for rank, title, link, _ in HOSTILE]
+    direct = item(f"{MARK} the paper, retitled", "direct-1", f"<p>{MARK} rewritten text</p>", link=PAPER)
+    server.serve("/hostile.xml", rss(item("Hostile Picks", "https://hostile.example/weekly-1", roundup(edited),
+                                          link="https://hostile.example/weekly-1") + direct,
+                                     title="Hostile Picks", link="https://hostile.example/"))
     assert cli("fetch", "--no-enrich").code == 0
     assert MARK not in trusted_shows()
+    assert MARK in cli("show", str(hostile)).out  # the stranger's own roundup did change
 
     # The user picks the paper, then unsubscribes from the stranger who named it first: the trusted roundup
     # keeps its item and the pick is kept.

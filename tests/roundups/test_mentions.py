@@ -3,19 +3,15 @@ when the first roundup naming a work goes; migrated from the item links of schem
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-
 from blogreader.models import NewEntry
-from blogreader.normalize.urls import canonical_url
+from blogreader.roundups import RoundupItem
+from blogreader.roundups.entries import item_entry
 from blogreader.store import Store, database
 
 
 def link(title: str, url: str | None, blurb: str) -> NewEntry:
-    """A roundup item as `roundups.entries.item_entry` makes it."""
-    return NewEntry(title=title, url=url, canonical_url=canonical_url(url) if url else None, guid=None, author=None, published=None,
-                    content_html=f"<p>{blurb}</p>", text=blurb, word_count=len(blurb.split()), reading_minutes=1,
-                    feed_summary=None, content_hash=hashlib.blake2b(f"{title}{url}{blurb}".encode()).hexdigest())
+    """A roundup item as the pipeline stores it."""
+    return item_entry(RoundupItem(0, title, url, blurb), published=None)
 
 
 def post(title: str, url: str) -> NewEntry:
@@ -41,7 +37,8 @@ def test_each_roundup_keeps_its_own_rank_title_and_blurb_for_one_work(tmp_path):
                                                   (2, link("Other", "https://arxiv.org/abs/2606.00001", "x"))])
     assert store.save_items(roundup_b, [(5, link("B's title", PAPER + "v2", "B's blurb."))]) == [paper]
     shown_a, shown_b = store.children(roundup_a), store.children(roundup_b)
-    assert [(e.id, e.rank, e.title, e.text, e.source) for e in shown_a][0] == (paper, 1, "A's title", "A's blurb.", "A Weekly")
+    first = shown_a[0]
+    assert (first.id, first.rank, first.title, first.text, first.source) == (paper, 1, "A's title", "A's blurb.", "A Weekly")
     assert [(e.id, e.rank, e.title, e.text, e.source, e.source_id) for e in shown_b] == [
         (paper, 5, "B's title", "B's blurb.", "B Digest", b)]
     assert store.parents(paper) == [roundup_a, roundup_b]

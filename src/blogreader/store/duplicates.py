@@ -32,7 +32,7 @@ def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry
     conn.execute("UPDATE entries SET duplicate_of = ? WHERE fingerprint = ? AND id != ?", (entry_id, mark, entry_id))
     conn.execute(
         """UPDATE entries SET fingerprint = ?, duplicate_of = NULL,
-               read = max(read, (SELECT coalesce(max(read), 0) FROM entries WHERE duplicate_of = ?))
+               read = CASE WHEN EXISTS (SELECT 1 FROM entries WHERE duplicate_of = ? AND read = 1) THEN 1 ELSE read END
            WHERE id = ?""",
         (mark, entry_id, entry_id),
     )
