@@ -68,7 +68,8 @@ def _counts(client, library, entry_id: int, roundup_id: int) -> dict[str, int]:
     source_id = library.store.sources()[0].id
     pages = {"inbox": "/", "inbox filtered": f"/?category=Interpretability&source={source_id}&kind=post",
              "inbox page 2": "/?page=2&state=all", "entry": f"/entries/{entry_id}", "roundup": f"/entries/{roundup_id}",
-             "collection": "/collection", "search": "/search?q=post", "sources": "/sources"}
+             "collection": "/collection", "collection page 2": "/collection?page=2", "search": "/search?q=post",
+             "sources": "/sources", "sources page 2": "/sources?page=2"}
     client.counter.during(client, "/")  # the first request opens the connection
     return {name: len(client.counter.during(client, path)) for name, path in pages.items()}
 

@@ -61,8 +61,8 @@ class CollectionQueries:
     conn: sqlite3.Connection
 
     def picked_entries(self, since: str | None = None, until: str | None = None, *,
-                       newest_first: bool = False, limit: int | None = None) -> list[Entry]:
-        """Picked entries (picked_at in [since, until) when given), in the order picked or newest first."""
+                       newest_first: bool = False, limit: int | None = None, offset: int = 0) -> list[Entry]:
+        """Picked entries (picked_at in [since, until) if given), in picked order or newest first; paged by limit."""
         clauses, params = ["e.picked = 1"], []
         if since:
             clauses.append("e.picked_at >= ?")
@@ -74,7 +74,8 @@ class CollectionQueries:
         cursor = self.conn.execute(
             f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
                 LEFT JOIN sources s ON s.id = e.source_id WHERE {' AND '.join(clauses)}
-                ORDER BY e.picked_at {order}, e.id {order} {f'LIMIT {int(limit)}' if limit else ''}""",
+                ORDER BY e.picked_at {order}, e.id {order}
+                {f'LIMIT {int(limit)} OFFSET {int(offset)}' if limit else ''}""",
             params,
         )
         return _entries(cursor)

@@ -70,6 +70,29 @@ class SourceQueries:
             rows = self.conn.execute(f"SELECT * FROM sources WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
         return [_source(row) for row in rows]
 
+    def sources_page(self, offset: int, limit: int) -> list[tuple[Source, int]]:
+        """`limit` sources in id order after skipping `offset`, each with its entry count, in one query."""
+        rows = self.conn.execute(
+            """SELECT s.*, (SELECT count(*) FROM entry_sources es WHERE es.source_id = s.id) AS entry_count
+               FROM sources s ORDER BY s.id LIMIT ? OFFSET ?""",
+            (int(limit), int(offset)),
+        ).fetchall()
+        return [(_source(row), row["entry_count"]) for row in rows]
+
+    def source_choices(self, limit: int, include: int | None = None) -> list[Source]:
+        """The first `limit` sources by id, and `include` wherever it is: a filter's choices, bounded."""
+        rows = self.conn.execute(
+            "SELECT * FROM sources WHERE id IN (SELECT id FROM sources ORDER BY id LIMIT ?) OR id = ? ORDER BY id",
+            (int(limit), include if include is not None else -1),
+        ).fetchall()
+        return [_source(row) for row in rows]
+
+    def source_entry_count(self, source_id: int) -> int:
+        """How many entries `source_id` carries, counted from its index."""
+        return self.conn.execute(
+            "SELECT count(*) FROM entry_sources WHERE source_id = ?", (source_id,)
+        ).fetchone()[0]
+
     def source_entry_counts(self) -> dict[int, int]:
         rows = self.conn.execute("SELECT source_id, count(*) FROM entry_sources GROUP BY source_id")
         return {source_id: count for source_id, count in rows}

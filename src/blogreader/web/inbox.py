@@ -12,6 +12,7 @@ router = APIRouter()
 
 PER_PAGE = 50
 COUNT_CAP = 1000  # counted exactly up to here: the count's cost must not grow with the library
+SOURCE_CHOICES = 300  # sources offered in the filter; with more, the Sources page links to each one's entries
 
 
 @router.get("/")
@@ -35,7 +36,8 @@ def inbox(request: Request, store: Store = Depends(get_store), category: str = "
 
     return page(
         request, "inbox.html", entries=rows[:PER_PAGE], total=total, capped=total > COUNT_CAP, cap=COUNT_CAP,
-        filters=filters, categories=store.category_names(), sources=store.sources(), number=number,
+        filters=filters, categories=store.category_names(), number=number,
+        sources=store.source_choices(SOURCE_CHOICES + 1, filters["source"]), choices=SOURCE_CHOICES,
         last_page=max(1, -(-total // PER_PAGE)), newer=link(number - 1) if number > 1 else None,
         older=link(number + 1) if len(rows) > PER_PAGE else None,
     )

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 
-from blogreader.errors import BlogReaderError, UsageError
+from blogreader.errors import BlogReaderError, NotFoundError, UsageError
 from blogreader.store import Store
-from blogreader.web.stores import get_store
-from blogreader.web.templating import back, page
+from blogreader.web.stores import RowId, get_store
+from blogreader.web.templating import back, page, query_string
 
 router = APIRouter()
+
+PER_PAGE = 100
 
 
 @router.get("/sources")
 def sources(request: Request, store: Store = Depends(get_store), added: int | None = None,
-            fetched: int | None = None, removed: str = "", saved: int | None = None):
-    """Every source with its entry count and state; `added`, `fetched`... say what the last form did."""
-    return _sources_page(request, store, added=added, fetched=fetched, removed=removed, saved=saved)
+            fetched: int | None = None, removed: str = "", saved: int | None = None,
+            number: int = Query(1, ge=1, le=1_000_000, alias="page")):
+    """The sources, a page at a time, with entry counts and state; `added`, `fetched`... say what the last form did."""
+    return _sources_page(request, store, number=number, added=added, fetched=fetched, removed=removed, saved=saved)
 
 
 @router.post("/sources")
@@ -43,7 +46,7 @@ def add(request: Request, url: Annotated[str, Form(max_length=2000)] = "",
 
 
 @router.post("/sources/{source_id}/fetch")
-def fetch(request: Request, source_id: int, store: Store = Depends(get_store)):
+def fetch(request: Request, source_id: RowId, store: Store = Depends(get_store)):
     """Fetch one source now, as `blogreader fetch SOURCE`, then enrich what is new."""
     from blogreader.pipeline import enrich_new, refresh
 
@@ -55,28 +58,46 @@ def fetch(request: Request, source_id: int, store: Store = Depends(get_store)):
 
 
 @router.get("/sources/{source_id}/remove")
-def confirm_remove(request: Request, source_id: int, store: Store = Depends(get_store)):
+def confirm_remove(request: Request, source_id: RowId, store: Store = Depends(get_store)):
     """Removing deletes entries, so it asks first (a page, not a script dialog)."""
     source = store.source(source_id)
-    return page(request, "remove_source.html", source=source,
-                entries=store.source_entry_counts().get(source_id, 0))
+    return page(request, "remove_source.html", source=source, entries=store.source_entry_count(source_id))
 
 
 @router.post("/sources/{source_id}/remove")
-def remove(request: Request, source_id: int, store: Store = Depends(get_store)):
+def remove(request: Request, source_id: RowId, store: Store = Depends(get_store)):
     """Unsubscribe, as `blogreader remove SOURCE`: picked, starred and noted entries stay."""
     source = store.source(source_id)
     removed, kept = store.remove_source(source_id)
     return back(f"/sources?removed={removed}-{kept}-{source.id}", "/sources")
 
 
-def _sources_page(request: Request, store: Store, status_code: int = 200, **context):
+def _sources_page(request: Request, store: Store, status_code: int = 200, number: int = 1, **context):
     removed = context.pop("removed", "") or ""
     parts = removed.split("-")
     context["removed"] = tuple(map(int, parts)) if len(parts) == 3 and all(p.isdigit() for p in parts) else None
     context.setdefault("form", {"url": "", "name": "", "category": ""})
     context.setdefault("error", None)
-    for name in ("added", "fetched", "saved"):
-        context.setdefault(name, None)
-    return page(request, "sources.html", status_code=status_code, sources=store.sources(),
-                counts=store.source_entry_counts(), **context)
+    for name in ("added", "fetched"):  # the source the message is about, wherever it is in the list
+        context[name] = _source_or_none(store, context.get(name))
+    context["fetched_entries"] = store.source_entry_count(context["fetched"].id) if context["fetched"] else 0
+    context.setdefault("saved", None)
+    total = store.count_sources()
+    last_page = max(1, -(-total // PER_PAGE))
+    rows = store.sources_page((number - 1) * PER_PAGE, PER_PAGE)
+
+    def link(n: int) -> str:
+        return "/sources" + query_string(page=n if n > 1 else None)
+
+    return page(request, "sources.html", status_code=status_code, rows=rows, total=total, number=number,
+                last_page=last_page, newer=link(number - 1) if number > 1 else None,
+                older=link(number + 1) if number < last_page else None, first=link(1), **context)
+
+
+def _source_or_none(store: Store, source_id: int | None):
+    if source_id is None or not 0 < source_id < 2**63:
+        return None
+    try:
+        return store.source(source_id)
+    except NotFoundError:
+        return None

@@ -5,10 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
+from fastapi import Path as PathParameter
 from fastapi import Request
 
 from blogreader.store import Store
+
+# An id in a URL: SQLite's integers stop at 2**63 - 1, and a larger one names nothing (404, not an overflow).
+RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 
 
 class StorePool:
