@@ -49,6 +49,12 @@ outputs = ["readme", "feed"]   # what `update` writes into this folder: readme, 
 # templates = "templates"      # a folder of your own templates, overriding the built-in ones by name
 # feed_limit = 100             # newest picks in the Atom feed; 0 for all
 
+[web]
+# Images in posts (`blogreader serve`): "proxy" fetches them through BlogReader's guarded fetcher, so
+# the blog never sees your address or when you read; "off" shows a link instead, loaded (through the
+# same proxy) only when you click it. Either way the browser never contacts the image's host itself.
+images = "proxy"
+
 # The taxonomy: uncomment to replace the default categories.
 # [[taxonomy]]
 # name = "Interp"
@@ -95,6 +101,14 @@ class PublishSettings:
 
 
 PUBLISH_OUTPUTS = ("readme", "digest", "feed", "site")
+IMAGE_MODES = ("proxy", "off")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How the web app shows what it reads."""
+
+    images: str = "proxy"
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,7 @@ class Settings:
     enrich: EnrichSettings = EnrichSettings()
     taxonomy: tuple = DEFAULT_TAXONOMY
     publish: PublishSettings = PublishSettings()
+    web: WebSettings = WebSettings()
 
     @property
     def database_path(self) -> Path:
@@ -187,6 +202,7 @@ def _from_mapping(home: Path, data: dict) -> Settings:
         enrich=_enrich_settings(home, data.get("enrich", {})),
         taxonomy=_taxonomy(home, data.get("taxonomy")),
         publish=_publish_settings(home, data.get("publish", {})),
+        web=_web_settings(home, data.get("web", {})),
     )
 
 
@@ -241,6 +257,14 @@ def _publish_settings(home: Path, data) -> PublishSettings:
             raise ConfigError(f"{where}: [publish] feed_limit must be a whole number, 0 for all")
         values["feed_limit"] = limit
     return PublishSettings(**values)
+
+
+def _web_settings(home: Path, data) -> WebSettings:
+    where = _checked_table(home, data, "web", WebSettings)
+    images = data.get("images", WebSettings.images)
+    if images not in IMAGE_MODES:
+        raise ConfigError(f"{where}: [web] images must be \"proxy\" or \"off\", not {images!r}")
+    return WebSettings(images=images)
 
 
 def _taxonomy(home: Path, data) -> tuple:

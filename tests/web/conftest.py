@@ -41,6 +41,19 @@ def make_entry(title: str, *, url: str | None = None, published: datetime | None
     )
 
 
+def png(width: int = 3, height: int = 2) -> bytes:
+    """A real PNG image, grey, `width` x `height` pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 def off_loop(function, *args, **kwargs):
     """Call `function` in a thread of its own: Playwright's sync API keeps an event loop running in this one,
     and the pipeline (`blogreader add`, `fetch`) starts its own with asyncio.run."""
@@ -92,13 +105,14 @@ class Library:
 class LiveServer:
     """The real app on a free port of 127.0.0.1, served by uvicorn in a background thread."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, access_token: str | None = None) -> None:
         import uvicorn
 
         from blogreader.web.server import bind
 
         self.library = library
         self.bound = bind(library.settings, "127.0.0.1", 0)
+        self.bound.access_token = access_token  # as when listening beyond loopback, on a port of this machine
         self.port = self.bound.port
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(self.bound.app(), log_level="warning", lifespan="on")
@@ -111,8 +125,9 @@ class LiveServer:
                 raise RuntimeError("the web app did not start")
             time.sleep(0.01)
 
-    def request(self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None):
-        """A plain HTTP request (no browser, no JavaScript); returns (status, headers, text)."""
+    def request(self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None,
+                binary: bool = False):
+        """A plain HTTP request (no browser, no JavaScript; `path` sent as is); returns (status, headers, text)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
@@ -120,7 +135,8 @@ class LiveServer:
                 headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            return response.status, response.headers, response.read().decode("utf-8")
+            data = response.read()
+            return response.status, response.headers, data if binary else data.decode("utf-8")
         finally:
             connection.close()
 

@@ -13,8 +13,10 @@ from starlette.exceptions import HTTPException
 
 from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, NotFoundError, UsageError
-from blogreader.web import collection, entries, inbox, previews, search, sources
-from blogreader.web.security import Guard, SecurityMiddleware, allowed_hosts, require_csrf
+from blogreader.store import Store
+from blogreader.web import collection, entries, inbox, media, previews, search, sources
+from blogreader.web.media import MediaSigner
+from blogreader.web.security import Guard, SecurityMiddleware, allowed_hosts, library_secret, require_csrf
 from blogreader.web.stores import StorePool
 from blogreader.web.templating import page
 
@@ -37,8 +39,11 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
                   dependencies=[Depends(require_csrf)])
     app.state.settings = settings
     app.state.stores = stores
-    app.state.guard = Guard(allowed_hosts(host, port, extra_hosts), access_token)
-    for module in (inbox, entries, collection, search, sources, previews):
+    with Store.open(settings.database_path) as store:
+        secret = library_secret(store)
+    app.state.guard = Guard(allowed_hosts(host, port, extra_hosts), access_token, secret)
+    app.state.media_signer = MediaSigner.from_secret(secret)
+    for module in (inbox, entries, collection, search, sources, previews, media):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(BlogReaderError, _library_error)
@@ -61,6 +66,9 @@ async def _http_error(request: Request, exc: HTTPException):
 
 
 async def _bad_request(request: Request, exc: RequestValidationError):
+    if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+        # /entries/abc or /entries/99999999999999999999: the address names nothing.
+        return page(request, "error.html", status_code=404, status=404, message="there is no page at this address")
     problems = "; ".join(f"{'.'.join(map(str, error.get('loc', ())[1:]))}: {error.get('msg')}"
                          for error in exc.errors())
     return page(request, "error.html", status_code=400, status=400, message=f"bad request ({problems})")

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from blogreader.errors import UsageError
 from blogreader.store import EntryFilter, Store
-from blogreader.web.stores import get_store
+from blogreader.web.media import shown_html
+from blogreader.web.stores import RowId, get_store
 from blogreader.web.templating import back, entry_state, page, wants_json
 
 router = APIRouter()
@@ -25,18 +26,19 @@ MAX_FIELD = 20_000
 
 
 @router.get("/entries/{entry_id}")
-def show(request: Request, entry_id: int, store: Store = Depends(get_store)):
+def show(request: Request, entry_id: RowId, store: Store = Depends(get_store)):
     """The entry with its sanitized content, its roundup items, and every triage form."""
     entry = store.entry(entry_id)
     newer, older = store.neighbours(entry_id, INBOX)
     taxonomy = [category.name for category in request.app.state.settings.taxonomy]
     categories = sorted(set(taxonomy) | set(store.category_names()), key=str.casefold)
-    return page(request, "entry.html", entry=entry, items=store.children(entry_id),
+    return page(request, "entry.html", entry=entry, content=shown_html(request, entry.content_html, entry.url),
+                items=store.children(entry_id),
                 roundups=store.roundups_of(entry_id), newer=newer, older=older, categories=categories)
 
 
 @router.post("/entries/{entry_id}/triage")
-def triage(request: Request, entry_id: int, action: Annotated[str, Form()] = "",
+def triage(request: Request, entry_id: RowId, action: Annotated[str, Form()] = "",
            next_url: Annotated[str, Form(alias="next")] = "", store: Store = Depends(get_store)):
     """read / unread / pick / unpick / star / unstar / promo / notpromo."""
     if action not in ACTIONS:
@@ -47,7 +49,7 @@ def triage(request: Request, entry_id: int, action: Annotated[str, Form()] = "",
 
 
 @router.post("/entries/{entry_id}/note")
-def note(request: Request, entry_id: int, text: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+def note(request: Request, entry_id: RowId, text: Annotated[str, Form(max_length=MAX_FIELD)] = "",
          next_url: Annotated[str, Form(alias="next")] = "", store: Store = Depends(get_store)):
     """Your own note on the entry; an empty note removes it."""
     store.set_note(entry_id, text.strip())
@@ -55,7 +57,7 @@ def note(request: Request, entry_id: int, text: Annotated[str, Form(max_length=M
 
 
 @router.post("/entries/{entry_id}/edit")
-def edit(request: Request, entry_id: int, title: Annotated[str, Form(max_length=MAX_FIELD)] = "",
+def edit(request: Request, entry_id: RowId, title: Annotated[str, Form(max_length=MAX_FIELD)] = "",
          summary: Annotated[str, Form(max_length=MAX_FIELD)] = "",
          category: Annotated[str, Form(max_length=200)] = "",
          next_url: Annotated[str, Form(alias="next")] = "", store: Store = Depends(get_store)):

@@ -3,7 +3,8 @@
 One ASGI middleware wraps every request: it refuses a Host the server does not answer to (DNS
 rebinding), asks for the access token when the server listens beyond loopback, gives each browser a
 session id (the CSRF token is an HMAC of it) and adds a nonce-based Content-Security-Policy and the
-other security headers to every response, errors included.
+other security headers to every response, errors included. The HMAC secret is the library's own (kept
+in its database), so form tokens and signed image addresses outlive a restart of the server.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+SECRET_KEY = "web_secret"
+# Browsers drop tabs and newlines inside a URL and strip controls around it, so "/\t/evil" is "//evil":
+# a redirect target holding any control character or space is refused outright.
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\s]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,28 @@ class Guard:
         """The form token of a session: an HMAC of its id, so a token is useless without the cookie."""
         digest = hmac.new(self.secret, session.encode("ascii"), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def library_secret(store) -> bytes:
+    """The library's HMAC secret (meta "web_secret"), made on first use; a fresh one per run if it cannot be kept."""
+    from blogreader.errors import StoreError
+
+    kept = store.get_meta(SECRET_KEY)
+    if kept and len(kept) >= 43:
+        return base64.urlsafe_b64decode(kept + "=" * (-len(kept) % 4))
+    fresh = secrets.token_bytes(32)
+    try:
+        store.set_meta(SECRET_KEY, base64.urlsafe_b64encode(fresh).rstrip(b"=").decode("ascii"))
+    except StoreError as exc:
+        log.info("cannot keep the web secret in the library (%s); forms and images will not outlive this run", exc)
+    return fresh
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when every browser reads it as a path on this server, else None ("//evil", "/\\evil", "https:..")."""
+    if not target or not target.startswith("/") or target[1:2] in ("/", "\\") or _UNSAFE_IN_PATH.search(target):
+        return None
+    return target
 
 
 def is_loopback(host: str) -> bool:
@@ -118,6 +145,8 @@ class SecurityMiddleware:
                 started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in security_headers(nonce).items():
+                    if name == "Content-Security-Policy" and name in headers:
+                        continue  # a route's own policy (an image's "default-src 'none'") is stricter
                     headers[name] = value
                 if "cache-control" not in headers:
                     headers["Cache-Control"] = "no-store"
@@ -155,7 +184,10 @@ class SecurityMiddleware:
         if offered is not None and _same(offered, token):
             rest = urlencode([(name, value) for name, value in query if name != "token"])
             set_cookies.append(_cookie(ACCESS_COOKIE, token))
-            response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
+            # The path as the browser sent it: decoded, "/%2F%2Fevil.example/" would read as another site.
+            path = (scope.get("raw_path") or b"").decode("latin-1") or scope["path"]
+            target = local_path(path + (f"?{rest}" if rest else "")) or "/"
+            response = RedirectResponse(target, status_code=303)
             await response(scope, receive, send)
             return False
         if _same(cookies.get(ACCESS_COOKIE, ""), token):
@@ -173,7 +205,7 @@ def security_headers(nonce: str) -> dict[str, str]:
         "default-src 'none'; "
         f"script-src 'nonce-{nonce}'; "
         "style-src 'self'; "
-        "img-src https: 'self'; "
+        "img-src 'self' data:; "  # remote images only through /media: a page never reports its reader
         "connect-src 'self'; "
         "form-action 'self'; "
         "frame-ancestors 'none'; "

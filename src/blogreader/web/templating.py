@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -15,12 +14,12 @@ from blogreader import __version__
 from blogreader.models import Entry
 from blogreader.normalize.sanitize import sanitize_html
 from blogreader.publish.common import STAR, month_label, safe_url
-
-_LOCAL_PATH = re.compile(r"^/(?![/\\])[^\s]*$")
+from blogreader.web.security import local_path
 
 
 def clean_html(html: str | None, base_url: str | None = None) -> Markup:
     """Stored content is sanitized already; it passes the sanitizer again here, in case it was not."""
+    # Its images still point at their hosts: pages show content through media.shown_html, never this alone.
     return Markup(sanitize_html(html or "", safe_url(base_url)))
 
 
@@ -34,7 +33,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("blogreader.web", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(clean_html=clean_html, safe_url=safe_url, short_date=short_date, month_label=month_label)
+    env.filters.update(safe_url=safe_url, short_date=short_date, month_label=month_label)
     env.globals.update(STAR=STAR, version=__version__)
     return env
 
@@ -56,8 +55,7 @@ def wants_json(request: Request) -> bool:
 
 def back(next_url: str | None, fallback: str) -> RedirectResponse:
     """303 to the page the form was on, when that is a path on this server; else to `fallback`."""
-    target = next_url if next_url and _LOCAL_PATH.match(next_url) else fallback
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(local_path(next_url) or fallback, status_code=303)
 
 
 def entry_state(entry: Entry) -> JSONResponse:
