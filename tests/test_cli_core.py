@@ -143,6 +143,19 @@ def test_opml_import_and_export_round_trip(cli, server, tmp_path):
     assert len(cli("sources", "--json").json) == 1
 
 
+def test_import_dash_reads_standard_input(cli, server, monkeypatch, tmp_path):
+    import io
+
+    url = server.serve_file("/feed.xml", FEEDS / "rss2.xml")
+    opml = f'<?xml version="1.0"?><opml version="2.0"><body><outline type="rss" text="Piped" xmlUrl="{url}"/></body></opml>'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(opml.encode("utf-8"))))
+    monkeypatch.chdir(tmp_path)
+    result = cli("import", "-")
+    assert result.code == 0, result.err
+    assert result.out.startswith("standard input: 1 source(s) added")
+    assert [row["url"] for row in cli("sources", "--json").json] == [url]
+
+
 def test_export_json_has_sources_and_entries(cli, server):
     subscribe(cli, server)
     cli("fetch")

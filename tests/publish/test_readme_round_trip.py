@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blogreader.config import load_settings
-from blogreader.importing import import_file
+from blogreader.imports.file import import_file
 from blogreader.publish.runner import publish
 from blogreader.store import Store
 from tests.publish.support import pick

@@ -63,9 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     except BlogReaderError as exc:
         if debug:
             raise
-        from blogreader.normalize.text import printable
+        from blogreader.cli.output import shown
 
-        click.echo(f"error: {printable(str(exc))}", err=True)
+        click.echo(f"error: {shown(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except sqlite3.OperationalError as exc:
         if debug:
@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         if debug:
             raise
-        click.echo(f"internal error: {exc.__class__.__name__}: {exc}; rerun with --debug and report it", err=True)
+        from blogreader.cli.output import shown
+
+        click.echo(f"internal error: {exc.__class__.__name__}: {shown(str(exc))}; rerun with --debug and report it",
+                   err=True)
         sys.exit(1)
     sys.exit(0)

@@ -6,7 +6,8 @@ from collections import Counter
 
 import click
 
-from blogreader.cli.output import print_json, progress
+from blogreader.cli.output import echo, print_json, progress
+from blogreader.cli.params import ENTRY_ID
 from blogreader.errors import BlogReaderError, UsageError
 
 
@@ -19,12 +20,12 @@ def run_enrichment(app, ids=None, *, only_unenriched=False, summarizer=None, cla
         report = enrich_entries(app.store, app.settings, ids, only_unenriched=only_unenriched,
                                 summarizer=summarizer, classifier=classifier, on_progress=advance)
     for problem, count in Counter(report.problems).items():
-        click.echo(f"warning: {problem}" + (f" ({count} entries)" if count > 1 else ""), err=True)
+        echo(f"warning: {problem}" + (f" ({count} entries)" if count > 1 else ""), err=True)
     return report
 
 
 @click.command()
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=ENTRY_ID)
 @click.option("--all", "everything", is_flag=True, help="Re-enrich every entry (your edits are kept).")
 @click.option("--summarizer", help='Summary backend(s): "feed", "extractive", "llm:MODEL", or a comma list.')
 @click.option("--classifier", help='Category backend: "local" or "llm:MODEL".')
@@ -60,7 +61,7 @@ def categories(app, as_json: bool) -> None:
         print_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['entries']:>6}  {row['name']:<18} {row['description'] or '(your own)'}")
+        echo(f"{row['entries']:>6}  {row['name']:<18} {row['description'] or '(your own)'}")
 
 
 @click.command()
@@ -85,9 +86,9 @@ def save(app, url: str, pick: bool, star: bool, note: str | None) -> None:
     if note:
         app.store.set_note(entry_id, note)
     entry = app.store.entry(entry_id)
-    click.echo(f"saved {entry.id}: {entry.title}")
+    echo(f"saved {entry.id}: {entry.title}")
     if entry.summary:
-        click.echo(f"  {entry.summary}")
+        echo(f"  {entry.summary}")
 
 
 COMMANDS = [enrich, categories, save]

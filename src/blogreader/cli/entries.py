@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from blogreader.cli.output import clip, entry_line, print_json
+from blogreader.cli.output import clip, echo, entry_line, print_json
+from blogreader.cli.params import COUNT, ENTRY_ID, SOURCE
 from blogreader.errors import UsageError
 
 
@@ -24,12 +25,12 @@ def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
 @click.option("--picked", "state", flag_value="picked", help="Only entries in the collection.")
 @click.option("--starred", "state", flag_value="starred", help="Only favourites.")
 @click.option("--category", help="Only this category.")
-@click.option("--source", help="Only entries from this source (id, URL or title).")
+@click.option("--source", type=SOURCE, help="Only entries from this source (id, URL or title).")
 @click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
 @click.option("--kind", type=click.Choice(["post", "link"]), help="Posts, or links split out of roundups.")
 @click.option("--all", "include_hidden", is_flag=True, help="Include promotions and duplicates.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many.")
+@click.option("--limit", type=COUNT, default=50, show_default=True, help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
 def list_entries(app, state, category, source, since, until, kind, include_hidden, limit, as_json) -> None:
@@ -56,7 +57,7 @@ def list_entries(app, state, category, source, since, until, kind, include_hidde
 
 
 @click.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def show(app, entry_id: int, as_json: bool) -> None:
@@ -68,8 +69,8 @@ def show(app, entry_id: int, as_json: bool) -> None:
         data["items"] = [{**item.to_json(), "blurb": item.text} for item in items]  # as this roundup gave them
         print_json(data)
         return
-    click.echo(entry.title)
-    click.echo("=" * min(len(entry.title), 100))
+    echo(entry.title)
+    echo("=" * min(len(entry.title), 100))
     facts = [entry.url or "", f"source: {entry.source or '-'}", f"author: {entry.author or '-'}",
              f"published: {entry.published or '-'}",
              f"{entry.word_count} words, {entry.reading_minutes} min",
@@ -78,22 +79,22 @@ def show(app, entry_id: int, as_json: bool) -> None:
     if entry.category:
         facts.append(f"category: {entry.category}")
     for fact in facts:
-        click.echo(fact)
+        echo(fact)
     if entry.summary:
-        click.echo(f"\nsummary: {entry.summary}")
+        echo(f"\nsummary: {entry.summary}")
     if entry.note:
-        click.echo(f"note: {entry.note}")
+        echo(f"note: {entry.note}")
     if items:
-        click.echo(f"\nitems ({len(items)}):")
+        echo(f"\nitems ({len(items)}):")
         for item in items:
-            click.echo(entry_line(item))
+            echo(entry_line(item))
             click.echo(f"{'':>10}#{item.rank if item.rank is not None else '-'}  {clip(item.text, 110)}")
-    click.echo("\n" + (entry.text or "(no text)"))
+    echo("\n" + (entry.text or "(no text)"))
 
 
 @click.command()
 @click.argument("words", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=COUNT, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
 def search(app, words: tuple[str, ...], limit: int, as_json: bool) -> None:

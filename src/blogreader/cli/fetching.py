@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from blogreader.cli.output import clip, entry_line, progress
+from blogreader.cli.output import clip, echo, entry_line, progress
+from blogreader.cli.params import SOURCE
 from blogreader.cli.publishing import publish_configured
 from blogreader.errors import BlogReaderError
-from blogreader.normalize.text import printable
 
 STARTER_SEEDED = "starter_seeded"
 
@@ -20,8 +20,8 @@ def run_refresh(app, sources):
         report = refresh(app.store, sources, app.settings, on_progress=lambda outcome: advance(outcome.source.name))
     for outcome in report.outcomes:
         if outcome.status == FAILED:
-            click.echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): "
-                       f"{printable(outcome.error or '')}", err=True)
+            echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): {outcome.error or ''}",
+                 err=True)
     click.echo(report.summary_line())
     offline = ("host not found", "cannot connect")
     if len(report.outcomes) > 1 and all(o.status == FAILED and any(w in (o.error or "") for w in offline)
@@ -39,7 +39,7 @@ def enrich_new_entries(app) -> None:
 
 
 @click.command()
-@click.argument("sources", nargs=-1)
+@click.argument("sources", nargs=-1, type=SOURCE)
 @click.option("--no-enrich", is_flag=True, help="Store new entries now; leave summaries and categories to `enrich`.")
 @click.pass_obj
 def fetch(app, sources: tuple[str, ...], no_enrich: bool) -> None:
@@ -70,10 +70,10 @@ def update(app) -> None:
     store = app.store
     if app.settings.starter_subscriptions and store.get_meta(STARTER_SEEDED) is None:
         if store.count_sources() == 0:
-            from blogreader.importing import subscribe_outlines
+            from blogreader.imports.file import subscribe_outlines
             from blogreader.sources.opml import starter_outlines
 
-            click.echo("new library: " + subscribe_outlines(store, app.settings, starter_outlines()))
+            echo("new library: " + subscribe_outlines(store, app.settings, starter_outlines()))
         store.set_meta(STARTER_SEEDED, "1")
     sources = store.sources()
     if not sources:
@@ -86,7 +86,7 @@ def update(app) -> None:
     if new_ids:
         click.echo(f"\nnew entries ({len(new_ids)}):")
         for entry_id in new_ids[:50]:
-            click.echo(entry_line(store.entry(entry_id)))
+            echo(entry_line(store.entry(entry_id)))
         if len(new_ids) > 50:
             click.echo(f"… and {len(new_ids) - 50} more: `blogreader list --unread`")
     publish_configured(app)

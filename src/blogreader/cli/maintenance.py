@@ -6,6 +6,10 @@ from pathlib import Path
 
 import click
 
+from blogreader.cli.output import echo
+from blogreader.cli.params import STDIO
+from blogreader.errors import UsageError
+
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
@@ -19,10 +23,12 @@ def backup(app, path: Path, force: bool) -> None:
 
     Example: blogreader backup ~/backups/
     """
+    if str(path) == STDIO:
+        raise UsageError("backup writes a database file, not standard output: give a file or folder instead of -")
     from blogreader.store.backup import backup_library
 
     info = backup_library(app.settings.database_path, path, force=force)
-    click.echo(f"backed up {info.summary()} to {info.path}")
+    echo(f"backed up {info.summary()} to {info.path}")
 
 
 @click.command()
@@ -36,12 +42,14 @@ def restore(app, path: Path) -> None:
 
     Example: blogreader restore ~/backups/blogreader-20260401-120000.db
     """
+    if str(path) == STDIO:
+        raise UsageError("restore reads a backup file, not standard input: give the backup's path instead of -")
     from blogreader.store.backup import restore_library
 
     info, kept = restore_library(app.settings.database_path, path)
-    click.echo(f"restored {info.summary()} from {path}")
+    echo(f"restored {info.summary()} from {path}")
     if kept:
-        click.echo(f"the library as it was is kept in {kept}")
+        echo(f"the library as it was is kept in {kept}")
 
 
 COMMANDS = [backup, restore]

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from contextlib import contextmanager
 
 import click
 
 from blogreader.normalize.text import printable
-
-_C1 = re.compile("[\x80-\x9f]")
+from blogreader.publish.common import json_text, strip_bidi
 
 
 def print_json(value) -> None:
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    # JSON escapes C0 controls but not C1 ones (U+009B is CSI on some terminals): escape those too.
-    click.echo(_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+    click.echo(json_text(value))
+
+
+def shown(text: str | None) -> str:
+    """Text from strangers as a terminal may show it: no control characters but tab and newline, no bidi controls."""
+    return strip_bidi(printable(text or ""))
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line that may hold stored or remote text (titles, names, error messages), made safe to show."""
+    click.echo(shown(text), err=err, nl=nl)
 
 
 def is_terminal() -> bool:
@@ -29,7 +34,7 @@ def short_date(stamp: str | None) -> str:
 
 
 def clip(text: str | None, width: int) -> str:
-    text = " ".join(printable(text or "").split())
+    text = " ".join(shown(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

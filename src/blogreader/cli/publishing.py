@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from blogreader.cli.output import echo
 from blogreader.errors import BlogReaderError
 
 
@@ -31,7 +32,7 @@ def publish(app, what: str, out: Path | None, week: str | None) -> None:
     if published.text is not None:
         click.echo(published.text, nl=False)
         return
-    click.echo(published.summary_line())
+    echo(published.summary_line())
     if published.entries == 0:
         click.echo("nothing is picked yet: pick entries with `blogreader pick ID` or import a curated list", err=True)
 
@@ -43,10 +44,10 @@ def publish_configured(app) -> None:
     failures = []
     for output in app.settings.publish.outputs:
         try:
-            click.echo("published " + publish_output(app.store, app.settings, output).summary_line())
+            echo("published " + publish_output(app.store, app.settings, output).summary_line())
         except BlogReaderError as exc:
             failures.append(f"{output}: {exc}")
-            click.echo(f"not published: {output}: {exc}", err=True)
+            echo(f"not published: {output}: {exc}", err=True)
     if failures:
         raise BlogReaderError(f"{len(failures)} output(s) not published; the previous files are unchanged")
 

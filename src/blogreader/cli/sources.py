@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from blogreader.cli.output import clip, print_json, short_date
+from blogreader.cli.output import clip, echo, print_json, short_date
+from blogreader.cli.params import SOURCE, STDIO
 
 
 @click.command()
@@ -30,13 +32,13 @@ def add(app, url: str, name: str | None, category: str | None) -> None:
 
         run_enrichment(app, [added.entry_id])
         entry = app.store.entry(added.entry_id)
-        click.echo(f"saved article {entry.id}: {entry.title} (the page has no feed and lists no posts, "
-                   "so it was saved once instead of subscribed)")
+        echo(f"saved article {entry.id}: {entry.title} (the page has no feed and lists no posts, "
+             "so it was saved once instead of subscribed)")
         return
     if added.created:
-        click.echo(f"added source {source.id} ({source.kind}): {source.name}")
+        echo(f"added source {source.id} ({source.kind}): {source.name}")
     else:
-        click.echo(f"already subscribed: source {source.id} ({source.kind}): {source.name}")
+        echo(f"already subscribed: source {source.id} ({source.kind}): {source.name}")
 
 
 @click.command("sources")
@@ -70,20 +72,20 @@ def list_sources(app, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("source")
+@click.argument("source", type=SOURCE)
 @click.pass_obj
 def remove(app, source: str) -> None:
     """Unsubscribe from SOURCE (id, URL or title); picked, starred and noted entries stay."""
     found = app.store.find_source(source)
     removed, kept = app.store.remove_source(found.id)
-    click.echo(f"removed source {found.id} ({found.name}): {removed} entries deleted, {kept} kept")
+    echo(f"removed source {found.id} ({found.name}): {removed} entries deleted, {kept} kept")
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.pass_obj
 def import_files(app, files: tuple[Path, ...]) -> None:
-    """Import OPML subscriptions, a curated Markdown reading list, or a text file of URLs.
+    """Import OPML subscriptions, a curated Markdown reading list, or a text file of URLs (- reads standard input).
 
     \b
     OPML: every feed is subscribed (fetched by the next `fetch`).
@@ -92,29 +94,36 @@ def import_files(app, files: tuple[Path, ...]) -> None:
     URL list (one per line): each page is saved as an article.
     Importing the same file again changes nothing.
     """
-    from blogreader.importing import import_file
+    from blogreader.imports.file import import_data, import_file
 
     for path in files:
-        result = import_file(app.store, app.settings, path)
-        click.echo(f"{path}: {result}")
+        if str(path) == STDIO:
+            result = import_data(app.store, app.settings, sys.stdin.buffer.read(), "standard input")
+        else:
+            result = import_file(app.store, app.settings, path)
+        echo(f"{'standard input' if str(path) == STDIO else path}: {result}")
 
 
 @click.command("export")
 @click.argument("what", type=click.Choice(["opml", "json"]))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of printing.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write to this file instead of printing; - prints.")
 @click.pass_obj
 def export(app, what: str, out: Path | None) -> None:
-    """Export the subscriptions (opml) or everything (json)."""
-    from blogreader.exporting import export_json, export_opml
+    """Export the subscriptions (opml) or everything (json).
+
+    Example: blogreader export opml --out subscriptions.opml
+    """
+    from blogreader.publish.export import export_json, export_opml
 
     text = export_opml(app.store) if what == "opml" else export_json(app.store)
-    if out is None:
+    if out is None or str(out) == STDIO:
         click.echo(text, nl=False)
         return
-    from blogreader.files import write_atomic
+    from blogreader.publish.output import write_atomic
 
     write_atomic(out, text)
-    click.echo(f"wrote {out}")
+    echo(f"wrote {out}")
 
 
 COMMANDS = [add, list_sources, remove, import_files, export]

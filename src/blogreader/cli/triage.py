@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
+from blogreader.cli.params import ENTRY_ID
+
 
 def _flag_command(name: str, setter: str, value: bool, help_text: str) -> click.Command:
     @click.command(name, help=help_text)
-    @click.argument("ids", nargs=-1, required=True, type=int)
+    @click.argument("ids", nargs=-1, required=True, type=ENTRY_ID)
     @click.pass_obj
     def command(app, ids: tuple[int, ...]) -> None:
         getattr(app.store, setter)(list(ids), value)
@@ -27,7 +29,7 @@ FLAG_COMMANDS = [
 
 
 @click.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @click.argument("text")
 @click.pass_obj
 def note(app, entry_id: int, text: str) -> None:
@@ -37,7 +39,7 @@ def note(app, entry_id: int, text: str) -> None:
 
 
 @click.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @click.option("--title", help="Your title.")
 @click.option("--summary", help="Your summary.")
 @click.option("--category", help="Your category (it also teaches the local classifier).")

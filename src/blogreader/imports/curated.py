@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from blogreader.clock import iso
 from blogreader.normalize.text import repair_text
 from blogreader.normalize.urls import canonical_url
-from blogreader.publish.common import MONTHS, TAG_START, safe_url
+from blogreader.publish.common import MONTHS, md_cell_unescape, safe_url
 from blogreader.store.collection import ImportedPick
 
 _STAR_AROUND = re.compile(r"^(?:\s*(?:🌟|⭐)\ufe0f?)+\s*|\s*(?:(?:🌟|⭐)\ufe0f?\s*)+$")
@@ -22,7 +22,6 @@ _MONTH_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?,?\s+(\d{4})(?!\d)")
 _YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?![\d/.-])|(?<!\d)(\d{4}),?\s+([A-Za-z]{3,9})(?![A-Za-z])")
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
-_ESCAPED_TAG_START = re.compile(r"(\\*)\\" + TAG_START)
 _BACKSLASH_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 _BARE_URL = re.compile(r"https?://[^\s<>|]+")
@@ -212,8 +211,8 @@ def _row(cells: list[str], roles: dict[str, int], month: str | None, line: int,
     if not title and not url:
         return None
     return CuratedRow(month=month, starred=starred, title=title or url or "", url=url,
-                      summary=_html_escapes_undone(cell("summary")) or None,
-                      category=_html_escapes_undone(cell("category")) or None, line=line)
+                      summary=md_cell_unescape(cell("summary")) or None,
+                      category=md_cell_unescape(cell("category")) or None, line=line)
 
 
 def _title_and_link(cell: str, references: dict[str, str]) -> tuple[str, str | None]:
@@ -318,14 +317,6 @@ def _references(lines: list[str]) -> dict[str, str]:
 
 def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def _html_escapes_undone(text: str) -> str:
-    """A cell as it was before publishing escaped its raw-HTML "<" (the inverse of the readme's escaping)."""
-    if "\\<" not in text:
-        return text
-    return _ESCAPED_TAG_START.sub(
-        lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1)[: len(m.group(1)) // 2] + "<", text)
 
 
 def _unescape(text: str) -> str:

@@ -1,11 +1,13 @@
-"""What every publisher shares: Markdown escaping, safe links, months, ISO weeks and slugs."""
+"""What every publisher shares: Markdown escaping, safe links and text, months, ISO weeks and slugs."""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote
 
 from blogreader.errors import UsageError
 
@@ -15,66 +17,94 @@ STAR = "🌟"
 UNTITLED = "(untitled)"
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
-# "<" that a Markdown renderer would read as the start of raw HTML; http(s)/mailto autolinks stay links.
-TAG_START = r"<(?=[A-Za-z/!?])(?!(?:https?://|mailto:)[^\s<>]*>)"
-_TAG_START = re.compile(r"(\\*)" + TAG_START)
+# The Unicode Bidi_Control characters. Shown text from strangers could use them to reorder what a reader
+# sees ("Invoice\u202egpj.exe" reads as "Invoiceexe.jpg"); every shown and published field drops them.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 _ASCII_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
-_BACKSLASH_ESCAPE = re.compile(r"\\(?=[" + _ASCII_PUNCT + r"]|$)")
-_LINK_TEXT_SPECIAL = re.compile(r"[\[\]|]")
-_ANGLE_START = re.compile(r"<(?=[A-Za-z/!?])")  # in link text an autolink would end the outer link too
+# What lets Markdown turn text into a link, an image, an autolink or raw HTML: "[", "]", "![" and "<",
+# and a backslash that could cancel an escape (it is doubled, so the escape stands).
+_INLINE_ACTIVE = re.compile(r"\\(?=[" + _ASCII_PUNCT + r"]|$)|[\[\]<]|!(?=\[)")
+_INLINE_ACTIVE_IN_CELL = re.compile(_INLINE_ACTIVE.pattern + r"|\|")
+# The escapes md_cell adds (table splitting has already turned "\|" back into "|").
+_CELL_ESCAPE = re.compile(r"\\([\\\[\]<!])")
 _WEEK = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
-_BLOCK_START = re.compile(r"^(?=[#>+=*-]|\d+[.)](?:\s|$))")
+# Years whose every ISO week, and the Monday after it, is a date Python can hold.
+FIRST_YEAR, LAST_YEAR = 1, 9998
+_BLOCK_START = re.compile(r"^(?=[#>+=*_`~-])")
+_ORDERED_LIST_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE = re.compile(r"\s")
 _PARENS_OUT_OF_ORDER = re.compile(r"\)[^()]*\(")
 
 
+def strip_bidi(text: str) -> str:
+    """`text` without bidirectional control characters."""
+    return _BIDI.sub("", text) if text else text
+
+
+# JSON escapes C0 controls but not C1 ones (U+009B is CSI on some terminals) nor bidirectional controls:
+# those are escaped too, so the data stays whole and a terminal shows it as it is.
+_UNSAFE_IN_TEXT = re.compile(f"[\x80-\x9f{BIDI_CONTROLS}]")
+
+
+def json_text(value) -> str:
+    """`value` as indented JSON (non-ASCII text kept) that no terminal reads as anything but characters."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return text if text.isascii() else _UNSAFE_IN_TEXT.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def xml_text(document: str) -> str:
+    """An XML document with C1 and bidirectional controls written as character references, the same text."""
+    return _UNSAFE_IN_TEXT.sub(lambda match: f"&#x{ord(match.group()):x};", document)
+
+
 def one_line(text: str | None) -> str:
-    """Line breaks become single spaces; nothing else changes."""
+    """Line breaks become single spaces and bidirectional controls go; nothing else changes."""
     if not text:
         return ""
     if "\n" in text or "\r" in text or "\u2028" in text or "\u2029" in text:
         text = _LINE_BREAKS.sub(" ", text)
-    return text.strip()
+    return strip_bidi(text).strip()
 
 
-def _no_html(text: str) -> str:
-    # Backslashes just before the "<" are doubled, so none of them can undo the escape.
-    return _TAG_START.sub(lambda match: match.group(1) * 2 + "\\<", text) if "<" in text else text
+def _escaped(text: str, active: re.Pattern[str]) -> str:
+    return active.sub(lambda match: "\\" + match.group(0), text)
 
 
 def md_cell(text: str | None) -> str:
-    """Text for a Markdown table cell: one line, `|` escaped, no raw HTML."""
-    return _no_html(one_line(text)).replace("|", "\\|")
+    """Text for a Markdown table cell: one line, no link, image, autolink or raw HTML, `|` escaped."""
+    return _escaped(one_line(text), _INLINE_ACTIVE_IN_CELL)
+
+
+def md_cell_unescape(cell: str) -> str:
+    """A table cell's text as it was before md_cell escaped it (after the row was split on pipes)."""
+    return _CELL_ESCAPE.sub(r"\1", cell) if "\\" in cell else cell
 
 
 def md_text(text: str | None) -> str:
-    """Text for a Markdown paragraph or heading: one line, no raw HTML, no block markers at the start."""
-    return _BLOCK_START.sub(r"\\", _no_html(one_line(text)))
+    """Text for a Markdown paragraph or heading: one line, no link, image or raw HTML, no block marker first."""
+    text = _escaped(one_line(text), _INLINE_ACTIVE)
+    return _BLOCK_START.sub(r"\\", _ORDERED_LIST_START.sub(r"\1\\\2", text))
 
 
 def md_link_text(title: str | None) -> str:
     """A title as Markdown link text that can end neither the link nor the table cell."""
-    text = one_line(title) or UNTITLED
-    if "\\" in text:
-        text = _BACKSLASH_ESCAPE.sub(r"\\\\", text)
-    if "[" in text or "]" in text or "|" in text:
-        text = _LINK_TEXT_SPECIAL.sub(lambda match: "\\" + match.group(0), text)
-    return _ANGLE_START.sub(r"\\<", text) if "<" in text else text
+    return _escaped(one_line(title) or UNTITLED, _INLINE_ACTIVE_IN_CELL)
 
 
 def safe_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) link worth linking to, else None."""
+    """The URL when it is an absolute http(s) link worth linking to (bidirectional controls encoded), else None."""
     url = (url or "").strip()
     if _HTTP_URL.match(url) and not _CONTROL.search(url):
-        return url
+        return _BIDI.sub(lambda match: quote(match.group(0)), url)
     return None
 
 
 def md_url(url: str) -> str:
     """A link destination that stays one destination inside a Markdown table."""
-    url = _SPACE.sub("%20", url).replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C")
+    url = _SPACE.sub("%20", url).replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C").replace("`", "%60")
     if ("(" in url or ")" in url) and (url.count("(") != url.count(")") or _PARENS_OUT_OF_ORDER.search(url)):
         url = url.replace("(", "%28").replace(")", "%29")
     return url.replace("|", "\\|")
@@ -109,27 +139,31 @@ class IsoWeek:
 
 
 def iso_week(week: str) -> IsoWeek:
-    """The ISO week "2026-W15" (also "2026w15"); a bad spelling is a usage error."""
+    """The ISO week "2026-W15" (also "2026w15"); a bad spelling or a week out of range is a usage error."""
     match = _WEEK.match(week.strip())
     try:
         if not match:
             raise ValueError
         year, number = int(match.group(1)), int(match.group(2))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise UsageError(f"--week {week!r} is not an ISO week; use YYYY-Www, such as 2026-W15") from None
+        raise UsageError(f"--week {week!r} is not an ISO week: use YYYY-Www, such as 2026-W15, with a week from W01 "
+                         f"to W52 (W53 in some years) and a year from {FIRST_YEAR:04d} to {LAST_YEAR}") from None
     start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
-    return IsoWeek(f"{year}-W{number:02d}", f"W{number:02d}", _stamp(start), _stamp(start + timedelta(days=7)))
+    return IsoWeek(f"{year:04d}-W{number:02d}", f"W{number:02d}", _stamp(start), _stamp(start + timedelta(days=7)))
 
 
 def current_week(now: datetime | None = None) -> str:
     """The ISO week of `now` (default: this moment, UTC) as "2026-W15"."""
     year, number, _day = (now or datetime.now(UTC)).isocalendar()
-    return f"{year}-W{number:02d}"
+    return f"{year:04d}-W{number:02d}"
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Not strftime: its %Y drops the leading zeros of years before 1000 on some platforms.
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from blogreader.errors import BlogReaderError, ConfigError
 from blogreader.publish import common
@@ -13,6 +14,13 @@ from blogreader.publish import common
 def _autoescape(name: str | None) -> bool:
     # HTML is escaped by default; Markdown templates escape through the md_* filters instead.
     return bool(name) and name.endswith((".html", ".html.j2", ".xml", ".xml.j2"))
+
+
+def _finalize(value):
+    # Every {{ value }} of every template, the user's too, loses bidirectional controls before it is escaped.
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(common.strip_bidi(str(value)))
+    return common.strip_bidi(value) if isinstance(value, str) else value
 
 
 def template_environment(user_folder: Path | None = None) -> jinja2.Environment:
@@ -25,7 +33,7 @@ def template_environment(user_folder: Path | None = None) -> jinja2.Environment:
     loaders.append(jinja2.PackageLoader("blogreader.publish", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders), autoescape=_autoescape, undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=_finalize,
     )
     env.filters.update(
         md_cell=common.md_cell, md_text=common.md_text, md_link=common.md_link, md_link_text=common.md_link_text,

@@ -1,17 +1,21 @@
-"""`export`: the subscriptions as OPML, or the whole library as JSON."""
+"""`export`: the subscriptions as OPML, or the whole library as JSON.
+
+Both keep every character, but C1 and bidirectional controls are written as escapes, so a terminal
+or an editor showing the export shows the text as it is.
+"""
 
 from __future__ import annotations
 
-import json
-
 from blogreader import __version__
 from blogreader.clock import utc_now
+from blogreader.publish.common import json_text, xml_text
 from blogreader.sources.opml import write_opml
 from blogreader.store import EntryFilter, Store
 
 
 def export_opml(store: Store) -> str:
-    return write_opml(store.sources())
+    """The subscriptions as OPML 2.0, grouped by category."""
+    return xml_text(write_opml(store.sources()))
 
 
 def export_json(store: Store) -> str:
@@ -28,4 +32,4 @@ def export_json(store: Store) -> str:
         for entry in store.list_entries(EntryFilter(include_hidden=True, limit=None))
     ]
     document = {"blogreader": __version__, "exported": utc_now(), "sources": sources, "entries": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"

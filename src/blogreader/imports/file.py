@@ -22,9 +22,14 @@ def import_file(store: Store, settings: Settings, path: Path) -> str:
         raise UsageError(f"{path}: no such file") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
+    return import_data(store, settings, data, str(path))
+
+
+def import_data(store: Store, settings: Settings, data: bytes, path: str) -> str:
+    """Import the bytes of one file (`path` names it in messages), detected by their content."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<?xml") or head.startswith(b"<opml"):
-        return subscribe_outlines(store, settings, parse_opml(data, str(path)))
+        return subscribe_outlines(store, settings, parse_opml(data, path))
     text = _decode(data)
     if looks_curated(text):
         return import_curated_list(store, text)
