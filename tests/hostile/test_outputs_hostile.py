@@ -125,7 +125,8 @@ def test_links_and_images_in_feed_text_stay_text_in_the_readme_and_digest(cli, m
 # --- bidirectional controls -------------------------------------------------------------------------
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-_BIDI_CHARACTER = re.compile(f"[{BIDI}]")
+# The bidi controls, and the terminal controls a user's own edit can carry (ESC, CSI) where no feed stage strips them.
+_BIDI_CHARACTER = re.compile(f"[{BIDI}\x1b\x9b]")
 
 
 def _bidi_feed() -> str:
@@ -142,10 +143,10 @@ def test_bidi_controls_reach_no_terminal_line_and_no_published_output(cli, serve
     assert cli("fetch").code == 0
     entry_id = str(entries(cli)[0]["id"])
     assert cli("pick", entry_id).code == 0 and cli("star", entry_id).code == 0
-    assert cli("note", entry_id, "note \u202eeton\u202c").code == 0
+    assert cli("note", entry_id, "note \u202eeton\u202c \x1b[2J \x9b31m").code == 0
     # A user's own edit can carry them too (pasted text), whatever the feed stage strips.
     assert cli("edit", entry_id, "--summary", "edited \u2067summary\u2069 \u202e!").code == 0
-    assert cli("edit", entry_id, "--category", "Cat\u202egory").code == 0
+    assert cli("edit", entry_id, "--category", "Cat\u202egory\x1b]0;title\x07").code == 0
     shown = [cli(*args) for args in (("list",), ("list", "--json"), ("show", entry_id), ("show", entry_id, "--json"),
                                      ("sources",), ("sources", "--json"), ("search", "Invoice"), ("categories",),
                                      ("export", "json"), ("export", "opml"))]
@@ -168,6 +169,12 @@ def test_bidi_controls_reach_no_terminal_line_and_no_published_output(cli, serve
         assert any("gpj.exe" in path.read_text(encoding="utf-8") for path in files), what
     printed = cli("publish", "readme", "--out", "-")
     assert printed.code == 0 and "gpj.exe" in printed.out and not _BIDI_CHARACTER.search(printed.out)
+
+
+@pytest.mark.parametrize("args", [("note", "1", "x\udcff"), ("edit", "1", "--title", "x\udcff"), ("search", "x\udcff"),
+                                  ("list", "--category", "x\udcff"), ("remove", "x\udcff"), ("add", "x", "--name", "x\udcff")])
+def test_arguments_the_terminal_could_not_decode_are_refused_not_stored(cli, library, args):
+    assert_clean_failure(cli(*args), "not valid UTF-8", code=2)
 
 
 # --- ids and weeks out of range ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections import Counter
 import click
 
 from blogreader.cli.output import echo, print_json, progress
-from blogreader.cli.params import ENTRY_ID
+from blogreader.cli.params import ENTRY_ID, TEXT
 from blogreader.errors import BlogReaderError, UsageError
 
 
@@ -68,7 +68,7 @@ def categories(app, as_json: bool) -> None:
 @click.argument("url")
 @click.option("--pick", is_flag=True, help="Put it in the collection.")
 @click.option("--star", is_flag=True, help="Mark it as a favourite (picks it too).")
-@click.option("--note", help="Your note on it.")
+@click.option("--note", type=TEXT, help="Your note on it.")
 @click.pass_obj
 def save(app, url: str, pick: bool, star: bool, note: str | None) -> None:
     """Fetch one article now and store it (read-later), summarized, filed, and split if it is a roundup.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from blogreader.cli.output import clip, echo, entry_line, print_json
-from blogreader.cli.params import COUNT, ENTRY_ID, SOURCE
+from blogreader.cli.params import COUNT, ENTRY_ID, SOURCE, TEXT
 from blogreader.errors import UsageError
 
 
@@ -24,7 +24,7 @@ def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
 @click.option("--unread", "state", flag_value="unread", help="Only unread entries.")
 @click.option("--picked", "state", flag_value="picked", help="Only entries in the collection.")
 @click.option("--starred", "state", flag_value="starred", help="Only favourites.")
-@click.option("--category", help="Only this category.")
+@click.option("--category", type=TEXT, help="Only this category.")
 @click.option("--source", type=SOURCE, help="Only entries from this source (id, URL or title).")
 @click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
@@ -93,7 +93,7 @@ def show(app, entry_id: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1, required=True, type=TEXT)
 @click.option("--limit", type=COUNT, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj

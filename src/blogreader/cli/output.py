@@ -7,8 +7,7 @@ from contextlib import contextmanager
 
 import click
 
-from blogreader.normalize.text import printable
-from blogreader.publish.common import json_text, strip_bidi
+from blogreader.publish.common import json_text, plain_text
 
 
 def print_json(value) -> None:
@@ -17,7 +16,7 @@ def print_json(value) -> None:
 
 def shown(text: str | None) -> str:
     """Text from strangers as a terminal may show it: no control characters but tab and newline, no bidi controls."""
-    return strip_bidi(printable(text or ""))
+    return plain_text(text or "")
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:

@@ -1,4 +1,4 @@
-"""Argument types: ids and counts within what SQLite holds, source references, `-` for standard streams."""
+"""Argument types: ids and counts within what SQLite holds, source references, text, `-` for standard streams."""
 
 from __future__ import annotations
 
@@ -42,13 +42,30 @@ ENTRY_ID = _Number("an entry id", 1)
 COUNT = _Number("a count", 1)
 
 
-class _SourceRef(click.ParamType):
+class _Text(click.ParamType):
+    """Text to store or look up: bytes the terminal's encoding could not decode are refused, not stored."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx) -> str:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail(f"{text!r} is not valid UTF-8 text; check the terminal's encoding (LANG, LC_ALL)", param, ctx)
+        return text
+
+
+TEXT = _Text()
+
+
+class _SourceRef(_Text):
     """A source's id, URL or title; an id must be a number SQLite can hold."""
 
     name = "source"
 
     def convert(self, value, param, ctx) -> str:
-        text = str(value).strip()
+        text = super().convert(value, param, ctx).strip()
         if text.isdigit():  # the store reads any digits as an id, Unicode digits too
             number = _whole_number(text)
             if number is None or not 1 <= number <= MAX_ID:

@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from blogreader.cli.output import clip, echo, print_json, short_date
-from blogreader.cli.params import SOURCE, STDIO
+from blogreader.cli.params import SOURCE, STDIO, TEXT
 
 
 @click.command()
 @click.argument("url")
-@click.option("--name", help="Name to show instead of the feed's own title.")
-@click.option("--category", help="A folder for the source (kept in OPML export).")
+@click.option("--name", type=TEXT, help="Name to show instead of the feed's own title.")
+@click.option("--category", type=TEXT, help="A folder for the source (kept in OPML export).")
 @click.pass_obj
 def add(app, url: str, name: str | None, category: str | None) -> None:
     """Subscribe to URL: a feed, a page that advertises one, or a blog index page with no feed.

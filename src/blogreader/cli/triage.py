@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from blogreader.cli.params import ENTRY_ID
+from blogreader.cli.params import ENTRY_ID, TEXT
 
 
 def _flag_command(name: str, setter: str, value: bool, help_text: str) -> click.Command:
@@ -30,7 +30,7 @@ FLAG_COMMANDS = [
 
 @click.command()
 @click.argument("entry_id", type=ENTRY_ID)
-@click.argument("text")
+@click.argument("text", type=TEXT)
 @click.pass_obj
 def note(app, entry_id: int, text: str) -> None:
     """Set your own note on an entry (an empty TEXT removes it)."""
@@ -40,9 +40,9 @@ def note(app, entry_id: int, text: str) -> None:
 
 @click.command()
 @click.argument("entry_id", type=ENTRY_ID)
-@click.option("--title", help="Your title.")
-@click.option("--summary", help="Your summary.")
-@click.option("--category", help="Your category (it also teaches the local classifier).")
+@click.option("--title", type=TEXT, help="Your title.")
+@click.option("--summary", type=TEXT, help="Your summary.")
+@click.option("--category", type=TEXT, help="Your category (it also teaches the local classifier).")
 @click.option("--promo/--not-promo", default=None, help="Overrule the promotion flag.")
 @click.pass_obj
 def edit(app, entry_id: int, title: str | None, summary: str | None, category: str | None,

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 from blogreader import __version__
 from blogreader.models import Entry
-from blogreader.publish.common import one_line, safe_url, strip_bidi
+from blogreader.publish.common import one_line, plain_text, safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 forbids even when escaped; a stray one would make the whole feed unreadable.
@@ -16,7 +16,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _text(value: str | None) -> str:
-    return strip_bidi(_NOT_XML.sub("", value or ""))
+    return plain_text(_NOT_XML.sub("", value or ""))
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:

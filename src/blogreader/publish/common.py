@@ -21,6 +21,8 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 # sees ("Invoice\u202egpj.exe" reads as "Invoiceexe.jpg"); every shown and published field drops them.
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+# Control characters but tab and newline (ESC and CSI start terminal commands), and the bidi controls.
+_NOT_SHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _ASCII_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 # What lets Markdown turn text into a link, an image, an autolink or raw HTML: "[", "]", "![" and "<",
 # and a backslash that could cancel an escape (it is doubled, so the escape stands).
@@ -39,9 +41,9 @@ _SPACE = re.compile(r"\s")
 _PARENS_OUT_OF_ORDER = re.compile(r"\)[^()]*\(")
 
 
-def strip_bidi(text: str) -> str:
-    """`text` without bidirectional control characters."""
-    return _BIDI.sub("", text) if text else text
+def plain_text(text: str) -> str:
+    """`text` as it may be shown or published: no control characters but tab and newline, no bidi controls."""
+    return _NOT_SHOWN.sub("", text) if text else text
 
 
 # JSON escapes C0 controls but not C1 ones (U+009B is CSI on some terminals) nor bidirectional controls:
@@ -61,12 +63,12 @@ def xml_text(document: str) -> str:
 
 
 def one_line(text: str | None) -> str:
-    """Line breaks become single spaces and bidirectional controls go; nothing else changes."""
+    """Line breaks become single spaces and control characters go (bidirectional ones too); nothing else changes."""
     if not text:
         return ""
     if "\n" in text or "\r" in text or "\u2028" in text or "\u2029" in text:
         text = _LINE_BREAKS.sub(" ", text)
-    return strip_bidi(text).strip()
+    return plain_text(text).strip()
 
 
 def _escaped(text: str, active: re.Pattern[str]) -> str:

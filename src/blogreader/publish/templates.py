@@ -17,10 +17,10 @@ def _autoescape(name: str | None) -> bool:
 
 
 def _finalize(value):
-    # Every {{ value }} of every template, the user's too, loses bidirectional controls before it is escaped.
+    # Every {{ value }} of every template, the user's too, loses control characters before it is escaped.
     if isinstance(value, markupsafe.Markup):
-        return markupsafe.Markup(common.strip_bidi(str(value)))
-    return common.strip_bidi(value) if isinstance(value, str) else value
+        return markupsafe.Markup(common.plain_text(str(value)))
+    return common.plain_text(value) if isinstance(value, str) else value
 
 
 def template_environment(user_folder: Path | None = None) -> jinja2.Environment:
