@@ -9,8 +9,12 @@ from importlib import resources
 
 from blogreader.errors import UsageError
 
+# Far more feeds than anyone reads; a list past it is a mistake or an attack, and each feed costs a fetch.
+MAX_FEEDS = 10_000
+_CHUNK = 1 << 16
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Outline:
     """One subscription named in an OPML file."""
 
@@ -21,29 +25,73 @@ class Outline:
 
 def parse_opml(data: bytes, name: str = "OPML") -> list[Outline]:
     """Every outline with an xmlUrl; a folder outline's title becomes its children's category."""
-    if b"<!ENTITY" in data[:65536]:
-        raise UsageError(f"{name}: OPML with entity declarations is refused; remove the DOCTYPE")
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    reader = _OutlineReader(name)
+    # No DTD at all, wherever it stands: OPML needs none, and a DTD is how entities (files, bombs) get in.
+    parser = DefusedXMLParser(target=reader, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
+        for start in range(0, len(data), _CHUNK):  # in pieces: expat's buffer stays small, whatever the size
+            parser.feed(data[start:start + _CHUNK])
+        parser.close()
+    except DefusedXmlException:
+        raise UsageError(f"{name}: a DTD (<!DOCTYPE ...>) is not allowed in OPML; remove it and import again; "
+                         "nothing was imported") from None
+    except (ET.ParseError, ValueError, LookupError) as exc:  # the last two: an encoding expat cannot read
         raise UsageError(f"{name}: not valid OPML ({exc}); check the file") from None
-    if root.tag.lower() != "opml":
-        raise UsageError(f"{name}: not an OPML file (its root element is <{root.tag}>)")
-    body = root.find("body")
-    found: list[Outline] = []
-    if body is not None:
-        _walk(body, None, found)
-    return found
+    if reader.root is None:
+        raise UsageError(f"{name}: not valid OPML (no root element); check the file")
+    return reader.found
 
 
-def _walk(element: ET.Element, category: str | None, found: list[Outline]) -> None:
-    for outline in element.findall("outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        title = outline.get("title") or outline.get("text") or None
-        if url:
-            found.append(Outline(url, title, outline.get("category") or category))
+class _OutlineReader:
+    """A parser target that reads outlines as they stream past: no tree, no recursion, any depth.
+
+    Each open element has a frame (is it a folder whose <outline> children count, and its category),
+    so memory grows with the nesting and the feeds found, never with the rest of the document.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.root: str | None = None
+        self.found: list[Outline] = []
+        self._frames: list[tuple[bool, str | None]] = []
+        self._body_seen = False
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        frames = self._frames
+        if self.root is None:
+            self.root = tag
+            if tag.lower() != "opml":
+                raise UsageError(f"{self.name}: not an OPML file (its root element is <{tag[:80]}>)")
+            frames.append((False, None))
+        elif len(frames) == 1 and tag == "body" and not self._body_seen:
+            self._body_seen = True
+            frames.append((True, None))
+        elif frames and frames[-1][0] and tag == "outline":
+            category = frames[-1][1]
+            url = (attrib.get("xmlUrl") or attrib.get("xmlurl") or "").strip()
+            title = attrib.get("title") or attrib.get("text") or None
+            if url:
+                if len(self.found) >= MAX_FEEDS:
+                    raise UsageError(f"{self.name}: more than {MAX_FEEDS:,} feeds in one OPML file; "
+                                     "split it into smaller files; nothing was imported")
+                self.found.append(Outline(url, title, attrib.get("category") or category))
+                frames.append((False, None))  # outlines inside a feed are not read, as before
+            else:
+                frames.append((True, title or category))
         else:
-            _walk(outline, title or category, found)
+            frames.append((False, None))
+
+    def end(self, tag: str) -> None:
+        self._frames.pop()
+
+    def data(self, text: str) -> None:
+        """Text between tags means nothing in OPML."""
+
+    def close(self) -> None:
+        """Nothing to finish: the outlines are already in `found`."""
 
 
 def write_opml(sources, title: str = "BlogReader subscriptions") -> str:
