@@ -107,12 +107,12 @@ def test_a_new_library_is_not_backed_up(cli, home):
 def test_no_migration_without_its_backup(cli, library, monkeypatch):
     before = state(library)
     with_migrations(monkeypatch, ("fine", "CREATE TABLE fine (x);"))
-    from blogreader.store import backup
+    from blogreader.store import snapshot
 
     def disk_full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(backup, "snapshot", disk_full)
+    monkeypatch.setattr(snapshot, "snapshot", disk_full)
     result = cli("list")
     assert result.code == 1
     assert "backup taken first could not be written" in result.err and "nothing was changed" in result.err

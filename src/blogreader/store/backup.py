@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
-import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from blogreader.errors import StoreError, UsageError
+from blogreader.store import database as store_db
+from blogreader.store.snapshot import snapshot
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 10.0
 REQUIRED_TABLES = {"sources", "entries", "entry_sources", "meta"}
+# The tables ANALYZE fills: query-planner statistics, which hold no code and run nothing.
+_STATISTICS = {"sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
 
 
 @dataclass(frozen=True)
@@ -30,30 +33,6 @@ class BackupInfo:
 
     def summary(self) -> str:
         return f"{self.entries} entries and {self.sources} sources, schema {self.schema}"
-
-
-def snapshot(conn: sqlite3.Connection, target: Path, *, overwrite: bool = True) -> None:
-    """Copy the database `conn` has open to `target`: one consistent moment, one self-contained file,
-    written to a temporary file that is renamed into place only once complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    temporary = Path(name)
-    try:
-        copy = sqlite3.connect(temporary)
-        try:
-            conn.backup(copy)  # every page in one step: a snapshot, even while others write
-            copy.execute("PRAGMA journal_mode = DELETE")  # no -wal file needed beside the copy
-        finally:
-            copy.close()
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(temporary, target)
-        else:
-            os.link(temporary, target)  # fails, rather than overwrites, if the target appeared meanwhile
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def backup_library(database: Path, target: Path, *, force: bool = False) -> BackupInfo:
@@ -82,32 +61,72 @@ def backup_library(database: Path, target: Path, *, force: bool = False) -> Back
 
 def inspect_backup(path: Path) -> BackupInfo:
     """Check that `path` is a whole BlogReader database of a schema this program knows; describe it."""
-    from blogreader.store.database import schema_version
-
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+    conn = _open_backup(path)
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise UsageError(f"{path}: cannot be opened ({exc})") from None
+        return _inspect(conn, path)
+    finally:
+        conn.close()
+
+
+def _inspect(conn: sqlite3.Connection, path: Path) -> BackupInfo:
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         schema = conn.execute("PRAGMA user_version").fetchone()[0]
         if not REQUIRED_TABLES <= tables or schema < 1:
             raise UsageError(f"{path} is an SQLite database but not a BlogReader library; nothing was changed")
-        if schema > schema_version():
+        if schema > store_db.schema_version():
             raise UsageError(f"{path} was written by a newer BlogReader (schema {schema}; this one knows "
-                             f"{schema_version()}); upgrade blogreader to restore it")
+                             f"{store_db.schema_version()}); upgrade blogreader to restore it")
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
         if problems != ["ok"]:
             raise UsageError(f"{path} is damaged ({'; '.join(problems)}); use another backup")
+        _check_schema(conn, path, schema)
         sources = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
         entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"{path} is not a BlogReader backup ({exc}); nothing was changed") from None
-    finally:
-        conn.close()
     return BackupInfo(path, schema, sources, entries)
+
+
+def expected_schema(version: int) -> Counter:
+    """The schema objects a library of schema `version` holds: this program's migrations up to it, run afresh."""
+    fresh = sqlite3.connect(":memory:")
+    try:
+        for _number, _name, sql in store_db.migrations()[:version]:
+            fresh.executescript(sql)
+        return _schema_objects(fresh)
+    finally:
+        fresh.close()
+
+
+def _schema_objects(conn: sqlite3.Connection) -> Counter:
+    """(type, name, table, SQL with its whitespace collapsed) of every table, index, trigger and view."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return Counter((str(kind), str(name), str(table), " ".join(str(sql).split()) if sql is not None else None)
+                   for kind, name, table, sql in rows if not (kind == "table" and name in _STATISTICS))
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a backup holding any object BlogReader would not have made: a trigger or view runs as ours."""
+    found, wanted = _schema_objects(conn), expected_schema(version)
+    extra, missing = found - wanted, wanted - found
+    if not extra and not missing:
+        return
+    altered = {(kind, name) for kind, name, _table, _sql in missing}
+    kind, name, table, _sql = min(extra or missing, key=lambda item: (item[0], item[1], item[2]))
+    shown = repr(name[:80]) + (f" on {table[:80]!r}" if kind in ("index", "trigger") else "")
+    article = "an" if kind.startswith("i") else "a"
+    library = f"a BlogReader library of schema {version}"
+    if not extra:
+        what = f"lacks the {kind} {shown} that {library} has"
+    elif (kind, name) in altered:
+        what = f"holds {article} {kind} {shown} that differs from the one {library} has"
+    else:
+        what = f"holds {article} {kind} {shown} that {library} does not have"
+    others = len(extra) + len(missing) - (2 if (kind, name) in altered else 1)
+    more = f" (and {others} other difference(s))" if others > 0 else ""
+    raise UsageError(f"{path} {what}{more}; it was not written by `blogreader backup` or has been altered "
+                     "since; use another backup; nothing was changed")
 
 
 def restore_library(database: Path, backup: Path) -> tuple[BackupInfo, Path | None]:
@@ -116,12 +135,13 @@ def restore_library(database: Path, backup: Path) -> tuple[BackupInfo, Path | No
     The copy goes through SQLite (a backup *into* the open database), so a running `serve` or `fetch`
     sees the old library or the restored one, never a mix, and no stale -wal file outlives the swap.
     """
-    info = inspect_backup(backup)
-    if database.exists() and backup.resolve() == database.resolve():
-        raise UsageError(f"{backup} is the library database itself; nothing to restore")
-    source = sqlite3.connect(f"file:{quote(str(backup.resolve()))}?mode=ro", uri=True)
+    source = _open_backup(backup)
     kept = None
     try:
+        if database.exists() and backup.resolve() == database.resolve():
+            raise UsageError(f"{backup} is the library database itself; nothing to restore")
+        source.execute("BEGIN")  # one read transaction: what is copied below is exactly what was checked
+        info = _inspect(source, backup)
         database.parent.mkdir(parents=True, exist_ok=True)
         if not database.exists():
             snapshot(source, database, overwrite=False)
@@ -140,27 +160,21 @@ def restore_library(database: Path, backup: Path) -> tuple[BackupInfo, Path | No
     except OSError as exc:
         raise StoreError(f"cannot restore into {database.parent}: {exc.strerror}; nothing was changed") from None
     except sqlite3.OperationalError as exc:
-        from blogreader.store.database import busy_error
-
-        raise busy_error(exc) from None
+        raise store_db.busy_error(exc) from None
     finally:
         source.close()
-    from blogreader.store.database import connect
-
-    connect(database).close()  # an older backup is migrated now, and the library is in WAL mode again
+    store_db.connect(database).close()  # an older backup is migrated now, and the library is in WAL mode again
     log.info("restored %s from %s (previous library kept as %s)", database, backup, kept)
     return info, kept
 
 
-def pre_migration_backup(conn: sqlite3.Connection, database: Path, version: int) -> Path:
-    """Keep the library as it is before migrating it from schema `version`; returns where."""
-    target = database.with_name(f"{database.name}.pre-migration-v{version}.bak")
+def _open_backup(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
     try:
-        snapshot(conn, target)
-    except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{database} needs a schema upgrade, but the backup taken first could not be written "
-                         f"({exc}); free some space in {database.parent} and try again; nothing was changed") from None
-    return target
+        return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise UsageError(f"{path}: cannot be opened ({exc})") from None
 
 
 def _open(database: Path) -> sqlite3.Connection:

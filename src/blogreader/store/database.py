@@ -11,6 +11,7 @@ from pathlib import Path
 
 
 from blogreader.errors import StoreError
+from blogreader.store.snapshot import pre_migration_backup
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,6 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         return
     kept = None
     if current > 0:
-        from blogreader.store.backup import pre_migration_backup
-
         kept = pre_migration_backup(conn, path, current)
     try:
         conn.execute("BEGIN IMMEDIATE")
