@@ -230,3 +230,16 @@ def test_restore_of_an_older_schema_migrates_it(cli, library, tmp_path, monkeypa
     conn.close()
     assert (library / f"blogreader.db.pre-migration-v{len(known)}.bak").exists()
     assert sources(cli)[0]["title"] == "Backup Feed"
+
+
+def test_backup_of_a_library_holding_a_foreign_object_says_restore_would_refuse_it(cli, library, tmp_path):
+    """An index added by hand is kept in the copy, but the user learns now, not on the day of the restore."""
+    conn = sqlite3.connect(library / "blogreader.db")
+    conn.execute("CREATE INDEX my_own_index ON entries (title)")
+    conn.close()
+    target = tmp_path / "copy.db"
+    result = cli("backup", str(target))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "would refuse it" in result.err and "'my_own_index'" in result.err and str(target) in result.err
+    assert integrity(target) == "ok"
+    assert cli("restore", str(target)).code == 2

@@ -56,7 +56,16 @@ def backup_library(database: Path, target: Path, *, force: bool = False) -> Back
         raise StoreError(f"backing up {database} failed ({exc}); nothing was written") from None
     finally:
         conn.close()
-    return inspect_backup(target)
+    conn = _open_backup(target)
+    try:
+        info = _inspect(conn, target, schema_checked=False)
+        problem = _schema_problem(conn, info.schema)
+    finally:
+        conn.close()
+    if problem:
+        raise StoreError(f"{target} was written, but `blogreader restore` would refuse it: the library {problem}; "
+                         f"that object is not BlogReader's: remove it from {database} and back up again")
+    return info
 
 
 def inspect_backup(path: Path) -> BackupInfo:
@@ -68,7 +77,7 @@ def inspect_backup(path: Path) -> BackupInfo:
         conn.close()
 
 
-def _inspect(conn: sqlite3.Connection, path: Path) -> BackupInfo:
+def _inspect(conn: sqlite3.Connection, path: Path, *, schema_checked: bool = True) -> BackupInfo:
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         schema = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -80,7 +89,10 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> BackupInfo:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
         if problems != ["ok"]:
             raise UsageError(f"{path} is damaged ({'; '.join(problems)}); use another backup")
-        _check_schema(conn, path, schema)
+        problem = _schema_problem(conn, schema) if schema_checked else None
+        if problem:
+            raise UsageError(f"{path} {problem}; it was not written by `blogreader backup` or has been altered "
+                             "since; use another backup; nothing was changed")
         sources = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
         entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
     except sqlite3.DatabaseError as exc:
@@ -106,12 +118,12 @@ def _schema_objects(conn: sqlite3.Connection) -> Counter:
                    for kind, name, table, sql in rows if not (kind == "table" and name in _STATISTICS))
 
 
-def _check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
-    """Refuse a backup holding any object BlogReader would not have made: a trigger or view runs as ours."""
+def _schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """How the schema differs from what BlogReader makes, if it does: a planted trigger or view would run as ours."""
     found, wanted = _schema_objects(conn), expected_schema(version)
     extra, missing = found - wanted, wanted - found
     if not extra and not missing:
-        return
+        return None
     altered = {(kind, name) for kind, name, _table, _sql in missing}
     kind, name, table, _sql = min(extra or missing, key=lambda item: (item[0], item[1], item[2]))
     shown = repr(name[:80]) + (f" on {table[:80]!r}" if kind in ("index", "trigger") else "")
@@ -125,8 +137,7 @@ def _check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
         what = f"holds {article} {kind} {shown} that {library} does not have"
     others = len(extra) + len(missing) - (2 if (kind, name) in altered else 1)
     more = f" (and {others} other difference(s))" if others > 0 else ""
-    raise UsageError(f"{path} {what}{more}; it was not written by `blogreader backup` or has been altered "
-                     "since; use another backup; nothing was changed")
+    return what + more
 
 
 def restore_library(database: Path, backup: Path) -> tuple[BackupInfo, Path | None]:
