@@ -81,6 +81,32 @@ def test_a_doctype_without_any_entity_is_refused_too(cli, library, tmp_path):
     assert sources(cli) == []
 
 
+def test_import_reads_an_opml_file_saved_as_utf16(cli, library, tmp_path, encoding="utf-16"):
+    """`import` used to sniff only UTF-8 for "<?xml", so a UTF-16 subscription list was "not a file it imports"."""
+    path = tmp_path / "subs.opml"
+    path.write_bytes(opml('<outline text="x" xmlUrl="https://wide.example/feed.xml"/>', encoding=encoding))
+    assert_clean_failure(cli("import", str(path)), "1 source(s) added", code=0)
+    assert [source["url"] for source in sources(cli)] == ["https://wide.example/feed.xml"]
+
+
+def test_import_names_the_dtd_of_an_opml_file_that_opens_with_one(cli, library, tmp_path):
+    path = tmp_path / "doctype-first.opml"
+    path.write_bytes(b'<!DOCTYPE opml [<!ENTITY x "y">]><opml version="2.0"><body>'
+                     b'<outline text="x" xmlUrl="https://e.example/&x;"/></body></opml>')
+    assert_clean_failure(cli("import", str(path)), "doctype-first.opml", "DTD", code=2)
+    assert sources(cli) == []
+
+
+def test_import_refuses_a_file_larger_than_any_list_without_reading_it(cli, library, tmp_path):
+    from blogreader.imports.file import MAX_IMPORT_BYTES
+
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_IMPORT_BYTES + 1)  # sparse: costs no disk, and is never read
+    assert_clean_failure(cli("import", str(path)), "huge.txt", "split it", code=2)
+    assert sources(cli) == []
+
+
 # --- OPML: depth and size -------------------------------------------------------------------------
 
 def nested(depth: int, inner: str) -> str:

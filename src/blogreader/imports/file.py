@@ -13,10 +13,15 @@ from blogreader.imports.url_list import save_urls, url_lines
 from blogreader.sources.opml import Outline, parse_opml
 from blogreader.store import Store
 
+MAX_IMPORT_BYTES = 50_000_000
+
 
 def import_file(store: Store, settings: Settings, path: Path) -> str:
     """Import one file, detected by its content; returns a one-line account of what changed."""
     try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise UsageError(f"{path}: over {MAX_IMPORT_BYTES // 1_000_000} MB, larger than any subscription or reading "
+                             "list; split it and import the parts")
         data = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
@@ -27,8 +32,7 @@ def import_file(store: Store, settings: Settings, path: Path) -> str:
 
 def import_data(store: Store, settings: Settings, data: bytes, path: str) -> str:
     """Import the bytes of one file (`path` names it in messages), detected by their content."""
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<?xml") or head.startswith(b"<opml"):
+    if _looks_like_xml(data[:4096]):
         return subscribe_outlines(store, settings, parse_opml(data, path))
     text = _decode(data)
     if looks_curated(text):
@@ -40,6 +44,16 @@ def import_data(store: Store, settings: Settings, data: bytes, path: str) -> str
         f"{path}: not a file BlogReader imports: expected OPML, a curated Markdown list "
         "(`| Blog | Summary | Category |` tables under month headings) or a text file of URLs, one a line"
     )
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """An XML document in any of the encodings XML allows (UTF-16 and UTF-32 have NULs between letters)."""
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        head = head.removeprefix(bom)
+    head = head.replace(b"\x00", b"").lstrip(b" \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<opml", b"<!doctype")):
+        return True
+    return head.startswith(b"<!--") and b"<opml" in head  # a comment before <opml>; Markdown may open with one too
 
 
 def _decode(data: bytes) -> str:
