@@ -8,6 +8,7 @@ mirror fetched before the original does not make the original its "duplicate".
 from __future__ import annotations
 
 from tests.hostile.helpers import MARK, entries, item, rss, sources, write_config
+from tests.conftest import FIXTURES
 
 PAPER = "https://arxiv.org/abs/2606.11873"
 
@@ -186,3 +187,21 @@ def test_a_saved_mirror_whose_page_names_the_original_as_canonical_yields_to_it(
     everything = {row["url"]: row for row in entries(cli)}
     assert everything[original_url]["duplicate_of"] is None
     assert everything[mirror_url]["duplicate_of"] == everything[original_url]["id"]
+
+
+def test_a_feed_claiming_a_link_gains_no_right_to_rewrite_it_by_fetching_again(cli, server):
+    """Every claiming feed is recorded as carrying the entry; that record once let it rewrite on its next fetch."""
+    feeds = FIXTURES / "feeds"
+    cli("add", server.serve_file("/feed.xml", feeds / "rss2.xml"))
+    cli("fetch")
+    syndicated = (feeds / "syndicated.xml").read_text()
+    cli("add", server.serve("/planet.xml", syndicated))
+    cli("fetch")
+    server.serve("/planet.xml", syndicated.replace(
+        "Learning-rate warmup keeps Adam's second-moment estimate from exploding early.",
+        "Totally different text planted by another feed."))
+    cli("fetch")
+    warmup = next(e for e in cli("list", "--all", "--json").json if e["title"] == "Why warmup matters for Adam")
+    shown = cli("show", str(warmup["id"]), "--json").json
+    assert "second-moment" in shown["text"] and "planted" not in shown["text"]
+    assert warmup["id"] in [e["id"] for e in cli("list", "--source", "2", "--json").json]

@@ -118,12 +118,13 @@ class EntryQueries:
     def _may_rewrite(self, source_id: int | None, entry_id: int, url: str | None) -> bool:
         if source_id is None:  # a saved page: the page itself is the authority
             return True
-        carried = self.conn.execute(
-            "SELECT 1 FROM entries WHERE id = ? AND (source_id = ? OR source_id IS NULL) UNION ALL "
-            "SELECT 1 FROM entry_sources WHERE entry_id = ? AND source_id = ? LIMIT 1",
-            (entry_id, source_id, entry_id, source_id),
+        # Authority is the source that first stored the entry, or the link's own site. Merely carrying the
+        # link is not: every feed that claims it is recorded in entry_sources, so a stranger's feed would
+        # otherwise gain the right to rewrite a paper's title and text on its second fetch.
+        first_hand = self.conn.execute(
+            "SELECT 1 FROM entries WHERE id = ? AND (source_id = ? OR source_id IS NULL)", (entry_id, source_id)
         ).fetchone()
-        if carried:
+        if first_hand:
             return True
         site = self.conn.execute("SELECT coalesce(site_url, url) FROM sources WHERE id = ?", (source_id,)).fetchone()
         return bool(site and url) and _site_host(site[0]) == _site_host(url)
