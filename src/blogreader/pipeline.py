@@ -20,21 +20,27 @@ from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, ParseError, UsageError
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
-from blogreader.models import FetchResult, NewEntry, ParsedFeed, Source
-from blogreader.normalize.entry import normalize_entry, normalize_feed, with_article
+from blogreader.fetch.guard import check_url
+from blogreader.fulltext import FullText, with_problems
+from blogreader.models import FetchResult, NewEntry, ParsedEntry, ParsedFeed, Source
+from blogreader.normalize.entry import normalize_entry, normalize_feed
+from blogreader.normalize.listing_entry import listing_entry
 from blogreader.normalize.text import html_to_text, word_count
 from blogreader.parse.article import extract_article
+from blogreader.parse.article_workers import ArticleWorkers
 from blogreader.parse.feeds import parse_feed
+from blogreader.parse.listing import parse_listing
+from blogreader.roundups import split_roundup
+from blogreader.roundups.entries import item_entry
 from blogreader.sources.discover import discover
 from blogreader.store import Store
 
 log = logging.getLogger(__name__)
 
 NEW, UNCHANGED, FAILED, SKIPPED = "new", "unchanged", "failed", "skipped"
-MAX_PAGES_PER_FEED = 25
 PARALLEL_SOURCES = 40  # a refresh of at least this many sources parses in worker processes
 MAX_PARSE_WORKERS = 4
-MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only when it has this much text  # full-text page fetches for one feed in one run
+MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only when it has this much text
 
 
 @dataclass
@@ -103,7 +109,7 @@ def parse_workers(sources: int):
 
 def enrich_new(store: Store, settings: Settings, on_progress=None):
     """Summaries, categories and promo flags for every entry not enriched yet."""
-    from blogreader.enrich.runner import enrich_entries
+    from blogreader.enrich.runner import enrich_entries  # the enrichment backends load only when asked for
 
     return enrich_entries(store, settings, only_unenriched=True, on_progress=on_progress)
 
@@ -113,12 +119,12 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     report = RefreshReport()
     # Admit sources a few at a time, so a request's deadline starts when it can run, not while it queues.
     admitted = asyncio.Semaphore(settings.fetch.concurrency)
-    async with Fetcher(settings.fetch) as fetcher:
+    async with Fetcher(settings.fetch) as fetcher, ArticleWorkers() as readers:
+        full_text = FullText(fetcher, readers) if settings.enrich.full_text else None
 
         async def one(source: Source) -> None:
             async with admitted:
-                outcome = await refresh_source(store, fetcher, source, full_text=settings.enrich.full_text,
-                                               workers=workers)
+                outcome = await refresh_source(store, fetcher, source, full_text=full_text, workers=workers)
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome)
@@ -128,7 +134,7 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     return report
 
 
-async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_text: bool = True,
+async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_text: FullText | None = None,
                          workers=None) -> SourceOutcome:
     """Refresh one source: conditional GET, parse only when the body changed, store in one transaction."""
     if source.disabled:
@@ -148,8 +154,8 @@ async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_te
 
 
 async def store_result(store: Store, fetcher: Fetcher | None, source: Source, result: FetchResult,
-                       full_text: bool = True, workers=None) -> SourceOutcome:
-    """Parse and store a fetched feed body for `source`."""
+                       full_text: FullText | None = None, workers=None) -> SourceOutcome:
+    """Parse and store a fetched feed body for `source`, completing teasers with `full_text` when given."""
     moved_to = result.final_url if result.permanent_redirect else None
     if result.not_modified:
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
@@ -170,19 +176,20 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         message = f"{exc}; check that {source.url} is still the {page}'s address"
         store.record_fetch_failure(source.id, message)
         return SourceOutcome(source, FAILED, error=message)
-    if full_text and fetcher is not None:
-        completed = await complete_teasers(store, fetcher, source.id, entries)
+    problem = feed.problem
+    if full_text is not None:
+        completed, page_problems = await full_text.complete(store, source.id, entries)
         splits = [split if done is entry else None for split, done, entry in zip(splits, completed, entries)]
-        entries = completed
+        entries, problem = completed, with_problems(problem, page_problems)
     with store.transaction():
         saved = store.save_entries(source.id, entries)
         split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url, splits=splits)
         store.record_fetch_success(
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
-            url=moved_to, title=feed.title, site_url=feed.site_url, problem=feed.problem,
+            url=moved_to, title=feed.title, site_url=feed.site_url, problem=problem,
         )
     status = NEW if saved.new_ids else UNCHANGED
-    return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=feed.problem)
+    return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=problem)
 
 
 def read_source(source: Source, result: FetchResult, keep_private_links: bool, presplit: bool = True):
@@ -194,8 +201,6 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
     feed, entries = _read_entries(source, result, keep_private_links)
     if not presplit:
         return feed, entries, [None] * len(entries)
-    from blogreader.roundups import split_roundup
-
     publication = feed.site_url or source.site_url
     splits = [None if entry.teaser else split_roundup(entry.content_html, entry.url, publication) for entry in entries]
     return feed, entries, splits
@@ -203,11 +208,6 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
 
 def _read_entries(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:
     if source.kind == "listing":
-        from dataclasses import replace
-
-        from blogreader.normalize.listing_entry import listing_entry
-        from blogreader.parse.listing import parse_listing
-
         items = parse_listing(result.body, result.final_url)
         if not items:
             raise ParseError(f"{result.final_url}: the page no longer lists any posts")
@@ -222,9 +222,6 @@ def _read_entries(source: Source, result: FetchResult, keep_private_links: bool)
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,
                    splits: list | None = None) -> int:
     """Give every new or changed roundup post its items (split here unless `splits` has them); returns how many."""
-    from blogreader.roundups import split_roundup
-    from blogreader.roundups.entries import item_entry
-
     changed = set(saved.changed_ids)
     split = 0
     for index, (entry, entry_id) in enumerate(zip(entries, saved.ids)):
@@ -237,31 +234,6 @@ def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url
             store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
             split += 1
     return split
-
-
-async def complete_teasers(store: Store, fetcher: Fetcher, source_id: int | None,
-                           entries: list[NewEntry]) -> list[NewEntry]:
-    """For new entries whose feed content is only a teaser, fetch the article page for the full text."""
-    wanted = [index for index, entry in enumerate(entries[:MAX_PAGES_PER_FEED])
-              if entry.teaser and not store.known_entry(source_id, entry)]
-    if not wanted:
-        return entries
-    pages = await asyncio.gather(*(fetcher.get(entries[index].url) for index in wanted), return_exceptions=True)
-    completed = list(entries)
-    for index, page in zip(wanted, pages):
-        if isinstance(page, BaseException):
-            if not isinstance(page, BlogReaderError):
-                raise page
-            log.info("full text of %s not fetched: %s", entries[index].url, page)
-            continue
-        try:
-            article = extract_article(page.body, page.final_url)
-        except ParseError as exc:
-            log.info("%s", exc)
-            continue
-        completed[index] = replace(with_article(entries[index], article.content_html, page.final_url),
-                                   page_canonical=article.canonical_url)
-    return completed
 
 
 @dataclass(frozen=True)
@@ -280,8 +252,6 @@ def add_source(store: Store, settings: Settings, url: str, name: str | None = No
     A page with no feed that lists posts becomes a `listing` source; any other page is saved
     once as an article, like a bookmark.
     """
-    from blogreader.fetch.guard import check_url
-
     check_url(url, settings.allow_private_networks)
     existing = store.source_by_url(url)
     if existing:
@@ -307,8 +277,6 @@ def add_source(store: Store, settings: Settings, url: str, name: str | None = No
 
 def save_article(store: Store, settings: Settings, url: str) -> int:
     """Fetch one web page now, extract its article and store it as an entry (read-later); returns its id."""
-    from blogreader.fetch.guard import check_url
-
     check_url(url, settings.allow_private_networks)
 
     async def run():
@@ -320,8 +288,6 @@ def save_article(store: Store, settings: Settings, url: str) -> int:
 
 def store_article(store: Store, page: FetchResult, minimum_words: int = 0) -> int:
     """Store a fetched page's article as an entry with no source, split it if it is a roundup; returns its id."""
-    from blogreader.models import ParsedEntry
-
     article = extract_article(page.body, page.final_url)
     if minimum_words and word_count(html_to_text(article.content_html)) < minimum_words:
         raise ParseError(f"{page.final_url}: too little text to be an article")

@@ -1,0 +1,74 @@
+"""The full-text step of a refresh: the article page of each new teaser entry, fetched and read within bounds.
+
+Each page is read as soon as it arrives, in a worker process with a time budget, and only a few pages are
+held at once in a whole run: a feed of 25 teasers to 20 MB pages once held all of them in memory together,
+then read them one by one in the event loop, while every other source waited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+from blogreader.errors import BlogReaderError
+from blogreader.fetch import Fetcher
+from blogreader.models import NewEntry
+from blogreader.normalize.entry import with_article
+from blogreader.normalize.text import printable
+from blogreader.parse.article_workers import ArticleWorkers, OverBudget
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES_PER_FEED = 25  # article pages fetched for one feed in one run
+PAGES_AT_ONCE = 4  # article pages held (being fetched or read) at once in a whole run
+PAGES_AT_ONCE_PER_FEED = 2  # so that one feed's pages leave room for other feeds'
+PROBLEMS_SHOWN = 3  # page problems named in a source's problem; the rest are counted
+
+
+class FullText:
+    """Teaser completion for one run: the fetcher, the article workers, and the bound on pages held at once."""
+
+    def __init__(self, fetcher: Fetcher, workers: ArticleWorkers) -> None:
+        self.fetcher = fetcher
+        self.workers = workers
+        self._pages = asyncio.Semaphore(PAGES_AT_ONCE)
+
+    async def complete(self, store, source_id: int | None, entries: list[NewEntry]) -> tuple[list[NewEntry], list[str]]:
+        """The entries, each new teaser with its article page's full text where that worked, and the problems
+        met on the way (a page cut at the size cap, or out of time)."""
+        wanted = [index for index, entry in enumerate(entries[:MAX_PAGES_PER_FEED])
+                  if entry.teaser and not store.known_entry(source_id, entry)]
+        completed = list(entries)
+        problems: list[str] = []
+        feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
+
+        async def one(index: int) -> None:
+            entry = entries[index]
+            async with feed_pages, self._pages:
+                try:
+                    page = await self.fetcher.get(entry.url)
+                    article = await self.workers.extract(page.body, page.final_url)
+                except OverBudget as exc:
+                    problems.append(str(exc))
+                    return
+                except BlogReaderError as exc:
+                    log.info("full text of %s not read: %s", entry.url, exc)
+                    return
+                final_url = page.final_url
+                del page  # the body, the large part, leaves with the slot
+            if article.problem:
+                problems.append(article.problem)
+            completed[index] = replace(with_article(entry, article.content_html, final_url),
+                                       page_canonical=article.canonical_url)
+
+        await asyncio.gather(*(one(index) for index in wanted))
+        return completed, problems
+
+
+def with_problems(problem: str | None, page_problems: list[str]) -> str | None:
+    """A source's problem: its feed's own, then the first few of its pages' (with a count of the rest)."""
+    named = [printable(text) for text in page_problems[:PROBLEMS_SHOWN]]  # they name remote URLs
+    if len(page_problems) > PROBLEMS_SHOWN:
+        named.append(f"{len(page_problems) - PROBLEMS_SHOWN} more article page(s) over a limit")
+    return "; ".join([problem, *named] if problem else named) or None
