@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import nh3
@@ -19,7 +20,20 @@ _C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_PASSES = 4  # two always sufficed on fuzzed tag soup; the bound keeps a pathological input cheap
 MAX_DEPTH = 512  # elements nested deeper are flattened, as browsers do (Blink's limit)
 MAX_HTML = 1_000_000  # characters of one piece of HTML that are parsed; long posts are a few hundred thousand
-_START_OR_END_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+# A tag as an HTML tokenizer reads it: a quote opens a value only after "="; a tag whose quote or ">" never
+# comes runs to the end (`\Z`). Without that, each of 30,000 unclosed "<a" scanned the rest of the page.
+_TAG_BODY = (r"([A-Za-z][^\s/>]*)(?:[\s/]|[^\s/>][^\s/>=]*(?:\s*=\s*(?:\"[^\"]*(?:\"|\Z)|'[^']*(?:'|\Z)|[^\s>]*))?)*"
+             r"(>|\Z)")
+_START_OR_END_TAG = re.compile(r"<(/?)" + _TAG_BODY)
+# What an HTML tokenizer reads as markup: comments (also "<!-->"), bogus comments and doctypes, tags.
+_MARKUP = re.compile(
+    r"<!--(?:-?>|.*?(?:--!?>|\Z))|<[!?][^>]*(?:>|\Z)|</(?![A-Za-z])[^>]*(?:>|\Z)|<(/?)" + _TAG_BODY, re.DOTALL)
+_RAW_TEXT = frozenset({"textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"})
+_SKIPPED_RAW = frozenset({"script", "style"})
+TEXT_RUN = 2000  # characters of text the parser gets in one piece (see break_text_runs)
+# Where a run may be cut without changing what it says: after a character that cannot continue a character
+# reference nor pair with a line break, or just before an "&".
+_CUT = re.compile(r"[^A-Za-z0-9#&\r](?![\r\n])|(?=&)")
 # Elements never dropped for depth: void ones, those the parser closes by itself when a sibling starts,
 # and those whose content is raw text (dropping <script> would turn its code into visible text).
 _FLAT = frozenset({
@@ -44,7 +58,7 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
     if clean == html:
         return clean  # already a fixed point: stored HTML shown again (the web app re-sanitizes it)
     for _ in range(MAX_PASSES - 1):
-        again = _clean(clean, relative)
+        again = _clean(break_text_runs(clean), relative)  # escaping made "&amp;"s: as slow as "&"s in one run
         if again == clean:
             break
         clean = again
@@ -55,7 +69,51 @@ def tractable(html: str) -> str:
     """`html` as an HTML parser gets through in about linear time: at most MAX_HTML characters, nested
     at most MAX_DEPTH deep. Some shapes (content foster-parented out of a <table>) still cost the
     square of their size, so the size is bounded too."""
-    return limit_nesting(html[:MAX_HTML])
+    return break_text_runs(limit_nesting(html[:MAX_HTML]))
+
+
+def break_text_runs(html: str, every: int = TEXT_RUN) -> str:
+    """`html` with an empty comment every `every` characters of a long run of text; the same document.
+
+    nh3's parser (ammonia 4.2, html5ever 0.40) spends time growing with the square of a run of text that
+    holds many "&" or characters U+0080-U+00BF: a megabyte of "·" took 20 s. Each comment ends a run;
+    comments are dropped and the text around one is joined again. Inside a textarea, title and the like
+    the element is closed and reopened instead.
+    """
+    if len(html) <= every or all(len(piece) <= every for piece in html.split("<")):
+        return html
+    pieces: list[str] = []
+    last = index = 0
+    while (markup := _MARKUP.search(html, index)) is not None:
+        last = _cut_run(html, index, markup.start(), "<!---->", every, pieces, last)
+        index = markup.end()
+        name = (markup.group(2) or "").lower()
+        if markup.group(1) != "" or name not in _RAW_TEXT | _SKIPPED_RAW:
+            continue
+        if name == "plaintext":  # no end tag: the rest of the page is its text, which as escaped text can be cut
+            # <center> closes an open <p> as <plaintext> does, and the sanitizer drops both.
+            pieces.append(html[last:markup.start()] + "<center>")
+            html, index, last = html_lib.escape(html[index:], quote=False), 0, 0
+            break
+        end = re.compile(rf"</{re.escape(name)}[\s/>]", re.IGNORECASE).search(html, index)
+        stop = end.start() if end else len(html)
+        if name in _RAW_TEXT:
+            last = _cut_run(html, index, stop, f"</{name}><{name}>", every, pieces, last)
+        index = stop
+    last = _cut_run(html, index, len(html), "<!---->", every, pieces, last)
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+def _cut_run(html: str, start: int, end: int, cut: str, every: int, pieces: list[str], last: int) -> int:
+    """Add `html[last:p]` and `cut` to `pieces` at a safe point p about every `every` characters of
+    `html[start:end]`; the new `last`."""
+    at = start + every
+    while at < end and (found := _CUT.search(html, max(at - 1, last + 1), end)) is not None and found.end() < end:
+        pieces += [html[last:found.end()], cut]
+        last = found.end()
+        at = last + every
+    return last
 
 
 def limit_nesting(html: str, limit: int = MAX_DEPTH) -> str:
@@ -70,8 +128,9 @@ def limit_nesting(html: str, limit: int = MAX_DEPTH) -> str:
     depth = dropped = 0
     cuts: list[tuple[int, int]] = []
     for match in _START_OR_END_TAG.finditer(html):
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _FLAT or self_closing:
+        closing, name = match.group(1), match.group(2).lower()
+        self_closing = html[match.end() - 2] == "/"
+        if name in _FLAT or self_closing or not match.group(3):  # no ">": the rest is inside this tag
             continue
         if closing and dropped:
             dropped -= 1

@@ -10,14 +10,17 @@ import nh3
 
 WORDS_PER_MINUTE = 220
 
+# An unclosed tag runs to the end (`\Z`): without that, each of many unclosed "<p" scanned the rest of the text.
 _BLOCK_BOUNDARY = re.compile(
-    r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|figure|figcaption|dd|dt)\b[^>]*|br\s*/?)>",
+    r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|figure|figcaption|dd|dt)\b[^>]*|br\s*/?)(?:>|\Z)",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_BLANK_LINES = re.compile(r"\s*\n\s*")
+# A run of whitespace holding a line break, tried only from the run's first character: tried from every
+# character of a long run without one (120,000 em spaces), `\s*\n` rescanned the run each time, for minutes.
+_BLANK_LINES = re.compile(r"(?<![^\S\n])[^\S\n]*\n\s*")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^>]*(?:>|\Z)")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # UTF-8 read as Windows-1252 or Latin-1 leaves a lead byte (Â..ô) before a continuation-byte character.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd")
