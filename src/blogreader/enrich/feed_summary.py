@@ -7,7 +7,7 @@ import re
 from blogreader.enrich.base import Document, Summary
 from blogreader.enrich.extractive import fit
 
-_TEASER_END = re.compile(r"(?:read more|continue reading|…|\.\.\.|\[…\])\W*$", re.IGNORECASE)
+_TRAILING_PUNCTUATION = re.compile(r"\W*")
 _JUNK = re.compile(r"https?://|\bsubscribe\b|\bread more\b", re.IGNORECASE)
 
 
@@ -25,8 +25,19 @@ class FeedSummarizer:
 
 def is_real_summary(description: str, text: str) -> bool:
     words = description.split()
-    if not 4 <= len(words) <= 80 or _TEASER_END.search(description) or _JUNK.search(description):
+    if not 4 <= len(words) <= 80 or is_cut_off(description) or _JUNK.search(description):
         return False
     body = " ".join(text.split())
     # A teaser is the body's opening, cut short.
     return not (body and body.startswith(" ".join(words[:8])))
+
+
+def is_cut_off(description: str) -> bool:
+    """Does it end in "read more", "continue reading" or an ellipsis, give or take punctuation?
+
+    The trailing punctuation is found once, from the end: a pattern searched from every "…" of a long
+    run of them rescanned the run each time.
+    """
+    tail = len(_TRAILING_PUNCTUATION.match(description[::-1]).group())
+    head, punctuation = description[: len(description) - tail], description[len(description) - tail:]
+    return "…" in punctuation or "..." in punctuation or head.lower().endswith(("read more", "continue reading"))

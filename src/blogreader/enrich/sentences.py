@@ -11,6 +11,7 @@ _ABBREVIATIONS = {
 }
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+_LONGEST_WORD = 40  # longer than any abbreviation, so a longer word cut to this length is still no abbreviation
 _NOT_AN_END = re.compile(r"[a-z]|\d{1,3}")  # "e. g", "No. 3", "10." before a heading's title
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -35,7 +36,9 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
             continue
         start = 0
         for match in _BOUNDARY.finditer(line):
-            candidate = line[start:match.start()].rstrip()
+            # The last word is all that is read; slicing from the sentence's start rescanned it at every
+            # rejected boundary ("e.g. A" repeated).
+            candidate = line[max(start, match.start() - _LONGEST_WORD):match.start()].rstrip()
             last_word = candidate.rsplit(None, 1)[-1].rstrip(".").lower() if candidate else ""
             if last_word in _ABBREVIATIONS or _NOT_AN_END.fullmatch(last_word):
                 continue

@@ -17,11 +17,13 @@ _BUTTON = re.compile(
     r"get the app|sign up|source|listen now|watch now)[.!]?$",
     _FLAGS,
 )
-# Lines that pitch the publication itself, dropped alone.
+# Lines that pitch the publication itself, dropped alone. Every repeat is bounded, and a number is read
+# from its first digit: from every "thanks for reading" (or digit) of a long line, `.*` (or `\d+`)
+# rescanned the rest of the line.
 _PITCH = re.compile(
     r"show your love by|restacking it|sharing it with others|completely free to read|"
-    r"(?:free|paid) subscriber|support my work|thanks for reading\b.*\bsubscribe|"
-    r"don[’']t forget to grab|grab your (?:copy|\d+% discount)|\d+% (?:off|discount)\b|"
+    r"(?:free|paid) subscriber|support my work|thanks for reading\b.{0,200}?\bsubscribe|"
+    r"don[’']t forget to grab|grab your (?:copy|\d+% discount)|(?<!\d)\d+% (?:off|discount)\b|"
     r"join [‘'\"]?.{1,40}?[’'\"]? premium|upgrade to (?:a )?paid|refer a friend|gift subscription|"
     r"this (?:newsletter|post|edition|issue) is (?:brought to you|sponsored|presented) by|courtesy of .{1,40}, this|"
     r"^it[’']s now time for the lesson|^now,? (?:back|on) to (?:the|today[’']s) (?:lesson|post|newsletter)|"

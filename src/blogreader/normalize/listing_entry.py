@@ -11,7 +11,7 @@ from blogreader.normalize.text import plain_title, reading_minutes, repair_text,
 from blogreader.normalize.urls import canonical_url
 from blogreader.parse.listing import ListingItem
 
-_ELLIPSIS_END = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$")
+_ELLIPSES = ("[…]", "[...]", "…", "...")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
 # Words ending in a period that do not end a sentence ("e.g.", "vs.", "et al.", an initial).
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|fig|eq|dr|mr|mrs|ms|prof|no|approx|inc)|\b[A-Z])\.$", re.I)
@@ -41,8 +41,12 @@ def listing_entry(item: ListingItem) -> NewEntry:
 
 def excerpt_summary(excerpt: str) -> str | None:
     """The excerpt without its trailing ellipsis, cut back to the last complete sentence when there is one."""
-    text = _ELLIPSIS_END.sub("", excerpt).strip()
-    ends = [match.end() for match in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text[: match.start() + 1])]
+    text = excerpt.rstrip()
+    text = next((text[: -len(end)] for end in _ELLIPSES if text.endswith(end)), text).strip()
+    # Only the word before each period is looked at: testing the whole text up to every sentence end
+    # took time growing with the square of its sentences ("Ab. " 30,000 times held a fetch for minutes).
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)
+            if not _ABBREVIATION.search(text, max(0, match.start() - 8), match.start() + 1)]
     if ends:
         text = text[: ends[-1]]
     return text or None
