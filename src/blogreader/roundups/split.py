@@ -22,7 +22,9 @@ MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
 # "10. Title", "3.Title", "1) Title"; not a decimal such as "1.5 Flash".
 _NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):](?:\s+|(?!\d))(\S.{1,200})$")
-_SOURCE = re.compile(r"\s*(?:source|sources|link)\s*[.:]?\s*$", re.IGNORECASE)
+# Tried only where a run of spaces starts (from inside one, `\s*` would rescan the rest of it), and no
+# two `\s*` side by side, which would try every split of a long run of spaces.
+_SOURCE = re.compile(r"(?<!\s)\s*(?:source|sources|link)\s*(?:[.:]\s*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -109,13 +111,16 @@ def _bulleted_links(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
     """Bullets that each recommend a link, with a heading and commentary: most of the post's text."""
     total_words = sum(block.words for block in blocks)
     best: list[RoundupItem] = []
-    for list_path in dict.fromkeys(block.list_parent for block in blocks if block.list_parent):
+    first_of_list: dict[str, int] = {}
+    for index, block in enumerate(blocks):
+        if block.list_parent:
+            first_of_list.setdefault(block.list_parent, index)
+    for list_path, index in first_of_list.items():
         bodies: dict[str, list[Block]] = {}
-        for block in blocks:
-            if block.inside(list_path):
-                item_path = _direct_item(block.path, list_path)
-                if item_path:
-                    bodies.setdefault(item_path, []).append(block)
+        for block in _inside(blocks, index, list_path):
+            item_path = _direct_item(block.path, list_path)
+            if item_path:
+                bodies.setdefault(item_path, []).append(block)
         items, confident, thin, words = [], 0, 0, 0
         for rank, body in enumerate(bodies.values(), start=1):
             words += sum(block.words for block in body)
@@ -135,6 +140,19 @@ def _bulleted_links(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
                 and confident >= LINKED_SHARE * len(items) and len(items) > len(best)):
             best = items
     return best
+
+
+def _inside(blocks: list[Block], index: int, path: str) -> list[Block]:
+    """The blocks inside the element at `path`, given one of them: in document order they are all adjacent.
+
+    Reading every block for every list took time growing with the square of a post made of lists.
+    """
+    start, end = index, index
+    while start > 0 and blocks[start - 1].inside(path):
+        start -= 1
+    while end < len(blocks) and blocks[end].inside(path):
+        end += 1
+    return blocks[start:end]
 
 
 def _direct_item(path: str, list_path: str) -> str | None:
