@@ -13,14 +13,19 @@ from blogreader.normalize.urls import canonical_url
 from blogreader.publish.common import MONTHS, md_cell_unescape, safe_url
 from blogreader.store.collection import ImportedPick
 
-_STAR_AROUND = re.compile(r"^(?:\s*(?:🌟|⭐)\ufe0f?)+\s*|\s*(?:(?:🌟|⭐)\ufe0f?\s*)+$")
+# Stars before a title, and (read on the reversed cell) after it: both anchored at the start, so each is
+# tried once; a search for the trailing stars retried from every space and star of a long cell.
+_LEADING_STARS = re.compile(r"\s*(?:(?:🌟|⭐)\ufe0f?\s*)+")
+_TRAILING_STARS = re.compile(r"\s*(?:\ufe0f?(?:🌟|⭐)\s*)+")
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBERS.update({name[:3].lower(): number for name, number in list(_MONTH_NUMBERS.items())})
 _MONTH_NUMBERS["sept"] = 9
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# The opening hashes of an ATX heading; its closing ones are taken off in code (see `_heading`).
+_HEADING_START = re.compile(r" {0,3}(#{1,6})\s+")
 _MONTH_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?,?\s+(\d{4})(?!\d)")
 _YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?![\d/.-])|(?<!\d)(\d{4}),?\s+([A-Za-z]{3,9})(?![A-Za-z])")
-_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_DELIMITER_CELL = re.compile(r":?-+:?")
+MAX_LINK_TRIES = 32  # bracketed spans of a cell tried for its link; each try may read the rest of the cell
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _BACKSLASH_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
@@ -61,8 +66,20 @@ def looks_curated(text: str) -> bool:
 
 def _table_starts(header: str, delimiter: str) -> bool:
     """A GFM table: a header row with pipes, then a delimiter row with as many cells."""
-    return ("|" in header and "-" in delimiter and bool(_SEPARATOR_ROW.match(delimiter))
+    return ("|" in header and "-" in delimiter and _is_delimiter_row(delimiter)
             and len(split_row(header)) == len(split_row(delimiter)))
+
+
+def _is_delimiter_row(line: str) -> bool:
+    r"""`|---|:--:|`: cells of dashes with optional colons, read cell by cell.
+
+    As one pattern, the spaces around each pipe could be split between two `\s*` in every way, which
+    took time growing with the square of a run of spaces.
+    """
+    text = line.strip()
+    text = text[1:] if text.startswith("|") else text
+    text = text[:-1] if text.endswith("|") else text
+    return all(_DELIMITER_CELL.fullmatch(cell.strip()) for cell in text.split("|"))
 
 
 def parse_curated(text: str) -> CuratedList:
@@ -75,9 +92,9 @@ def parse_curated(text: str) -> CuratedList:
     index = 0
     while index < len(lines):
         line = lines[index]
-        heading = _HEADING.match(line)
+        heading = _heading(line)
         if heading:
-            level, words = len(heading.group(1)), heading.group(2).strip()
+            level, words = heading
             if re.fullmatch(r"\d{4}", words):
                 year, month = words, None
             elif _month(words, year):
@@ -151,6 +168,23 @@ def split_row(line: str) -> list[str]:
     return [cell.strip() for cell in cells]
 
 
+def _heading(line: str) -> tuple[int, str] | None:
+    r"""The level and text of an ATX heading line (`## March 2026 ##`), else None.
+
+    Closing hashes count only after a space of the text's own ("C#" and "# #" keep theirs). As one
+    pattern (`(.*?)(?:\s+#+)?\s*$`) every word tried every split of the spaces after it: a long line of
+    spaces took minutes.
+    """
+    start = _HEADING_START.match(line)
+    if not start:
+        return None
+    rest = line[start.end():].rstrip()
+    text = rest.rstrip("#")
+    if not text[-1:].isspace():
+        text = rest  # no closing hashes, or hashes that are part of the text
+    return len(start.group(1)), text.strip()
+
+
 def _month(words: str, year: str | None = None) -> str | None:
     """"2026-02" for a heading such as "February 2026", "📚 Feb. 2026 (12 posts)", "2026-02", or "February" under "2026"."""
     words = words.strip().strip("*_").strip()
@@ -206,13 +240,21 @@ def _row(cells: list[str], roles: dict[str, int], month: str | None, line: int,
     title_cell = cell("title")
     if not any(cells):
         return None
-    starred = bool(_STAR_AROUND.search(title_cell))  # before or after the link; a star inside a title is the title's
-    title, url = _title_and_link(_STAR_AROUND.sub("", title_cell).strip(), references)
+    starred, unstarred = _without_stars(title_cell)  # before or after the link; a star inside a title is the title's
+    title, url = _title_and_link(unstarred, references)
     if not title and not url:
         return None
     return CuratedRow(month=month, starred=starred, title=title or url or "", url=url,
                       summary=md_cell_unescape(cell("summary")) or None,
                       category=md_cell_unescape(cell("category")) or None, line=line)
+
+
+def _without_stars(cell: str) -> tuple[bool, str]:
+    """Whether stars lead or end the cell, and the cell without them."""
+    leading, trailing = _LEADING_STARS.match(cell), _TRAILING_STARS.match(cell[::-1])
+    start = leading.end() if leading else 0
+    end = len(cell) - trailing.end() if trailing else len(cell)
+    return bool(leading or trailing), cell[start:max(start, end)].strip()
 
 
 def _title_and_link(cell: str, references: dict[str, str]) -> tuple[str, str | None]:
@@ -233,17 +275,19 @@ def find_link(cell: str, references: dict[str, str] | None = None) -> tuple[str,
     """(text, destination) of the first `[text](url)`, `[text][ref]` or `[ref]` link in `cell`."""
     references = references or {}
     start = _unescaped_index(cell, "[", 0)
-    while start is not None:
+    for _ in range(MAX_LINK_TRIES):  # a title cell's link comes early; "[a](" a million times is no title
+        if start is None:
+            return None
         end = _closing_bracket(cell, start)
         if end is None:
             return None
-        text, after = cell[start + 1:end], cell[end + 1:]
-        if after.startswith("("):
-            destination = _destination(after[1:])
+        text = cell[start + 1:end]
+        if cell.startswith("(", end + 1):
+            destination = _destination(cell, end + 2)
             if destination is not None:
                 return text, _unescape(destination)
-        elif after.startswith("[") and "]" in after:
-            label = after[1:after.index("]")] or text
+        elif cell.startswith("[", end + 1) and (close := cell.find("]", end + 2)) >= 0:
+            label = cell[end + 2:close] or text
             if _label(label) in references:
                 return text, references[_label(label)]
         elif _label(text) in references:
@@ -252,26 +296,27 @@ def find_link(cell: str, references: dict[str, str] | None = None) -> tuple[str,
     return None
 
 
-def _destination(rest: str) -> str | None:
-    """The destination of an inline link from just after `(`: `<...>` or a run with balanced parentheses."""
-    rest = rest.lstrip()
-    if rest.startswith("<"):
-        close = rest.find(">")
-        return rest[1:close] if close > 0 else None
-    depth, index = 0, 0
-    while index < len(rest):
-        char = rest[index]
-        if char == "\\" and index + 1 < len(rest):
+def _destination(cell: str, begin: int) -> str | None:
+    """The destination of an inline link from `begin`, just after `(`: `<...>` or a run with balanced parentheses."""
+    while begin < len(cell) and cell[begin].isspace():
+        begin += 1
+    if cell.startswith("<", begin):
+        close = cell.find(">", begin)
+        return cell[begin + 1:close] if close > begin else None
+    depth, index = 0, begin
+    while index < len(cell):
+        char = cell[index]
+        if char == "\\" and index + 1 < len(cell):
             index += 2
             continue
         if char == "(":
             depth += 1
         elif char == ")":
             if depth == 0:
-                return rest[:index]
+                return cell[begin:index]
             depth -= 1
         elif char.isspace():
-            return rest[:index]  # a link title follows; the destination ends here
+            return cell[begin:index]  # a link title follows; the destination ends here
         index += 1
     return None
 
