@@ -3,6 +3,7 @@
 Structural, not per theme: links to same-site, post-like URLs are climbed to the nearest ancestor
 that is one of at least three similar siblings; those siblings are post blocks, and the largest
 family of blocks that looks like posts (a title of its own, an excerpt, date or reading time) wins.
+What each block's lines say is read in `listing_posts`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+from blogreader.parse.listing_posts import (
+    MARK, READ_MORE, Post, has_date, is_meta, looks_like_posts, parse_date, read_lines,
+)
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +25,6 @@ MIN_BLOCKS = 3
 MAX_FEATURED = 2  # posts set apart above the list ("hero" posts)
 LOOSE_WORDS = 250  # an article's own text outweighs a few related-post cards; a listing's intro does not
 
-_MARK = "\ue000"  # stands for the title inside a block's lines
 _HEADINGS = ("h1", "h2", "h3", "h4")
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "button", "select", "textarea", "form", "iframe"}
 _BREAKS = {
@@ -48,28 +52,8 @@ _NOT_POST_FILE = re.compile(r"\.(?:xml|rss|atom|json|png|jpe?g|gif|svg|webp|ico|
 _NAV_TEXT = re.compile(
     r"^(?:next|prev(?:ious)?|older|newer|(?:older|newer|next|previous|more) (?:posts|entries|articles|page)|"
     r"load more|view all|see all|all posts|home|page \d+|\d+)$", re.I)
-_READ_MORE = re.compile(
-    r"^(?:(?:read more|continue reading|keep reading)\b.*"
-    r"|(?:read|more|read post|read the (?:full )?(?:post|article|story))\W*|\W*)$", re.I)
-_READ_MORE_END = re.compile(r"\s*(?:read more|continue reading|keep reading)\W*$", re.I)
-_SEPARATOR = re.compile(r"^\s*[—–:|·•»-]+\s*")
 _INVISIBLE = re.compile(r"^(?:sr-only|screen-reader-text|visually-hidden|hidden)$")
 _META_CLASS = re.compile(r"date|time|meta|reading|published|posted|byline")
-_BYLINE = re.compile(r"^(?:by|posted|published|updated|filed under|written by)\b", re.I)
-
-_MONTHS = {name: number for number, names in enumerate(
-    ["jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
-     "sep sept september", "oct october", "nov november", "dec december"], start=1) for name in names.split()}
-_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_DATES = [re.compile(pattern, re.I) for pattern in (
-    r"\b(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b",
-    rf"\b{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})\b",
-    rf"\b{_DAY}\s+{_MONTH},?\s+(?P<year>\d{{4}})\b",
-)]
-_MINUTES = re.compile(r"\b(\d{1,3})[\s-]*(?:min|mins|minutes?)(?:\s+read)?\b", re.I)
-_WORDS = re.compile(r"\b(\d{1,3}(?:[,.\u00a0\u202f]\d{3})+|\d+)\s*words?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -85,7 +69,7 @@ class ListingItem:
 
 
 @dataclass
-class _Post:
+class Post:
     """What one block says about its post, while it is being read."""
 
     url: str
@@ -112,11 +96,11 @@ def parse_listing(body: bytes, url: str) -> list[ListingItem]:
             else:
                 other_links.add(a)  # tag, author and date-archive links inside a block are not excerpt text
     families = _families(anchors)
-    best: list[_Post] = []
+    best: list[Post] = []
     best_blocks: list[list] = []
     for blocks in families:
         posts = _read_family(blocks, anchors, other_links)
-        if len(posts) > len(best) and _looks_like_posts(posts):
+        if len(posts) > len(best) and looks_like_posts(posts):
             best, best_blocks = posts, blocks
     if len(best) < MIN_BLOCKS:
         return []
@@ -289,12 +273,12 @@ def _within(block: list, *tags: str):
     return [el for top in block for el in top.iter(*tags)]
 
 
-def _read_family(blocks: list[list], anchors: dict, other_links: set) -> list[_Post]:
+def _read_family(blocks: list[list], anchors: dict, other_links: set) -> list[Post]:
     """The posts of a family of blocks, the first block of each URL kept."""
     # A link in several blocks (an author page, a section) is not what any one block is about.
     counts = Counter(link for block in blocks for link in {anchors[a] for a in _within(block, "a") if a in anchors})
     shared = {link for link, count in counts.items() if count > 1}
-    posts: dict[str, _Post] = {}
+    posts: dict[str, Post] = {}
     for block in blocks:
         post = _read_block(block, anchors, other_links, shared)
         if post is not None and post.url not in posts:
@@ -302,7 +286,7 @@ def _read_family(blocks: list[list], anchors: dict, other_links: set) -> list[_P
     return list(posts.values())
 
 
-def _read_block(block: list, anchors: dict, other_links: set, shared: set) -> _Post | None:
+def _read_block(block: list, anchors: dict, other_links: set, shared: set) -> Post | None:
     """The block's post: URL, title, excerpt, date and reading time; None without a link or a title."""
     links = [(a, anchors[a]) for a in _within(block, "a") if a in anchors]
     if not links:
@@ -317,20 +301,20 @@ def _read_block(block: list, anchors: dict, other_links: set, shared: set) -> _P
     title_el = linked if linked is not None else min(headings, key=lambda h: h.tag, default=None)
     if title_el is None:
         # The first link to the post that is not "Read more" or a date; a description may link there too.
-        title_el = next((a for a, link in links if link == url and not _READ_MORE.match(_text(a)) and not _is_meta(_text(a))), None)
+        title_el = next((a for a, link in links if link == url and not READ_MORE.match(_text(a)) and not is_meta(_text(a))), None)
         if title_el is not None and any(node.tag in _BREAKS for node in title_el.iterdescendants()):
             title_el = None  # an anchor around the whole card: its first line is the title
-    post = _Post(url, _text(title_el) if title_el is not None else "")
+    post = Post(url, _text(title_el) if title_el is not None else "")
     for time in _within(block, "time"):
-        post.published = post.published or _date(time.get("datetime") or "")
-    _read_lines(post, _lines(block, title_el, other_links))
+        post.published = post.published or parse_date(time.get("datetime") or "")
+    read_lines(post, _lines(block, title_el, other_links))
     return post if post.title else None
 
 
-def _featured(first, anchors: dict, other_links: set, listed: set, seen: set) -> list[tuple[_Post, list]]:
+def _featured(first, anchors: dict, other_links: set, listed: set, seen: set) -> list[tuple[Post, list]]:
     """Posts set apart above the list (a featured "hero" post), each read as a block of its own."""
     around_first = set(first.iterancestors())
-    found: list[tuple[_Post, list]] = []
+    found: list[tuple[Post, list]] = []
     for heading in first.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4]"):
         if heading in listed or not any(a in anchors for a in heading.iter("a")):
             continue
@@ -358,10 +342,10 @@ def _lines(block: list, title_el, other_links: set) -> list[str]:
         names = _names(el)
         breaks = el.tag in _BREAKS or (el.tag == "span" and any(_META_CLASS.search(name) for name in names))
         if el is title_el:
-            out.append(f"\n{_MARK}\n" if el.tag in _HEADINGS else _MARK)
+            out.append(f"\n{MARK}\n" if el.tag in _HEADINGS else MARK)
         elif el.tag in _SKIPPED or el.get("hidden") is not None or any(_INVISIBLE.match(name) for name in names):
             pass
-        elif el.tag == "a" and (_READ_MORE.match(_text(el)) or (el in other_links and not _has_date(_text(el)))):
+        elif el.tag == "a" and (READ_MORE.match(_text(el)) or (el in other_links and not has_date(_text(el)))):
             pass
         else:
             out.append("\n" if breaks else "")
@@ -377,88 +361,9 @@ def _lines(block: list, title_el, other_links: set) -> list[str]:
     return [" ".join(line.split()) for line in "".join(out).split("\n") if line.strip()]
 
 
-def _read_lines(post: _Post, lines: list[str]) -> None:
-    """Sort the lines into title, meta (date, minutes, words) and excerpt."""
-    prose: list[str] = []
-    for line in lines:
-        if _MARK in line:
-            before, _, after = line.partition(_MARK)
-            lead, rest = before.strip(" ·|-—–:»"), after.strip(" .,")
-            alone_after = not rest or bool(_SEPARATOR.match(after)) or _is_meta(after)
-            post.standalone = (not lead or _is_meta(before)) and alone_after
-            pieces = [before, _SEPARATOR.sub("", after)] if post.standalone else [f"{before}{post.title}{after}"]
-        else:
-            pieces = [line]
-        for piece in filter(None, (piece.strip() for piece in pieces)):
-            if _is_meta(piece):
-                _read_meta(post, piece)
-            elif not post.title:
-                post.title = piece  # no heading nor title link: the first line is the title
-            elif piece != post.title and not _READ_MORE.match(piece) and _is_prose(piece):
-                prose.append(_READ_MORE_END.sub("", piece))
-    post.title = _READ_MORE_END.sub("", post.title).strip()
-    post.excerpt = " ".join(prose) or None
 
 
-def _is_prose(line: str) -> bool:
-    """A sentence or a long run of words; labels such as an author, a category or "Featured" are not."""
-    words = len(line.split())
-    return words >= 8 or (words >= 3 and line.rstrip("\"'”’)").endswith((".", "!", "?", "…")))
-
-
-def _has_date(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _DATES)
-
-
-def _is_meta(line: str) -> bool:
-    """A date, reading-time or byline line: little is left once those are taken out."""
-    rest = line
-    for pattern in (*_DATES, _MINUTES, _WORDS):
-        rest = pattern.sub(" ", rest)
-    if rest == line:
-        return bool(_BYLINE.match(line)) and len(line.split()) <= 8
-    left = len(re.findall(r"\w+", rest))
-    return left <= 2 or (left <= 6 and not line.endswith((".", "!", "?", "…")))
-
-
-def _read_meta(post: _Post, line: str) -> None:
-    post.published = post.published or _date(line)
-    if post.minutes is None and (match := _MINUTES.search(line)):
-        post.minutes = int(match.group(1))
-    if post.words is None and (match := _WORDS.search(line)):
-        post.words = int(re.sub(r"\D", "", match.group(1)))
-
-
-def _date(text: str) -> datetime | None:
-    """An ISO timestamp, or the first date written in `text` (at midnight UTC)."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    except ValueError:
-        pass
-    for pattern in _DATES:
-        for match in pattern.finditer(text):
-            month = match.group("month")
-            number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."), 0)
-            try:
-                return datetime(int(match.group("year")), number, int(match.group("day")), tzinfo=UTC)
-            except ValueError:
-                continue
-    return None
-
-
-def _looks_like_posts(posts: list[_Post]) -> bool:
-    """Most blocks have a title of their own (not a link inside a sentence) and an excerpt, date or reading time."""
-    most = 0.6 * len(posts)
-    standalone = sum(post.standalone for post in posts)
-    described = sum(bool(post.excerpt or post.published or post.minutes or post.words) for post in posts)
-    dated = sum(bool(post.published or post.minutes or post.words) for post in posts)
-    # Undated cards titled "Semantic search", "Team plans" are a product's features, not posts.
-    title_words = sorted(len(post.title.split()) for post in posts)[len(posts) // 2]
-    return standalone >= most and described >= most and (dated >= most or title_words >= 3)
-
-
-def _outweighed(root, posts: list[_Post], blocks: list[list]) -> bool:
+def _outweighed(root, posts: list[Post], blocks: list[list]) -> bool:
     """Is this an article with a few related-post cards: its own text outweighs the cards?"""
     inside = {el for block in blocks for el in block}
 
