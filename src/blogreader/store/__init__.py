@@ -11,10 +11,12 @@ from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.mentions import MentionQueries
 from blogreader.store.pages import PageQueries
+from blogreader.store.reader_api import ReaderApiQueries
 from blogreader.store.sources import SourceQueries
 
 
-class Store(SourceQueries, EntryQueries, MentionQueries, EnrichmentQueries, CollectionQueries, PageQueries):
+class Store(SourceQueries, EntryQueries, MentionQueries, EnrichmentQueries, CollectionQueries, PageQueries,
+            ReaderApiQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:

@@ -15,6 +15,7 @@ from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, NotFoundError, UsageError
 from blogreader.store import Store
 from blogreader.web import collection, entries, inbox, media, previews, search, sources
+from blogreader.web.api.app import ReaderApiMiddleware
 from blogreader.web.media import MediaSigner
 from blogreader.web.security import Guard, SecurityMiddleware, allowed_hosts, library_secret, require_csrf
 from blogreader.web.stores import StorePool
@@ -50,6 +51,8 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_middleware(SecurityMiddleware, guard=app.state.guard)
+    # Added last, so outermost: /accounts and /reader/api/0 go to the reader API and its own guard.
+    app.add_middleware(ReaderApiMiddleware, stores=stores, settings=settings, guard=app.state.guard)
     return app
 
 

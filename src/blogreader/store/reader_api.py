@@ -1,0 +1,177 @@
+"""What the Google Reader API reads and writes: its login, streams of entries, unread counts, folders.
+
+A stream is the API's word for a list of entries: everything, the starred ones, one source's, one folder's
+(sources filed under a category) or one category's. Promotions and duplicates stay hidden, as in the inbox.
+Pages are cut by a key (sort date, id), so a page's cost does not grow with how deep a client has paged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from blogreader.errors import NotFoundError
+from blogreader.store.database import transaction
+
+LOGIN_USER = "api_user"
+LOGIN_HASH = "api_password"
+_VISIBLE = "e.promo = 0 AND e.duplicate_of IS NULL"
+_ITEM_COLUMNS = """e.id, e.title, e.url, e.author, e.published, e.added, e.updated, e.sort_date, e.summary,
+    e.content_html, e.category, e.read, e.starred, e.source_id, s.title AS source_title, s.url AS source_url,
+    s.site_url AS source_site, s.category AS folder"""
+
+
+@dataclass(frozen=True)
+class ApiStream:
+    """Which entries a request names: at most one of source, folder or tag, with state and time filters."""
+
+    source_id: int | None = None
+    folder: str | None = None
+    tag: str | None = None
+    starred: bool = False
+    read: bool | None = None  # True: only read, False: only unread, None: both
+    exclude_starred: bool = False
+    added_since: str | None = None  # crawl time, inclusive
+    added_before: str | None = None
+
+
+class ReaderApiQueries:
+    """Mixin of Store: the Google Reader API's reads and writes."""
+
+    conn: sqlite3.Connection
+
+    # -- the login ---------------------------------------------------------------------------------
+
+    def api_login(self) -> tuple[str, str] | None:
+        """(user name, password hash) when an API password is set, else None (the API is off)."""
+        rows = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
+                                      (LOGIN_USER, LOGIN_HASH)).fetchall())
+        if rows.get(LOGIN_USER) and rows.get(LOGIN_HASH):
+            return rows[LOGIN_USER], rows[LOGIN_HASH]
+        return None
+
+    def set_api_login(self, user: str, password_hash: str) -> None:
+        with transaction(self.conn):
+            self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                  [(LOGIN_USER, user), (LOGIN_HASH, password_hash)])
+
+    def clear_api_login(self) -> None:
+        with transaction(self.conn):
+            self.conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (LOGIN_USER, LOGIN_HASH))
+
+    # -- subscriptions -----------------------------------------------------------------------------
+
+    def api_subscriptions(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT id, url, title, site_url, category FROM sources ORDER BY id").fetchall()
+
+    def api_folders(self) -> list[str]:
+        rows = self.conn.execute("SELECT DISTINCT category FROM sources WHERE category IS NOT NULL AND category != ''")
+        return sorted((row[0] for row in rows), key=str.casefold)
+
+    def api_is_folder(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sources WHERE category = ? COLLATE NOCASE LIMIT 1",
+                                 (name,)).fetchone() is not None
+
+    def api_edit_source(self, source_id: int, *, title: str | None = None, folder: str | None = None,
+                        clear_folder: bool = False) -> None:
+        """Rename a source or file it under a folder (a user's choice, as `add --category` makes it)."""
+        with transaction(self.conn):
+            if self.conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is None:
+                raise NotFoundError(f"no source with id {source_id}")
+            if title:
+                self.conn.execute("UPDATE sources SET title = ? WHERE id = ?", (title, source_id))
+            if folder:
+                self.conn.execute("UPDATE sources SET category = ? WHERE id = ?", (folder, source_id))
+            elif clear_folder:
+                self.conn.execute("UPDATE sources SET category = NULL WHERE id = ?", (source_id,))
+
+    # -- streams -----------------------------------------------------------------------------------
+
+    def api_entry_ids(self, stream: ApiStream, count: int, after: tuple[str, int] | None = None,
+                      oldest_first: bool = False) -> list[tuple[int, str, str]]:
+        """(id, sort date, crawl time) of up to `count` entries of `stream`, newest first, after the key `after`."""
+        where, params = _stream_where(stream)
+        if after is not None:
+            where += f" AND (e.sort_date, e.id) {'>' if oldest_first else '<'} (:after_date, :after_id)"
+            params.update(after_date=after[0], after_id=after[1])
+        order = "ASC" if oldest_first else "DESC"
+        rows = self.conn.execute(
+            f"SELECT e.id, e.sort_date, e.added FROM entries e WHERE {where} "
+            f"ORDER BY e.sort_date {order}, e.id {order} LIMIT {int(count)}", params).fetchall()
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def api_items(self, ids: list[int]) -> list[sqlite3.Row]:
+        """The rows the API's items are made of, for the ids that exist (in the order of `ids`)."""
+        found: dict[int, sqlite3.Row] = {}
+        for start in range(0, len(ids), 500):  # SQLite caps bound parameters; a batch stays well under
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                    f"SELECT {_ITEM_COLUMNS} FROM entries e LEFT JOIN sources s ON s.id = e.source_id "
+                    f"WHERE e.id IN ({marks})", chunk):
+                found[row["id"]] = row
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+    def api_mark_read(self, stream: ApiStream) -> int:
+        """Mark every unread entry of `stream` read (up to its `added_before`); returns how many."""
+        where, params = _stream_where(stream)
+        with transaction(self.conn):
+            return self.conn.execute(
+                f"UPDATE entries SET read = 1 WHERE id IN (SELECT e.id FROM entries e WHERE {where} AND e.read = 0)",
+                params).rowcount
+
+    def api_existing_ids(self, ids: list[int]) -> list[int]:
+        """Those of `ids` that name an entry."""
+        found: list[int] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [row[0] for row in self.conn.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk)]
+        return found
+
+    # -- counts ------------------------------------------------------------------------------------
+
+    def api_unread_counts(self) -> tuple[list[tuple[int, int, str]], list[tuple[str, int, str]],
+                                         list[tuple[str, int, str]], tuple[int, str | None]]:
+        """Unread (count, newest crawl time) per source, per folder, per category, and in all."""
+        unread = f"e.read = 0 AND {_VISIBLE}"
+        sources = self.conn.execute(
+            f"""SELECT es.source_id, count(*), max(e.added) FROM entry_sources es JOIN entries e ON e.id = es.entry_id
+                WHERE {unread} GROUP BY es.source_id""").fetchall()
+        folders = self.conn.execute(
+            f"""SELECT s.category, count(DISTINCT e.id), max(e.added) FROM sources s
+                JOIN entry_sources es ON es.source_id = s.id JOIN entries e ON e.id = es.entry_id
+                WHERE s.category IS NOT NULL AND s.category != '' AND {unread} GROUP BY s.category""").fetchall()
+        tags = self.conn.execute(
+            f"""SELECT e.category, count(*), max(e.added) FROM entries e
+                WHERE e.category IS NOT NULL AND {unread} GROUP BY e.category""").fetchall()
+        total = self.conn.execute(f"SELECT count(*), max(e.added) FROM entries e WHERE {unread}").fetchone()
+        return ([tuple(row) for row in sources], [tuple(row) for row in folders], [tuple(row) for row in tags],
+                (total[0], total[1]))
+
+
+def _stream_where(stream: ApiStream) -> tuple[str, dict]:
+    clauses, params = [_VISIBLE], {}
+    if stream.source_id is not None:
+        clauses.append("e.id IN (SELECT entry_id FROM entry_sources WHERE source_id = :source_id)")
+        params["source_id"] = stream.source_id
+    if stream.folder is not None:
+        clauses.append("""e.id IN (SELECT es.entry_id FROM entry_sources es JOIN sources s ON s.id = es.source_id
+                                   WHERE s.category = :folder COLLATE NOCASE)""")
+        params["folder"] = stream.folder
+    if stream.tag is not None:
+        clauses.append("e.category = :tag COLLATE NOCASE")
+        params["tag"] = stream.tag
+    if stream.starred:
+        clauses.append("e.starred = 1")
+    if stream.exclude_starred:
+        clauses.append("e.starred = 0")
+    if stream.read is not None:
+        clauses.append(f"e.read = {int(stream.read)}")
+    if stream.added_since is not None:
+        clauses.append("e.added >= :added_since")
+        params["added_since"] = stream.added_since
+    if stream.added_before is not None:
+        clauses.append("e.added < :added_before")
+        params["added_before"] = stream.added_before
+    return " AND ".join(clauses), params
