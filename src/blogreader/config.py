@@ -55,6 +55,15 @@ outputs = ["readme", "feed"]   # what `update` writes into this folder: readme, 
 # same proxy) only when you click it. Either way the browser never contacts the image's host itself.
 images = "proxy"
 
+[schedule]
+# How often `blogreader serve` and `blogreader worker` poll each source. A source's interval follows how often
+# it publishes (a quarter of its typical gap between posts), kept between these limits (seconds).
+min_interval = 900        # 15 minutes: the most often any source is polled
+max_interval = 86400      # 1 day: the least often a healthy source is polled
+default_interval = 3600   # until a source has enough dated posts to learn from
+max_backoff = 172800      # 2 days: the longest wait after repeated failures
+jitter = 0.1              # add up to this fraction of the interval, so sources drift apart
+
 # The taxonomy: uncomment to replace the default categories.
 # [[taxonomy]]
 # name = "Interp"
@@ -112,6 +121,17 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    """When the background scheduler polls each source (seconds)."""
+
+    min_interval: int = 900
+    max_interval: int = 86400
+    default_interval: int = 3600
+    max_backoff: int = 172800
+    jitter: float = 0.1
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, resolved once per command."""
 
@@ -123,6 +143,7 @@ class Settings:
     taxonomy: tuple = DEFAULT_TAXONOMY
     publish: PublishSettings = PublishSettings()
     web: WebSettings = WebSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
     @property
     def database_path(self) -> Path:
@@ -203,6 +224,7 @@ def _from_mapping(home: Path, data: dict) -> Settings:
         taxonomy=_taxonomy(home, data.get("taxonomy")),
         publish=_publish_settings(home, data.get("publish", {})),
         web=_web_settings(home, data.get("web", {})),
+        schedule=_schedule_settings(home, data.get("schedule", {})),
     )
 
 
@@ -265,6 +287,27 @@ def _web_settings(home: Path, data) -> WebSettings:
     if images not in IMAGE_MODES:
         raise ConfigError(f"{where}: [web] images must be \"proxy\" or \"off\", not {images!r}")
     return WebSettings(images=images)
+
+
+def _schedule_settings(home: Path, data) -> ScheduleSettings:
+    where = _checked_table(home, data, "schedule", ScheduleSettings)
+    values = {}
+    for spec in fields(ScheduleSettings):
+        if spec.name not in data:
+            continue
+        value = data[spec.name]
+        whole = spec.type == "int"
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or value < 0 or (
+                whole and value == 0) or (not whole and value > 1):
+            wanted = "a positive whole number of seconds" if whole else "a fraction from 0 to 1, such as 0.1"
+            raise ConfigError(f"{where}: [schedule] {spec.name} must be {wanted}, not {value!r}")
+        values[spec.name] = value
+    settings = ScheduleSettings(**values)
+    if settings.min_interval > settings.max_interval:
+        raise ConfigError(f"{where}: [schedule] min_interval ({settings.min_interval}) is above max_interval "
+                          f"({settings.max_interval}); lower one or raise the other")
+    clamped = max(settings.min_interval, min(settings.max_interval, settings.default_interval))
+    return replace(settings, default_interval=clamped, max_backoff=max(settings.max_backoff, settings.max_interval))
 
 
 def _taxonomy(home: Path, data) -> tuple:
