@@ -29,6 +29,9 @@ def publish(app, what: str, out: Path | None, week: str | None) -> None:
     from blogreader.publish.runner import publish as publish_output
 
     published = publish_output(app.store, app.settings, what, out=out, week=week)
+    if published.skipped:
+        echo(published.summary_line(), err=published.path is None)
+        return
     if published.text is not None:
         click.echo(published.text, nl=False)
         return

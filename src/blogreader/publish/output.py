@@ -32,11 +32,19 @@ def write_atomic(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600; a web server must read it
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise BlogReaderError(f"cannot write {path}: {exc.strerror}; the previous file is unchanged") from None
+
+
+def _umask() -> int:
+    """The process's umask, which the OS only tells by setting it (set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_if_changed(path: Path, text: str) -> bool:

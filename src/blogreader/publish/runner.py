@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from blogreader.store import Store
 DEFAULT_TITLE = "Reading list"
 DEFAULT_DESCRIPTION = "Posts worth reading, picked month by month."
 STDOUT = "-"
+# The feed-level <updated> of a file we wrote: the first one, before any entry.
+_FEED_UPDATED = re.compile(r"<updated>(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)</updated>")
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,16 @@ class Published:
     entries: int
     changed: list[str] = field(default_factory=list)
     text: str | None = None  # the output itself, when printed
+    week: str | None = None  # the digest's ISO week
+
+    @property
+    def skipped(self) -> bool:
+        """A digest of a week with no picks: nothing is written, not even an empty file."""
+        return self.output == "digest" and self.entries == 0
 
     def summary_line(self) -> str:
+        if self.skipped:
+            return f"no picks in {self.week}; nothing written"
         where = self.path if self.path is not None else "standard output"
         state = "unchanged" if not self.changed else (
             "written" if len(self.changed) == 1 else f"{len(self.changed)} files written")
@@ -53,22 +64,44 @@ def publish(store: Store, settings: Settings, output: str, out: Path | str | Non
         raise UsageError("--week is for the digest only")
     if output == "site" and str(out) == STDOUT:
         raise UsageError("the site is a folder of pages; give --out a folder, not -")
-    text, count, week = _render(store, settings, output, week)
-    if str(out) == STDOUT:
-        return Published(output, None, count, [STDOUT], text)
-    path = Path(out) if out is not None else default_path(settings, output, week)
+    printed = str(out) == STDOUT
+    path = None if printed else Path(out) if out is not None else default_path(settings, output, _week_name(output, week))
+    feed_path = path / "feed.xml" if output == "site" and path is not None else path
+    text, count, week = _render(store, settings, output, week, _stable_now(feed_path if output in ("feed", "site") else None))
+    if output == "digest" and count == 0:
+        return Published(output, path, 0, [], week=week)
+    if printed:
+        return Published(output, None, count, [STDOUT], text, week=week)
     if output == "site":
         return Published(output, path, count, write_tree(path, text))
-    return Published(output, path, count, [path.name] if write_if_changed(path, text) else [])
+    return Published(output, path, count, [path.name] if write_if_changed(path, text) else [], week=week)
 
 
-def _render(store: Store, settings: Settings, output: str, week: str | None):
+def _week_name(output: str, week: str | None) -> str | None:
+    return iso_week(week or current_week()).name if output == "digest" else None
+
+
+def _stable_now(feed: Path | None) -> str:
+    """The feed's date when it has no entries: the date the file already holds, so an empty feed is not rewritten."""
+    if feed is not None:
+        try:
+            with open(feed, "rb") as handle:
+                head = handle.read(4096).decode("utf-8", "replace")
+        except OSError:
+            head = ""
+        found = _FEED_UPDATED.search(head)
+        if found:
+            return found.group(1)
+    return utc_now()
+
+
+def _render(store: Store, settings: Settings, output: str, week: str | None, now: str):
     """(text, or pages for the site; entries shown; the ISO week's name for a digest)."""
     config = settings.publish
     title, description = _heading(store, settings)
     if output == "feed":
         entries = store.picked_entries(newest_first=True, limit=config.feed_limit or None)
-        return render_atom(entries, title, description, config.site_url, utc_now()), len(entries), None
+        return render_atom(entries, title, description, config.site_url, now), len(entries), None
     env = template_environment(config.templates)
     if output == "digest":
         chosen = iso_week(week or current_week())
@@ -79,7 +112,7 @@ def _render(store: Store, settings: Settings, output: str, week: str | None):
     if output == "readme":
         return render_readme(env, entries, title, description), len(entries), None
     if output == "site":
-        feed = render_atom(entries[::-1][: config.feed_limit or None], title, description, config.site_url, utc_now())
+        feed = render_atom(entries[::-1][: config.feed_limit or None], title, description, config.site_url, now)
         return render_site(env, entries, title, description, feed), len(entries), None
     raise UsageError(f"unknown output {output!r}; choose readme, digest, feed or site")
 
