@@ -12,11 +12,12 @@ from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.mentions import MentionQueries
 from blogreader.store.pages import PageQueries
 from blogreader.store.reader_api import ReaderApiQueries
+from blogreader.store.schedule import ScheduleQueries
 from blogreader.store.sources import SourceQueries
 
 
 class Store(SourceQueries, EntryQueries, MentionQueries, EnrichmentQueries, CollectionQueries, PageQueries,
-            ReaderApiQueries):
+            ReaderApiQueries, ScheduleQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
