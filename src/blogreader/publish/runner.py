@@ -44,7 +44,7 @@ class Published:
 
     def summary_line(self) -> str:
         if self.skipped:
-            return f"no picks in {self.week}; nothing written"
+            return f"{self.output}: no picks in {self.week}; nothing written"
         where = self.path if self.path is not None else "standard output"
         state = "unchanged" if not self.changed else (
             "written" if len(self.changed) == 1 else f"{len(self.changed)} files written")
