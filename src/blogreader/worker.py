@@ -1,0 +1,198 @@
+"""The loop `serve` and `blogreader worker` share: claim due sources, refresh them, enrich, publish.
+
+A pass leases the sources that are due (one UPDATE, so two processes never poll the same one), refreshes
+them through `pipeline.refresh`, plans each one's next poll with `schedule.next_poll`, and hands them back.
+Enrichment and the configured outputs follow a pass that stored something new.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from blogreader.config import Settings
+from blogreader.errors import BlogReaderError
+from blogreader.schedule import PollHistory, next_poll
+from blogreader.store import Store
+
+log = logging.getLogger(__name__)
+
+BATCH = 10  # sources refreshed together in one pass; small enough that no pass holds others up for long
+LEASE_SECONDS = 600.0  # a claim outlives the slowest refresh; renewed while the refresh runs
+IDLE_SECONDS = 60.0  # the longest the loop sleeps before looking for due sources again
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def new_owner() -> str:
+    """A name for this process's leases: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class PassReport:
+    """What one pass did."""
+
+    claimed: int = 0
+    new_entries: int = 0
+    failed: int = 0
+    published: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def summary_line(self) -> str:
+        return (f"polled {self.claimed} source(s): {self.new_entries} new entries, {self.failed} failed"
+                + (f"; published {', '.join(self.published)}" if self.published else ""))
+
+
+class Worker:
+    """Polls due sources of one library, forever or once; `clock` and `rng` are injectable for tests."""
+
+    def __init__(self, store: Store, settings: Settings, *, owner: str | None = None, clock: Clock = system_clock,
+                 rng: random.Random | None = None, lease_seconds: float = LEASE_SECONDS, batch: int = BATCH) -> None:
+        self.store = store
+        self.settings = settings
+        self.owner = owner or new_owner()
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.lease_seconds = lease_seconds
+        self.batch = batch
+
+    def run_once(self) -> PassReport:
+        """Claim what is due now, refresh it, plan each source's next poll; enrich and publish when new."""
+        from blogreader.pipeline import refresh  # the fetch stack loads when a worker first polls
+
+        report = PassReport()
+        claimed = self.store.claim_due_sources(self.owner, self.clock(), self.lease_seconds, self.batch)
+        if not claimed:
+            return report
+        report.claimed = len(claimed)
+        log.info("polling %d source(s): %s", len(claimed), ", ".join(str(source.id) for source in claimed))
+        try:
+            with self._renewing():
+                # The schedule already honoured Retry-After on this clock; the pipeline's own check would not.
+                outcome = refresh(self.store, [replace(source, retry_after=None) for source in claimed], self.settings)
+        except Exception as exc:  # noqa: BLE001 - a broken pass must not end the loop; each source says why
+            log.exception("a poll failed")
+            self._release_after_crash(claimed, f"the last poll stopped: {exc}")
+            report.problems.append(str(exc))
+            return report
+        except BaseException:
+            self.store.release_all(self.owner)  # interrupted: hand everything back, due as before
+            raise
+        for result in outcome.outcomes:
+            self._release(result.source.id)
+        report.new_entries = outcome.new_entries
+        report.failed = outcome.count("failed")
+        if report.new_entries:
+            self._enrich_and_publish(report)
+        return report
+
+    def run(self, stop: threading.Event, idle_seconds: float = IDLE_SECONDS) -> None:
+        """Pass after pass until `stop` is set, sleeping until the next source is due (at most `idle_seconds`)."""
+        try:
+            while not stop.is_set():
+                done = self.run_once()
+                if done.claimed:
+                    log.info(done.summary_line())
+                    continue
+                stop.wait(self.seconds_until_due(idle_seconds))
+        finally:
+            self.store.release_all(self.owner)
+
+    def seconds_until_due(self, idle_seconds: float) -> float:
+        """How long the loop may sleep: until the soonest source is due, between 1 s and `idle_seconds`."""
+        due = self.store.next_due_at()
+        if due is None:
+            return idle_seconds
+        if not due:
+            return 1.0
+        wait = (_moment(due) - self.clock()).total_seconds()
+        return max(1.0, min(idle_seconds, wait))
+
+    def _release(self, source_id: int) -> None:
+        source = self.store.source(source_id)
+        now = self.clock()
+        history = PollHistory(
+            failed=source.error_count > 0,
+            failures=source.error_count,
+            retry_after=_moment(source.retry_after) if source.retry_after else None,
+            published=_moments(self.store.recent_publication_times(source_id)),
+            disabled=source.disabled,
+        )
+        plan = next_poll(history, now, self.settings.schedule, self.rng)
+        if not self.store.release_source(source_id, self.owner, plan.next_at, plan.interval, plan.reason):
+            log.warning("source %d: the lease lapsed during its refresh; another process may poll it", source_id)
+
+    def _release_after_crash(self, sources, reason: str) -> None:
+        retry = self.clock() + timedelta(seconds=self.settings.schedule.min_interval)
+        for source in sources:
+            self.store.release_source(source.id, self.owner, retry, self.settings.schedule.min_interval, reason)
+
+    def _enrich_and_publish(self, report: PassReport) -> None:
+        from blogreader.pipeline import enrich_new
+        from blogreader.publish.runner import publish
+
+        try:
+            enrich_new(self.store, self.settings)
+        except BlogReaderError as exc:
+            log.warning("enrichment failed: %s", exc)
+            report.problems.append(f"enrich: {exc}")
+        for output in self.settings.publish.outputs:
+            try:
+                publish(self.store, self.settings, output)
+                report.published.append(output)
+            except BlogReaderError as exc:
+                log.warning("not published: %s: %s", output, exc)
+                report.problems.append(f"{output}: {exc}")
+
+    @contextmanager
+    def _renewing(self):
+        """Renew this worker's leases from a second connection while a refresh runs, so a slow one keeps them."""
+        if self.store.path is None:
+            yield
+            return
+        done = threading.Event()
+
+        def renew() -> None:
+            with Store.open(self.store.path) as other:
+                while not done.wait(self.lease_seconds / 3):
+                    try:
+                        other.renew_leases(self.owner, self.clock(), self.lease_seconds)
+                    except BlogReaderError as exc:  # busy: the next beat tries again, well before expiry
+                        log.warning("could not renew leases: %s", exc)
+
+        beat = threading.Thread(target=renew, name="lease-renewal", daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            done.set()
+            beat.join()
+
+
+def _moments(values: list[str]) -> tuple[datetime, ...]:
+    """Stored publication times as datetimes; one a feed mangled is left out, not fatal."""
+    moments = []
+    for value in values:
+        try:
+            moments.append(_moment(value))
+        except ValueError:
+            log.debug("unreadable publication time %r", value)
+    return tuple(moments)
+
+
+def _moment(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
