@@ -53,3 +53,49 @@ def test_an_empty_feed_is_not_rewritten_by_every_publish(cli, home):
     site_feed = (home / "site" / "feed.xml").read_bytes()
     assert "unchanged" in cli("publish", "site").out
     assert (home / "site" / "feed.xml").read_bytes() == site_feed
+
+
+PROMO = "Expense your subscription: your company can pay for Weekly Gradients"
+
+
+def rss(*items: tuple[str, str, str]) -> str:
+    """An RSS 2.0 feed of (title, link, text) items."""
+    body = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        f"<pubDate>Tue, 07 Apr 2026 10:00:00 +0000</pubDate><description>{text}</description></item>"
+        for title, link, text in items)
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly Gradients</title>'
+            f"<link>https://gradients.example.org/</link>{body}</channel></rss>")
+
+
+def promo_feed(server) -> str:
+    return server.serve("/weekly.xml", rss(
+        ("Why warmup matters", "https://gradients.example.org/warmup",
+         "Warmup keeps the second moment estimate of Adam from exploding in the first steps of training. " * 8),
+        (PROMO, "https://gradients.example.org/pay",
+         "Many readers asked how to expense a subscription. Upgrade to the paid tier and send this to your manager."),
+    ))
+
+
+def test_update_lists_no_hidden_promotion_among_the_new_entries(cli, server, home):
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text("starter_subscriptions = false\n")
+    cli("add", promo_feed(server))
+    result = cli("update")
+    assert result.code == 0, result.err
+    assert "new entries (1):" in result.out and "Why warmup matters" in result.out
+    assert PROMO not in result.out
+    assert "1 promotion(s) or duplicate(s) hidden" in result.out
+
+
+def test_enrich_does_not_report_a_promotion_the_user_overruled(cli, server):
+    cli("add", promo_feed(server))
+    fetched = cli("fetch")
+    assert "(1 promotions)" in fetched.out
+    promo = next(e for e in cli("list", "--all", "--json").json if e["title"] == PROMO)
+    assert promo["promo"] is True
+    assert cli("edit", str(promo["id"]), "--not-promo").code == 0
+    again = cli("enrich", "--all")
+    assert again.code == 0 and "(0 promotions)" in again.out
+    shown = cli("show", str(promo["id"]), "--json").json
+    assert shown["promo"] is False

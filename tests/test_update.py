@@ -33,12 +33,18 @@ def test_new_library_is_seeded_once_then_fetched(cli, server, monkeypatch):
     assert cli("sources", "--json").json == []
 
 
-def test_unreachable_sources_are_reported_and_update_exits_normally(cli, server, home):
+def test_unreachable_sources_are_reported_and_update_fails_when_every_source_failed(cli, server, home):
     home.mkdir(parents=True)
     (home / "config.toml").write_text("starter_subscriptions = false\n[fetch]\ntotal_timeout = 2\n")
     cli("add", server.serve_file("/a.xml", FEEDS / "rss2.xml"))
+    cli("add", server.serve_file("/b.xml", FEEDS / "atom.xml"))
+    server.routes.pop("/b.xml")  # one source fails: the run is still a success
+    result = cli("update")
+    assert result.code == 0, result.err
+    assert "failed: Latent Space Diary (source 2)" in result.err and "HTTP 404" in result.err
+    assert "1 failed" in result.out
     server.routes.clear()  # now every path is a 404
     result = cli("update")
-    assert result.code == 0
-    assert "failed: Gradient Notes (source 1)" in result.err and "HTTP 404" in result.err
-    assert "1 failed" in result.out
+    assert result.code == 1
+    assert "2 failed" in result.out
+    assert "every source failed (2 of 2)" in result.err

@@ -10,6 +10,7 @@ from blogreader.cli.publishing import publish_configured
 from blogreader.errors import BlogReaderError
 
 STARTER_SEEDED = "starter_seeded"
+FAILED, SKIPPED = "failed", "skipped"  # the pipeline's outcome names, without importing it for --help
 
 
 def run_refresh(app, sources):
@@ -82,7 +83,10 @@ def update(app) -> None:
         return
     report = run_refresh(app, sources)
     enrich_new_entries(app)
-    new_ids = report.new_ids
+    hidden = store.hidden_ids(report.new_ids)
+    new_ids = [entry_id for entry_id in report.new_ids if entry_id not in hidden]
+    if hidden:
+        click.echo(f"{len(hidden)} promotion(s) or duplicate(s) hidden: `blogreader list --all` shows them")
     if new_ids:
         click.echo(f"\nnew entries ({len(new_ids)}):")
         for entry_id in new_ids[:50]:
@@ -90,6 +94,10 @@ def update(app) -> None:
         if len(new_ids) > 50:
             click.echo(f"… and {len(new_ids) - 50} more: `blogreader list --unread`")
     publish_configured(app)
+    failed = report.count(FAILED)
+    if failed and failed + report.count(SKIPPED) == len(report.outcomes):
+        raise BlogReaderError(f"every source failed ({failed} of {len(report.outcomes)}); "
+                              "`blogreader sources` shows each one's error")
 
 
 COMMANDS = [fetch, update]

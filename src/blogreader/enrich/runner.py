@@ -59,6 +59,8 @@ def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = Non
         report.problems += problems
         if summary:
             report.summaries[summary.origin] += 1
+        if entry.promo_origin == "user":
+            promo = None  # the user's verdict stands, and is not reported as this run's finding
         if promo or (entry.kind == "post" and numbered_run(doc.text)):
             category = _digest_category(settings, category)
         updates.append(EnrichmentUpdate(
@@ -66,7 +68,7 @@ def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = Non
             category=category.category if category else None, category_origin=category.origin if category else None,
             promo=promo,
         ))
-        report.promos += promo
+        report.promos += bool(promo)
         if on_progress:
             on_progress(entry.title)
         if len(updates) >= BATCH:

@@ -109,6 +109,16 @@ class EnrichmentQueries:
         ).fetchall()
         return {category: count for category, count in rows}
 
+    def hidden_ids(self, ids: list[int]) -> set[int]:
+        """Those of `ids` that lists hide: promotions and duplicates."""
+        hidden: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            hidden.update(row[0] for row in self.conn.execute(
+                f"SELECT id FROM entries WHERE id IN ({marks}) AND (promo = 1 OR duplicate_of IS NOT NULL)", chunk))
+        return hidden
+
     def set_promo(self, ids: list[int], value: bool) -> None:
         """The user's verdict on promotion, which enrichment keeps."""
         self._update_many(ids, "promo = ?, promo_origin = 'user'", (int(value),))
