@@ -9,6 +9,8 @@ some picked):
   TestClient: from the app's call to its last byte (security middleware, route, queries, template),
   median and p95 over --requests requests after a warm-up; the client's round trip; and the SQL
   statements the page ran;
+- api_stream_contents: the reader API's first page of 50 unread items with their contents (JSON), logged in;
+  api_stream_contents_vs_inbox: its median divided by the inbox's;
 - baseline_inbox: the same 50 inbox rows rendered the plain way: one SQL query and a bare Jinja2
   template with autoescaping (no app, no middleware);
 - inbox_vs_baseline: the inbox's median divided by the baseline's; budget_ms / within_budget: the
@@ -196,19 +198,30 @@ def main() -> int:
                 lambda sql: None if sql.startswith("--") or "'main'." in sql else statements.append(sql))
             return store
 
+        from blogreader.web.api.passwords import hash_password
+
+        with Store.open(settings.database_path) as store:
+            store.set_api_login("bench", hash_password("bench password"))
         app = create_app(settings, port=8080)
         app.state.stores.opener = traced
         pages = {"inbox": "/", "inbox_category": "/?category=Interpretability", "inbox_page_20": "/?page=20",
                  "entry": f"/entries/{ids['entry']}", "roundup": f"/entries/{ids['roundup']}",
-                 "collection": "/collection", "search": "/search?q=sparse+attention"}
+                 "collection": "/collection", "search": "/search?q=sparse+attention",
+                 # The reader API's page of 50 unread items with their contents, as an app syncs the inbox.
+                 "api_stream_contents": "/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
+                                        "?n=50&xt=user/-/state/com.google/read"}
         timed = Timed(app)
         with TestClient(timed, base_url="http://127.0.0.1:8080") as client:
+            login = client.post("/accounts/ClientLogin", data={"Email": "bench", "Passwd": "bench password"})
+            client.headers["Authorization"] = "GoogleLogin auth=" + login.text.split("Auth=", 1)[1].strip()
             for name, path in pages.items():
                 log(f"GET {path}")
                 result[name] = measure(client, timed, path, args.requests, statements)
         log("baseline")
         result["baseline_inbox"] = baseline(settings.database_path, args.requests)
         result["inbox_vs_baseline"] = round(result["inbox"]["median_ms"] / result["baseline_inbox"]["median_ms"], 2)
+        result["api_stream_contents_vs_inbox"] = round(result["api_stream_contents"]["median_ms"]
+                                                       / result["inbox"]["median_ms"], 2)
         result["budget_ms"] = BUDGET_MS
         result["within_budget"] = result["inbox"]["p95_ms"] < BUDGET_MS and result["entry"]["p95_ms"] < BUDGET_MS
         result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
