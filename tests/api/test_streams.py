@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -166,3 +167,24 @@ def test_n_beyond_the_cap_gives_a_full_page_and_a_continuation(api, monkeypatch)
     body = api.json("/reader/api/0/stream/items/ids", {"s": READING, "n": "100000"}, auth=auth)
     assert len(body["itemRefs"]) == 6 and "continuation" not in body
     assert json.dumps(body)  # plain JSON
+
+
+def test_item_images_load_through_the_signed_api_media_route_only(api, server):
+    from tests.web.conftest import png
+
+    image = server.serve("/pic.png", png(), content_type="image/png")
+    entry_id = api.library.ids["ml3"]
+    api.library.store.conn.execute("UPDATE entries SET content_html = ? WHERE id = ?",
+                                   (f'<p>Figure: <img src="{image}" alt="a chart"></p>', entry_id))
+    auth = api.login()
+    content = api.json("/reader/api/0/stream/items/contents", {"i": str(entry_id)}, auth=auth,
+                       method="POST")["items"][0]["content"]["content"]
+    signed = re.search(r'src="([^"]+)"', content).group(1)
+    path = signed.removeprefix(api.live.url)
+    assert path.startswith("/reader/api/0/media/") and image not in content
+    status, headers, body = api.live.request("GET", path, binary=True)  # no login: apps load images bare
+    assert status == 200 and headers["Content-Type"] == "image/png" and body == png()
+    forged = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    assert api.live.request("GET", forged)[0] in (403, 404)
+    api.library.store.clear_api_login()
+    assert api.live.request("GET", path)[0] == 404  # the API off: nothing answers under its prefix
