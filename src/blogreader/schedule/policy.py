@@ -78,7 +78,7 @@ def next_poll(history: PollHistory, now: datetime, settings: ScheduleSettings, r
         plural = "s" if history.failures != 1 else ""
         reason = f"backing off after {history.failures} failure{plural} in a row"
     next_at = now + timedelta(seconds=jittered(interval, settings, rng))
-    if history.retry_after is not None and history.retry_after > next_at:
+    if history.retry_after is not None and history.retry_after >= next_at:
         next_at = history.retry_after
         reason = f"the server asked to wait (Retry-After) until {history.retry_after:%Y-%m-%d %H:%M} UTC"
     return Plan(next_at, interval, reason)
