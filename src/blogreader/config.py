@@ -55,6 +55,12 @@ outputs = ["readme", "feed"]   # what `update` writes into this folder: readme, 
 # same proxy) only when you click it. Either way the browser never contacts the image's host itself.
 images = "proxy"
 
+[api]
+# What reader apps (the Google Reader API of `blogreader serve`; see `blogreader api-password`) get as an
+# item's `summary`: "summary" is BlogReader's summary, with the post in `content`; "full" is that summary
+# followed by the post, for apps that show `summary` as the article (NetNewsWire and others made for FreshRSS).
+summary = "summary"
+
 [schedule]
 # How often `blogreader serve` and `blogreader worker` poll each source. A source's interval follows how often
 # it publishes (a quarter of its typical gap between posts), kept between these limits (seconds).
@@ -120,6 +126,16 @@ class WebSettings:
     images: str = "proxy"
 
 
+API_SUMMARIES = ("summary", "full")
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """What the reader API sends apps."""
+
+    summary: str = "summary"
+
+
 @dataclass(frozen=True)
 class ScheduleSettings:
     """When the background scheduler polls each source (seconds)."""
@@ -144,6 +160,7 @@ class Settings:
     publish: PublishSettings = PublishSettings()
     web: WebSettings = WebSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    api: ApiSettings = ApiSettings()
 
     @property
     def database_path(self) -> Path:
@@ -225,6 +242,7 @@ def _from_mapping(home: Path, data: dict) -> Settings:
         publish=_publish_settings(home, data.get("publish", {})),
         web=_web_settings(home, data.get("web", {})),
         schedule=_schedule_settings(home, data.get("schedule", {})),
+        api=_api_settings(home, data.get("api", {})),
     )
 
 
@@ -287,6 +305,14 @@ def _web_settings(home: Path, data) -> WebSettings:
     if images not in IMAGE_MODES:
         raise ConfigError(f"{where}: [web] images must be \"proxy\" or \"off\", not {images!r}")
     return WebSettings(images=images)
+
+
+def _api_settings(home: Path, data) -> ApiSettings:
+    where = _checked_table(home, data, "api", ApiSettings)
+    summary = data.get("summary", ApiSettings.summary)
+    if summary not in API_SUMMARIES:
+        raise ConfigError(f"{where}: [api] summary must be \"summary\" or \"full\", not {summary!r}")
+    return ApiSettings(summary=summary)
 
 
 def _schedule_settings(home: Path, data) -> ScheduleSettings:

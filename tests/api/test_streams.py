@@ -188,3 +188,37 @@ def test_item_images_load_through_the_signed_api_media_route_only(api, server):
     assert api.live.request("GET", forged)[0] in (403, 404)
     api.library.store.clear_api_login()
     assert api.live.request("GET", path)[0] == 404  # the API off: nothing answers under its prefix
+
+
+def test_api_summary_full_gives_apps_that_read_only_summary_the_post(home, monkeypatch):
+    from blogreader.web.api.passwords import hash_password
+    from tests.api.conftest import PASSWORD, USER, Api, fill
+    from tests.web.conftest import Library, LiveServer
+
+    library = Library(home)
+    (home / "config.toml").write_text('starter_subscriptions = false\n[api]\nsummary = "full"\n', encoding="utf-8")
+    from blogreader.config import load_settings
+
+    library.settings = load_settings(home)
+    ids = fill(library)
+    library.store.set_api_login(USER, hash_password(PASSWORD))
+    live = LiveServer(library)
+    try:
+        api = Api(live, library)
+        item = api.json("/reader/api/0/stream/items/contents", {"i": str(ids["ml0"])}, auth=api.login(),
+                        method="POST")["items"][0]
+        assert item["summary"]["content"].startswith("<p><em>What the post finds, in a sentence.</em></p><p>Post")
+        assert item["summary"]["content"].endswith(item["content"]["content"])
+    finally:
+        live.stop()
+        library.close()
+
+
+def test_api_summary_setting_is_checked(home):
+    from blogreader.config import load_settings
+    from blogreader.errors import ConfigError
+
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text('[api]\nsummary = "everything"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[api\] summary must be"):
+        load_settings(home)

@@ -106,10 +106,11 @@ def _stream_title(store, stream_id: str) -> str:
 
 def _items(request: Request, rows) -> list[dict]:
     show = Shower.of(request)
-    return [_item(row, show) for row in rows]
+    full = request.app.state.settings.api.summary == "full"
+    return [_item(row, show, full) for row in rows]
 
 
-def _item(row, show: Shower) -> dict:
+def _item(row, show: Shower, full: bool = False) -> dict:
     """One entry as FreshRSS and Miniflux shape an item: summary is BlogReader's, content the sanitized HTML."""
     added = _usec(row["added"])
     categories = [READING_LIST]
@@ -123,6 +124,10 @@ def _item(row, show: Shower) -> dict:
         categories.append(STARRED)
     link = [{"href": row["url"], "type": "text/html"}] if row["url"] else []
     source_id = row["source_id"]
+    content = show(row["content_html"], row["url"])
+    summary = escape(row["summary"] or "")
+    if full:  # apps that show `summary` as the article get BlogReader's summary, then the post
+        summary = (f"<p><em>{summary}</em></p>" if summary else "") + content
     return {
         "id": long_id(row["id"]),
         "crawlTimeMsec": str(added // 1000),
@@ -137,8 +142,8 @@ def _item(row, show: Shower) -> dict:
         "origin": {"streamId": f"feed/{source_id}" if source_id else READING_LIST,
                    "title": (row["source_title"] or row["source_url"] or "Saved") if source_id else "Saved",
                    "htmlUrl": row["source_site"] or row["source_url"] or ""},
-        "summary": {"direction": "ltr", "content": escape(row["summary"] or "")},
-        "content": {"direction": "ltr", "content": show(row["content_html"], row["url"])},
+        "summary": {"direction": "ltr", "content": summary},
+        "content": {"direction": "ltr", "content": content},
         "enclosure": [],
     }
 
