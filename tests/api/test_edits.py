@@ -77,6 +77,8 @@ def test_subscription_edit_renames_moves_and_unfiles(api):
     ({"ac": "edit", "s": "user/-/label/X"}, 400),
     ({"ac": "edit", "s": "feed/55555", "t": "x"}, 404),
     ({"ac": "subscribe", "s": "feed/javascript:alert(1)"}, 400),
+    ({"ac": "subscribe", "s": "feed/1"}, 200),  # already subscribed
+    ({"ac": "subscribe", "s": "feed/31337"}, 404),
 ])
 def test_malformed_subscription_edits(api, params, status):
     assert post(api, api.login(), "subscription/edit", params)[0] == status

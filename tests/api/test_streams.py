@@ -222,3 +222,12 @@ def test_api_summary_setting_is_checked(home):
     (home / "config.toml").write_text('[api]\nsummary = "everything"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[api\] summary must be"):
         load_settings(home)
+
+
+def test_stream_contents_takes_the_stream_in_the_path_plain_or_encoded(api):
+    auth = api.login()
+    news = [f"tag:google.com,2005:reader/item/{api.library.ids['news0']:016x}"]
+    for path in ("feed/https://news.example/feed", "feed%2Fhttps%3A%2F%2Fnews.example%2Ffeed",
+                 f"feed/{api.library.ids['news_source']}", "user/-/label/Newsletters"):
+        body = api.json(f"/reader/api/0/stream/contents/{path}", auth=auth)
+        assert [item["id"] for item in body["items"]] == news, path

@@ -48,7 +48,10 @@ def subscription_edit(request: Request, params: Params = Depends(read_params)):
             raise ApiError(400, f"Bad Request: {stream_id[:200]!r} is not a subscription; use feed/ID or feed/URL")
         title = (titles[index] if index < len(titles) else "").strip() or None
         if action == "subscribe":
-            _subscribe(request, store, stream_id[5:], title, folder)
+            if stream_id[5:].isdigit():  # already a subscription: nothing to add (as FreshRSS does)
+                parse_stream(store, stream_id)
+            else:
+                _subscribe(request, store, stream_id[5:], title, folder)
             continue
         source_id = parse_stream(store, stream_id).source_id
         if action == "unsubscribe":
