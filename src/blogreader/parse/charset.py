@@ -10,6 +10,20 @@ _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
 _ENCODING_ATTRIBUTE = re.compile(r"(^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"'])[A-Za-z0-9._:-]{1,40}([\"'])", re.I)
 _FALLBACK = "blogreader-windows-1252"
+# UTF-16/32 without a BOM, known by how "<" starts the document; feedparser-rs reads none of them.
+_WIDE = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"),
+         (b"\x00<", "utf-16-be"))
+DETECT_SAMPLE = 262_144  # bytes of a document whose text a detector looks at
+MIN_DETECT = 32  # non-ASCII bytes a detector needs to tell KOI8-R from Shift_JIS; fewer are read as Windows-1252
+# Guesses not taken: a Latin reading of bytes that are not UTF-8 is the Windows-1252 one, which the fallback
+# makes byte by byte (and which keeps the UTF-8 around a stray byte); a detector cannot tell the Latin ones apart.
+_LATIN = frozenset({
+    "ascii", "utf_8", "utf_16", "utf_32", "latin_1", "iso8859_1", "cp1252", "cp1250", "cp1254", "cp1257", "cp1258",
+    "cp437", "cp850", "cp858", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "hp_roman8", "cp037", "cp500",
+    "cp1140",
+    "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15",
+    "iso8859_16",
+})
 
 
 def readable_bytes(body: bytes, content_type: str = "") -> bytes:
@@ -20,8 +34,12 @@ def readable_bytes(body: bytes, content_type: str = "") -> bytes:
     letter to U+FFFD. Such a body is decoded with the charset of the HTTP Content-Type when that
     works, else as UTF-8 with each stray byte read as Windows-1252, the usual culprit.
     """
-    if not body or body.startswith(_BOMS) or b"\x00" in body[:4]:
-        return body  # a BOM, or UTF-16/32 without one: the parsers detect these themselves
+    if not body or body.startswith(_BOMS):
+        return body  # a BOM: the parsers detect these themselves
+    wide = next((codec for start, codec in _WIDE if body.startswith(start)), None)
+    if wide is not None:
+        text = body.decode(wide, errors="replace")
+        return _ENCODING_ATTRIBUTE.sub(r"\g<1>utf-8\g<2>", text, count=1).encode("utf-8")
     try:
         body.decode("utf-8")
         return body
@@ -38,9 +56,38 @@ def readable_bytes(body: bytes, content_type: str = "") -> bytes:
             text = body.decode(charset)
         except UnicodeDecodeError:
             text = None
+    if text is None and not http:
+        text = _detected(body)
     if text is None:
         text = body.decode("utf-8", errors=_FALLBACK)
     return _ENCODING_ATTRIBUTE.sub(r"\g<1>utf-8\g<2>", text, count=1).encode("utf-8")
+
+
+def _detected(body: bytes) -> str | None:
+    """`body` in the legacy encoding charset-normalizer finds in its text (KOI8-R, Shift_JIS, GB18030...).
+
+    None when the body is mostly UTF-8 (a few stray bytes), when the guess is a Latin encoding, or when the
+    guessed encoding does not read every byte: the Windows-1252 fallback then reads it.
+    """
+    head = body[:DETECT_SAMPLE]
+    mostly = head.decode("utf-8", errors="replace")
+    stray = mostly.count("\ufffd")
+    if len(mostly) - len(mostly.encode("ascii", "ignore")) - stray >= stray:
+        return None
+    # Only the text between tags: the markup is ASCII whatever the encoding, and it drowns a short title.
+    sample = b" ".join(piece.strip() for piece in re.split(rb"[<>]", head) if not piece.isascii())
+    if len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore")) < MIN_DETECT:
+        return None  # a handful of odd bytes: any guess would be a coin toss
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(sample).best()
+    codec = _codec(best.encoding) if best else None
+    if codec is None or codec.replace("-", "_") in _LATIN:
+        return None
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _codec(name: str) -> str | None:

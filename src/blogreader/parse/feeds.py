@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
 import re
-import time
 import warnings
-from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 from blogreader.errors import ParseError
-from blogreader.models import ParsedEntry, ParsedFeed
+from blogreader.models import ParsedFeed
 from blogreader.parse.charset import readable_bytes
+from blogreader.parse.feed_fields import entry_from, join as _join, title_html, xml_unescape
+from blogreader.parse.feed_repairs import (
+    expand_internal_entities, feedparser_reads_better, for_feedparser, json_feed_ids, prefer_fallback,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,18 +27,21 @@ _WIDE_ENCODINGS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-3
                    (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
 
 
-def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False, content_type: str = "") -> ParsedFeed:
+def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False, content_type: str = "",
+               content_location: str = "") -> ParsedFeed:
     """Read a feed from `body` (never a URL or path); tolerate malformed XML and record its problem.
 
     feedparser-rs is the fast path; the pure-Python feedparser gets a second look at
     documents the first could not read, since it recovers more from broken markup.
     feedparser-rs also blanks links to loopback and private addresses; where the user allows
     such networks (`keep_private_links`), feedparser reads the document instead. `content_type` (the
-    HTTP header) names the charset of a document that does not declare its own correctly.
+    HTTP header) names the charset of a document that does not declare its own correctly, and
+    `content_location` (the HTTP header) the base of its relative links. feedparser also reads the
+    documents holding what feedparser-rs misses (see parse.feed_repairs).
     """
     import feedparser_rs
 
-    body = readable_bytes(body, content_type)
+    body = expand_internal_entities(readable_bytes(body, content_type))
     try:
         # Its HTML sanitizer is ours to do (normalize.sanitize, bounded), and its own takes time growing
         # with the square of the "&"s in one text: a few megabytes of them held a fetch for minutes.
@@ -48,27 +51,35 @@ def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False, conte
         result, unreadable = None, f"malformed feed: {exc}"
     capped = result is not None and len(result.entries) >= MAX_FEED_ENTRIES and "limit" in str(_exception(result))
     lost_links = result is not None and keep_private_links and any(not item.get("link") for item in result.entries)
-    if result is None or lost_links or (not result.entries and (result.bozo or not result.version)):
+    fast = True
+    if (result is None or lost_links or not result.entries
+            or feedparser_reads_better(body, result.version or "", result.entries)):
         head, cut = _first_entries(body)
-        fallback = _parse_with_feedparser(head)
-        if fallback is not None and (fallback.entries or result is None):
-            result, capped = fallback, cut
+        fallback = _parse_with_feedparser(for_feedparser(head))
+        if prefer_fallback(fallback, result):
+            result, capped, fast = fallback, cut, False
     if result is None:
         raise ParseError(f"{url}: not a feed ({unreadable})")
     if not result.version and not result.entries:
         reason = _problem(result) or "no RSS, Atom or JSON Feed markup"
         raise ParseError(f"{url}: not a feed ({reason})")
-    feed = result.feed
-    base = _join(url, feed.get("link")) or url
+    feed, version = result.feed, result.version or ""
+    url = _join(url, content_location) or url  # a relative Content-Location is relative to the request
+    site = feed.get("link")
+    base = _join(url, xml_unescape(site) if fast and site and version.startswith("atom") else site) or url
     with warnings.catch_warnings():  # feedparser warns about its updated/published fallback on access
         warnings.simplefilter("ignore", DeprecationWarning)
-        entries = [_entry(item, url) for item in result.entries[:MAX_FEED_ENTRIES]]
+        entries = [entry_from(item, url, fast=fast, version=version) for item in result.entries[:MAX_FEED_ENTRIES]]
+    if fast and version.startswith("json") and any(entry.guid is None for entry in entries):
+        for entry, guid in zip(entries, json_feed_ids(body, len(entries))):
+            entry.guid = entry.guid or guid
     if capped:  # the parser's complaint is about the cut, not the feed
         problem = f"the feed lists more than {MAX_FEED_ENTRIES:,} entries; only the first {MAX_FEED_ENTRIES:,} were read"
     else:
         problem = _problem(result) if result.bozo else None
-    return ParsedFeed(title=_text(feed.get("title")), site_url=base, entries=entries, version=result.version or "",
-                      problem=problem)
+    title = title_html(feed.get("title"), (feed.get("title_detail") or {}).get("type"),
+                       guess=version.startswith("json") or (fast and version.startswith("rss")))
+    return ParsedFeed(title=title, site_url=base, entries=entries, version=version, problem=problem)
 
 
 def looks_like_feed(body: bytes) -> bool:
@@ -121,63 +132,3 @@ def _exception(result):
 def _problem(result) -> str | None:
     exc = _exception(result)
     return f"malformed feed: {exc}" if exc else None
-
-
-def _entry(item, feed_url: str) -> ParsedEntry:
-    link = item.get("link")
-    return ParsedEntry(
-        title=_text(item.get("title")) or "",
-        url=_join(feed_url, link),
-        guid=item.get("id") or None,
-        author=_text(item.get("author")),
-        published=_datetime(item.get("published_parsed")),
-        updated=_datetime(item.get("updated_parsed")),
-        content_html=_content(item),
-        summary_html=_as_html(item.get("summary"), _detail_type(item.get("summary_detail"))),
-    )
-
-
-def _join(base: str, link: str | None) -> str | None:
-    """`link` resolved against `base`; None when there is no link or it cannot be parsed ("http://[oops")."""
-    if not link:
-        return None
-    try:
-        return urljoin(base, link)
-    except ValueError:
-        return None
-
-
-def _content(item) -> str:
-    contents = item.get("content") or []
-    best = ""
-    for content in contents:
-        value = _as_html(content.get("value"), content.get("type"))
-        if len(value) > len(best):
-            best = value
-    return best
-
-
-def _detail_type(detail) -> str | None:
-    return detail.get("type") if detail else None
-
-
-def _as_html(value: str | None, mime: str | None) -> str:
-    """Text declared plain is escaped, so markup inside it is shown, never run."""
-    if not value:
-        return ""
-    if mime == "text/plain":
-        return "<p>" + html_lib.escape(value).replace("\n\n", "</p><p>") + "</p>"
-    return value
-
-
-def _text(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _datetime(parsed: time.struct_time | None) -> datetime | None:
-    if not parsed:
-        return None
-    try:
-        return datetime(*parsed[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
