@@ -88,6 +88,11 @@ SAFE_TAGS = {
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "nav", "ol", "p", "pre", "q", "rp",
     "rt", "rtc", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody",
     "td", "th", "thead", "time", "tfoot", "tr", "tt", "u", "ul", "var", "wbr", "dir", "main", "section", "font",
+    # Formulas (presentation MathML) and drawings (SVG shapes and text); their attributes are checked below.
+    "math", "mi", "mn", "mo", "ms", "mspace", "mtext", "menclose", "merror", "mfenced", "mfrac", "mpadded", "mphantom",
+    "mroot", "mrow", "msqrt", "mstyle", "mmultiscripts", "mprescripts", "none", "mover", "munder", "munderover", "msub",
+    "msup", "msubsup", "mtable", "mtr", "mtd", "mlabeledtr", "semantics", "annotation",
+    "svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "text", "tspan",
 }
 URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "background", "poster", "data", "longdesc",
                   "xlink:href", "srcset", "ping", "manifest", "codebase", "lowsrc", "dynsrc"}

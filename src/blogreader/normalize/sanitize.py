@@ -7,15 +7,22 @@ import re
 
 import nh3
 
-# Ammonia's default allow-list, less the tags that let content escape its box or pose as the page.
-ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"area", "map", "center", "header", "footer", "hgroup"}
+from blogreader.normalize.math_svg import MATH_ATTRIBUTES, MATH_TAGS, SVG_ATTRIBUTES, SVG_TAGS, svg_attribute
+
+# Ammonia's default allow-list, less the tags that let content escape its box or pose as the page, plus
+# formulas (MathML) and simple drawings (SVG shapes): ML posts are written in them.
+ALLOWED_TAGS = ((frozenset(nh3.ALLOWED_TAGS) - {"area", "map", "center", "header", "footer", "hgroup"})
+                | MATH_TAGS | SVG_TAGS)
 ALLOWED_ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag in ALLOWED_TAGS},
+    **MATH_ATTRIBUTES,
+    **SVG_ATTRIBUTES,
     "a": {"href", "hreflang", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "time": {"datetime"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_SVG = re.compile(r"<svg", re.IGNORECASE)
 _C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_PASSES = 4  # two always sufficed on fuzzed tag soup; the bound keeps a pathological input cheap
 MAX_DEPTH = 512  # elements nested deeper are flattened, as browsers do (Blink's limit)
@@ -161,6 +168,8 @@ def _clean(html: str, relative) -> str:
 def _allowed_only(html: str, relative) -> str:
     options = dict(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                    link_rel="noopener noreferrer nofollow", strip_comments=True)
+    if _SVG.search(html):  # the filter is a Python call per attribute: only where SVG is
+        options["attribute_filter"] = svg_attribute
     try:
         return nh3.clean(html, url_relative=relative, **options)
     except ValueError:  # a base URL ammonia cannot parse: relative links go, the rest is as strict
