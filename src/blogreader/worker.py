@@ -71,12 +71,12 @@ class Worker:
 
     def run_once(self) -> PassReport:
         """Claim what is due now, refresh it, plan each source's next poll; enrich and publish when new."""
-        from blogreader.pipeline import refresh  # the fetch stack loads when a worker first polls
-
         report = PassReport()
         claimed = self.store.claim_due_sources(self.owner, self.clock(), self.lease_seconds, self.batch)
         if not claimed:
             return report
+        from blogreader.pipeline import refresh  # the fetch stack loads when there is something to poll
+
         report.claimed = len(claimed)
         log.info("polling %d source(s): %s", len(claimed), ", ".join(str(source.id) for source in claimed))
         try:
@@ -99,13 +99,21 @@ class Worker:
             self._enrich_and_publish(report)
         return report
 
-    def run(self, stop: threading.Event, idle_seconds: float = IDLE_SECONDS) -> None:
+    def run(self, stop: threading.Event, idle_seconds: float = IDLE_SECONDS,
+            on_pass: Callable[[PassReport], None] | None = None) -> None:
         """Pass after pass until `stop` is set, sleeping until the next source is due (at most `idle_seconds`)."""
         try:
             while not stop.is_set():
-                done = self.run_once()
+                try:
+                    done = self.run_once()
+                except BlogReaderError as exc:  # a busy or unwritable library: try again later, keep running
+                    log.warning("poll pass failed: %s", exc)
+                    stop.wait(idle_seconds)
+                    continue
                 if done.claimed:
                     log.info(done.summary_line())
+                    if on_pass:
+                        on_pass(done)
                     continue
                 stop.wait(self.seconds_until_due(idle_seconds))
         finally:
@@ -180,6 +188,38 @@ class Worker:
         finally:
             done.set()
             beat.join()
+
+
+class BackgroundWorker:
+    """A worker on its own thread and database connection, as `serve` runs it beside the web app."""
+
+    def __init__(self, settings: Settings, idle_seconds: float = IDLE_SECONDS) -> None:
+        self.settings = settings
+        self.owner = new_owner()
+        self.idle_seconds = idle_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="blogreader-worker", daemon=True)
+
+    def start(self) -> BackgroundWorker:
+        self._thread.start()
+        return self
+
+    def stop(self, wait_seconds: float = 10.0) -> None:
+        """Ask the loop to finish its pass; past `wait_seconds`, free its leases from here."""
+        self._stop.set()
+        self._thread.join(wait_seconds)
+        if self._thread.is_alive():
+            with Store.open(self.settings.database_path) as store:
+                store.release_all(self.owner)
+
+    def _run(self) -> None:
+        try:
+            with Store.open(self.settings.database_path) as store:
+                Worker(store, self.settings, owner=self.owner).run(self._stop, self.idle_seconds)
+        except BlogReaderError as exc:
+            log.error("the background poller stopped: %s", exc)
+        except Exception:  # noqa: BLE001 - the web app keeps serving; the log says what broke
+            log.exception("the background poller stopped")
 
 
 def _moments(values: list[str]) -> tuple[datetime, ...]:

@@ -11,9 +11,12 @@ import click
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port (0: any free one).")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Another Host name the server answers to (a DNS name or a proxy's); repeatable.")
+@click.option("--no-worker", is_flag=True, help="Only serve pages; leave polling to `blogreader worker` or `update`.")
 @click.pass_obj
-def serve(app, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
+def serve(app, host: str, port: int, allow_hosts: tuple[str, ...], no_worker: bool) -> None:
     """Run the web app: inbox, entries, collection, search, sources, previews.
+
+    Meanwhile it polls each source when it is due, as `blogreader worker` does (see [schedule] in config.toml).
 
     \b
     Examples:
@@ -30,7 +33,16 @@ def serve(app, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
     if server.access_token:
         click.echo("It listens beyond this machine: only a browser that opened the URL above, with its token, "
                    "gets in.", err=True)
-    server.run()
+    if no_worker:
+        server.run()
+        return
+    from blogreader.worker import BackgroundWorker
+
+    poller = BackgroundWorker(app.settings).start()
+    try:
+        server.run()
+    finally:
+        poller.stop()
 
 
 COMMANDS = [serve]

@@ -31,7 +31,7 @@ def worker(app, once: bool, interval_seconds: float, lease_seconds: float) -> No
     runner = Worker(app.store, app.settings, lease_seconds=lease_seconds)
     if once:
         try:
-            echo(runner.run_once().summary_line())
+            show_pass(runner.run_once(), runner.clock())
         finally:
             app.store.release_all(runner.owner)
         return
@@ -42,20 +42,37 @@ def worker(app, once: bool, interval_seconds: float, lease_seconds: float) -> No
 
     def finish(signum, _frame) -> None:
         if stop.is_set():
-            raise KeyboardInterrupt  # a second signal: stop now; the transaction in flight rolls back
+            raise KeyboardInterrupt
         click.echo("stopping after the sources being polled now (again to stop at once)", err=True)
         stop.set()
 
+    # The loop runs on its own thread, so a signal handler never sets the event the handling thread waits on.
+    loop = threading.Thread(target=runner.run, name="blogreader-worker", daemon=True,
+                            kwargs={"stop": stop, "idle_seconds": interval_seconds,
+                                    "on_pass": lambda done: show_pass(done, runner.clock())})
     previous = {number: signal.signal(number, finish) for number in (signal.SIGINT, signal.SIGTERM)}
     click.echo(f"worker polling {app.settings.home} (owner {runner.owner}); Ctrl+C stops it", err=True)
     try:
-        runner.run(stop, idle_seconds=interval_seconds)
+        loop.start()
+        while loop.is_alive():
+            loop.join(0.5)
     except KeyboardInterrupt:
-        pass
+        # Stopping at once: what the refresh in flight had not committed is rolled back with the process.
+        from blogreader.store import Store
+
+        with Store.open(app.settings.database_path) as store:
+            store.release_all(runner.owner)
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
     click.echo("worker stopped; its sources are free for another process", err=True)
+
+
+def show_pass(done, when) -> None:
+    """One line per pass, and what went wrong after it (enrichment, publishing)."""
+    echo(f"{when:%Y-%m-%d %H:%M:%S} {done.summary_line()}")
+    for problem in done.problems:
+        echo(f"problem: {problem}", err=True)
 
 
 COMMANDS = [worker]
