@@ -134,20 +134,30 @@ class ReaderApiQueries:
     def api_unread_counts(self) -> tuple[list[tuple[int, int, str]], list[tuple[str, int, str]],
                                          list[tuple[str, int, str]], tuple[int, str | None]]:
         """Unread (count, newest crawl time) per source, per folder, per category, and in all."""
-        unread = f"e.read = 0 AND {_VISIBLE}"
-        sources = self.conn.execute(
-            f"""SELECT es.source_id, count(*), max(e.added) FROM entry_sources es JOIN entries e ON e.id = es.entry_id
-                WHERE {unread} GROUP BY es.source_id""").fetchall()
-        folders = self.conn.execute(
-            f"""SELECT s.category, count(DISTINCT e.id), max(e.added) FROM sources s
-                JOIN entry_sources es ON es.source_id = s.id JOIN entries e ON e.id = es.entry_id
-                WHERE s.category IS NOT NULL AND s.category != '' AND {unread} GROUP BY s.category""").fetchall()
-        tags = self.conn.execute(
-            f"""SELECT e.category, count(*), max(e.added) FROM entries e
-                WHERE e.category IS NOT NULL AND {unread} GROUP BY e.category""").fetchall()
-        total = self.conn.execute(f"SELECT count(*), max(e.added) FROM entries e WHERE {unread}").fetchone()
-        return ([tuple(row) for row in sources], [tuple(row) for row in folders], [tuple(row) for row in tags],
-                (total[0], total[1]))
+        # One pass over the entries: each scan of the table reads every stored post, so four GROUP BY
+        # queries cost four times what this does.
+        rows = self.conn.execute(
+            f"""SELECT e.id, e.category, e.added, es.source_id, s.category FROM entries e
+                LEFT JOIN entry_sources es ON es.entry_id = e.id LEFT JOIN sources s ON s.id = es.source_id
+                WHERE e.read = 0 AND {_VISIBLE}""")
+        sources: dict[int, list] = {}
+        folders: dict[str, dict[int, str]] = {}
+        tags: dict[str, dict[int, str]] = {}
+        everything: dict[int, str] = {}
+        for entry_id, category, added, source_id, folder in rows:
+            everything[entry_id] = added
+            if category:
+                tags.setdefault(category, {})[entry_id] = added
+            if source_id is not None:
+                count = sources.setdefault(source_id, [0, added])
+                count[0] += 1
+                count[1] = max(count[1], added)
+            if folder:
+                folders.setdefault(folder, {})[entry_id] = added
+        return ([(source_id, count, newest) for source_id, (count, newest) in sources.items()],
+                [(name, len(ids), max(ids.values())) for name, ids in folders.items()],
+                [(name, len(ids), max(ids.values())) for name, ids in tags.items()],
+                (len(everything), max(everything.values(), default=None)))
 
 
 def _stream_where(stream: ApiStream) -> tuple[str, dict]:
