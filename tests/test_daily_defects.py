@@ -99,3 +99,71 @@ def test_enrich_does_not_report_a_promotion_the_user_overruled(cli, server):
     assert again.code == 0 and "(0 promotions)" in again.out
     shown = cli("show", str(promo["id"]), "--json").json
     assert shown["promo"] is False
+
+
+LONG_TITLE = "A very long title about sparse autoencoders " * 3
+
+
+def test_entry_tables_have_a_header_and_a_legend_and_are_never_cut_when_piped(cli, home, monkeypatch):
+    store_picks(home, [pick(LONG_TITLE.strip(), "https://a.example.org/long", "2026-04-07T10:00:00Z", starred=True),
+                       pick("Short", "https://a.example.org/short", "2026-04-08T10:00:00Z")])
+    listed = cli("list")
+    assert listed.code == 0
+    lines = listed.out.splitlines()
+    assert lines[0].split() == ["ID", "ST", "DATE", "SOURCE", "TITLE"]
+    assert LONG_TITLE.strip() in listed.out  # piped: the whole title
+    assert "* unread" in listed.err and "+ picked" in listed.err and "★ starred" in listed.err
+    monkeypatch.setattr("blogreader.cli.output._stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert LONG_TITLE.strip() in cli("list").out
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = cli("list").out
+    assert LONG_TITLE.strip() not in narrow and "…" in narrow
+    assert all(len(line) <= 80 for line in narrow.splitlines())
+
+
+def test_limit_zero_means_all(cli, home):
+    store_picks(home, [pick(f"Post {n}", f"https://a.example.org/{n}", f"2026-04-0{n}T10:00:00Z") for n in range(1, 5)])
+    assert len(cli("list", "--limit", "0", "--json").json) == 4
+    shown = cli("list", "--limit", "0")
+    assert shown.code == 0 and "(showing" not in shown.err
+    assert len(cli("list", "--limit", "2", "--json").json) == 2
+    assert len(cli("search", "post", "--limit", "0", "--json").json) == 4
+    assert cli("list", "--limit", "-1").code == 2
+
+
+def test_an_empty_library_says_how_to_add_a_source(cli):
+    result = cli("list")
+    assert result.code == 0
+    assert "blogreader add URL" in result.err and "no entries match" not in result.err
+
+
+def test_sources_show_their_url(cli, server):
+    url = server.serve_file("/feed.xml", FEEDS / "rss2.xml")
+    cli("add", url)
+    listed = cli("sources").out
+    assert "URL" in listed.splitlines()[0]
+    assert url in listed and "Gradient Notes" in listed
+
+
+def test_global_options_may_follow_the_command(tmp_path, capsys, monkeypatch):
+    from blogreader.cli import main
+
+    monkeypatch.delenv("BLOGREADER_HOME", raising=False)
+    library = tmp_path / "lib"
+    for args in (["list", "--home", str(library)], ["sources", f"--home={library}", "--debug"]):
+        try:
+            main(args)
+        except SystemExit as exc:
+            assert exc.code == 0, capsys.readouterr().err
+    assert (library / "blogreader.db").exists()
+    assert "No such option" not in capsys.readouterr().err
+
+
+def test_a_note_may_be_typed_unquoted_and_imported_entries_show_no_word_count(cli, home):
+    store_picks(home, [pick("Imported", "https://a.example.org/i", "2026-04-07T10:00:00Z")])
+    entry_id = str(cli("list", "--json").json[0]["id"])
+    assert cli("note", entry_id, "worth", "a", "second", "read").code == 0
+    shown = cli("show", entry_id)
+    assert "note: worth a second read" in shown.out
+    assert "0 words" not in shown.out and " min" not in shown.out

@@ -204,7 +204,8 @@ def test_the_first_and_last_weeks_in_range_publish(cli, library, tmp_path):
     for week in ("0001-W01", "9998-W52", "2026-W53"):
         result = cli("publish", "digest", "--week", week, "--out", str(tmp_path / f"{week}.md"))
         assert result.code == 0, result.err
-        assert (tmp_path / f"{week}.md").is_file()
+        assert f"no picks in {week}; nothing written" in result.out  # a week with no picks writes no file
+        assert not (tmp_path / f"{week}.md").exists()
 
 
 # --- "-" is standard output ---------------------------------------------------------------------------

@@ -46,9 +46,36 @@ def _register() -> None:
 _register()
 
 
+def global_options_first(args: list[str]) -> list[str]:
+    """`blogreader list --home lib` as `blogreader --home lib list`: global options may follow the command."""
+    front, rest, index = [], [], 0
+    while index < len(args) and args[index].startswith("-") and args[index] != "--":
+        step = 2 if args[index] == "--home" else 1  # options before the command stay where they are
+        front += args[index:index + step]
+        index += step
+    moved = []
+    tail = args[index:]
+    position = 0
+    while position < len(tail):
+        arg = tail[position]
+        if arg == "--":
+            rest += tail[position:]
+            break
+        if arg == "--home" and position + 1 < len(tail):
+            moved += tail[position:position + 2]
+            position += 2
+            continue
+        if arg.startswith("--home=") or arg == "--debug":
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        position += 1
+    return front + moved + rest
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command, turning every expected failure into a message and an exit status."""
-    args = sys.argv[1:] if argv is None else argv
+    args = global_options_first(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("BLOGREADER_DEBUG") == "1"
     try:
         cli.main(args=args, prog_name="blogreader", standalone_mode=False)

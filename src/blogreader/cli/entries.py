@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from blogreader.cli.output import clip, echo, entry_line, print_json
-from blogreader.cli.params import COUNT, ENTRY_ID, SOURCE, TEXT
+from blogreader.cli.output import ENTRY_HEADER, ENTRY_LEGEND, clip, echo, entry_line, line_width, print_json
+from blogreader.cli.params import ENTRY_ID, LIMIT, SOURCE, TEXT
 from blogreader.errors import UsageError
 
 
@@ -30,7 +30,7 @@ def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
 @click.option("--kind", type=click.Choice(["post", "link"]), help="Posts, or links split out of roundups.")
 @click.option("--all", "include_hidden", is_flag=True, help="Include promotions and duplicates.")
-@click.option("--limit", type=COUNT, default=50, show_default=True, help="At most this many.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many; 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
 def list_entries(app, state, category, source, since, until, kind, include_hidden, limit, as_json) -> None:
@@ -41,19 +41,41 @@ def list_entries(app, state, category, source, since, until, kind, include_hidde
         unread=state == "unread", picked=state == "picked", starred=state == "starred", category=category,
         source_id=app.store.find_source(source).id if source else None,
         since=_date(since), until=_date(until, end_of_day=True), kind=kind,
-        include_hidden=include_hidden, limit=limit,
+        include_hidden=include_hidden, limit=limit or None,
     )
     entries = app.store.list_entries(spec)
     if as_json:
         print_json([entry.to_json() for entry in entries])
         return
-    for entry in entries:
-        click.echo(entry_line(entry))
+    print_entries(entries)
     total = app.store.count_entries(spec)
     if total > len(entries):
-        click.echo(f"(showing {len(entries)} of {total}; use --limit to see more)", err=True)
+        click.echo(f"(showing {len(entries)} of {total}; use --limit to see more, --limit 0 for all)", err=True)
     elif not entries:
-        click.echo("no entries match", err=True)
+        click.echo(nothing_found(app, "no entries match"), err=True)
+
+
+def print_entries(entries) -> None:
+    """Entries as a table with a header, and the legend of its state marks (on standard error)."""
+    if not entries:
+        return
+    width = line_width()
+    click.echo(ENTRY_HEADER)
+    for entry in entries:
+        click.echo(entry_line(entry, width))
+    click.echo(ENTRY_LEGEND, err=True)
+
+
+def nothing_found(app, message: str) -> str:
+    """`message`, or in an empty library how to fill it."""
+    from blogreader.store import EntryFilter
+
+    if app.store.count_entries(EntryFilter(include_hidden=True, limit=None)) == 0:
+        if app.store.count_sources() == 0:
+            return ("the library is empty: subscribe with `blogreader add URL` (or `blogreader import FILE`), "
+                    "then `blogreader fetch`")
+        return "no entries yet: run `blogreader fetch` to read your sources"
+    return message
 
 
 @click.command()
@@ -73,12 +95,12 @@ def show(app, entry_id: int, as_json: bool) -> None:
     echo("=" * min(len(entry.title), 100))
     facts = [entry.url or "", f"source: {entry.source or '-'}", f"author: {entry.author or '-'}",
              f"published: {entry.published or '-'}",
-             f"{entry.word_count} words, {entry.reading_minutes} min",
+             f"{entry.word_count} words, {entry.reading_minutes} min" if entry.word_count else "",
              "state: " + ", ".join(filter(None, ["read" if entry.read else "unread",
                                                    "picked" if entry.picked else "", "starred" if entry.starred else ""]))]
     if entry.category:
         facts.append(f"category: {entry.category}")
-    for fact in facts:
+    for fact in filter(None, facts):
         echo(fact)
     if entry.summary:
         echo(f"\nsummary: {entry.summary}")
@@ -87,14 +109,16 @@ def show(app, entry_id: int, as_json: bool) -> None:
     if items:
         echo(f"\nitems ({len(items)}):")
         for item in items:
-            echo(entry_line(item))
-            click.echo(f"{'':>10}#{item.rank if item.rank is not None else '-'}  {clip(item.text, 110)}")
+            echo(entry_line(item, line_width()))
+            width = line_width()
+            click.echo(f"{'':>10}#{item.rank if item.rank is not None else '-'}  "
+                       f"{clip(item.text, max(20, width - 14) if width else None)}")
     echo("\n" + (entry.text or "(no text)"))
 
 
 @click.command()
 @click.argument("words", nargs=-1, required=True, type=TEXT)
-@click.option("--limit", type=COUNT, default=20, show_default=True)
+@click.option("--limit", type=LIMIT, default=20, show_default=True, help="At most this many; 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
 def search(app, words: tuple[str, ...], limit: int, as_json: bool) -> None:
@@ -102,14 +126,13 @@ def search(app, words: tuple[str, ...], limit: int, as_json: bool) -> None:
 
     Every word must match, in any form (train matches training). Example: blogreader search sparse autoencoders
     """
-    results = app.store.search(" ".join(words), limit)
+    results = app.store.search(" ".join(words), limit or -1)  # SQLite reads a negative LIMIT as none
     if as_json:
         print_json([entry.to_json() for entry in results])
         return
-    for entry in results:
-        click.echo(entry_line(entry))
+    print_entries(results)
     if not results:
-        click.echo("nothing found", err=True)
+        click.echo(nothing_found(app, "nothing found"), err=True)
 
 
 COMMANDS = [list_entries, show, search]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from blogreader.cli.output import clip, echo, entry_line, progress
+from blogreader.cli.output import ENTRY_HEADER, clip, echo, entry_line, line_width, progress
 from blogreader.cli.params import SOURCE
 from blogreader.cli.publishing import publish_configured
 from blogreader.errors import BlogReaderError
@@ -89,8 +89,9 @@ def update(app) -> None:
         click.echo(f"{len(hidden)} promotion(s) or duplicate(s) hidden: `blogreader list --all` shows them")
     if new_ids:
         click.echo(f"\nnew entries ({len(new_ids)}):")
+        click.echo(ENTRY_HEADER)
         for entry_id in new_ids[:50]:
-            echo(entry_line(store.entry(entry_id)))
+            echo(entry_line(store.entry(entry_id), line_width()))
         if len(new_ids) > 50:
             click.echo(f"… and {len(new_ids) - 50} more: `blogreader list --unread`")
     publish_configured(app)

@@ -32,16 +32,38 @@ def short_date(stamp: str | None) -> str:
     return stamp[:10] if stamp else "          "
 
 
-def clip(text: str | None, width: int) -> str:
+def clip(text: str | None, width: int | None) -> str:
+    """Text on one line, cut to `width` with an ellipsis (never cut when `width` is None)."""
     text = " ".join(shown(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def entry_line(entry) -> str:
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def line_width() -> int | None:
+    """How wide a table line may be: the terminal's width (COLUMNS first), or None when piped (never cut)."""
+    if not _stdout_is_terminal():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+ENTRY_HEADER = f"{'ID':>6} {'ST':<2} {'DATE':<10}  {'SOURCE':<22}  TITLE"
+ENTRY_LEGEND = "state: * unread, + picked (in the collection), ★ starred (a favourite, picked too)"
+
+
+def entry_line(entry, width: int | None = None) -> str:
+    """One entry as a table row; the title takes what `width` leaves (all of it when None)."""
     marks = ("*" if not entry.read else " ") + ("★" if entry.starred else "+" if entry.picked else " ")
     date = short_date(entry.published or entry.added)
-    category = f"[{clip(entry.category, 12)}] " if entry.category else ""
-    return f"{entry.id:>6} {marks} {date}  {clip(entry.source, 22):<22}  {category}{clip(entry.title, 90)}"
+    source = clip(entry.source, 22 if width else None)
+    category = f"[{clip(entry.category, 12 if width else None)}] " if entry.category else ""
+    head = f"{entry.id:>6} {marks} {date}  {source:<22}  {category}"
+    title = clip(entry.title, max(20, width - len(head)) if width else None)
+    return head + title
 
 
 @contextmanager

@@ -40,6 +40,7 @@ class _Number(click.ParamType):
 
 ENTRY_ID = _Number("an entry id", 1)
 COUNT = _Number("a count", 1)
+LIMIT = _Number("a limit", 0)  # 0 means no limit
 
 
 class _Text(click.ParamType):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from blogreader.cli.output import clip, echo, print_json, short_date
+from blogreader.cli.output import clip, echo, line_width, print_json, short_date
 from blogreader.cli.params import SOURCE, STDIO, TEXT
 
 
@@ -47,6 +47,7 @@ def add(app, url: str, name: str | None, category: str | None) -> None:
 def list_sources(app, as_json: bool) -> None:
     """List subscriptions with their kind, entry count, last fetch and last error."""
     counts = app.store.source_entry_counts()
+    plans = app.store.poll_states()
     rows = []
     for source in app.store.sources():
         rows.append({
@@ -54,6 +55,7 @@ def list_sources(app, as_json: bool) -> None:
             "category": source.category, "site_url": source.site_url, "entries": counts.get(source.id, 0),
             "last_fetched": source.last_fetched, "last_error": source.last_error,
             "error_count": source.error_count, "disabled": source.disabled, "retry_after": source.retry_after,
+            "next_poll_at": plans[source.id].next_poll_at, "poll_reason": plans[source.id].poll_reason,
         })
     if as_json:
         print_json(rows)
@@ -61,14 +63,18 @@ def list_sources(app, as_json: bool) -> None:
     if not rows:
         click.echo("no sources yet; add one with `blogreader add URL`")
         return
+    width = line_width()
+    click.echo(f"{'ID':>5}  {'KIND':<7} {'ENTRIES':>7}  {'FETCHED':<10}  {'STATE':<8} {'NAME':<30}  URL")
     for row in rows:
         state = "disabled" if row["disabled"] else ("error" if row["error_count"] else "ok")
-        click.echo(
-            f"{row['id']:>5}  {row['kind']:<7} {row['entries']:>6}  {short_date(row['last_fetched'])}  "
-            f"{state:<8} {clip(row['title'] or row['url'], 40)}"
-        )
+        name = clip(row["title"] or "-", 30 if width else None)
+        url = clip(row["url"], max(20, width - 76) if width else None)
+        click.echo(f"{row['id']:>5}  {row['kind']:<7} {row['entries']:>7}  {short_date(row['last_fetched'])}  "
+                   f"{state:<8} {name:<30}  {url}")
         if row["last_error"]:
-            click.echo(f"{'':>7}{clip(row['last_error'], 110)}")
+            click.echo(f"{'':>7}{clip(row['last_error'], max(20, width - 7) if width else None)}")
+        if row["next_poll_at"] and not row["disabled"]:
+            click.echo(f"{'':>7}next poll {row['next_poll_at'][:16].replace('T', ' ')} UTC: {row['poll_reason']}")
 
 
 @click.command()

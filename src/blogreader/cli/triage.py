@@ -30,10 +30,14 @@ FLAG_COMMANDS = [
 
 @click.command()
 @click.argument("entry_id", type=ENTRY_ID)
-@click.argument("text", type=TEXT)
+@click.argument("words", nargs=-1, required=True, type=TEXT)
 @click.pass_obj
-def note(app, entry_id: int, text: str) -> None:
-    """Set your own note on an entry (an empty TEXT removes it)."""
+def note(app, entry_id: int, words: tuple[str, ...]) -> None:
+    """Set your own note on an entry: the rest of the line, quoted or not ("" removes it).
+
+    Example: blogreader note 42 worth a second read
+    """
+    text = " ".join(words)
     app.store.set_note(entry_id, text.strip())
     click.echo(f"note saved on {entry_id}" if text.strip() else f"note removed from {entry_id}")
 
