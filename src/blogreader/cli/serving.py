@@ -36,13 +36,22 @@ def serve(app, host: str, port: int, allow_hosts: tuple[str, ...], no_worker: bo
     if no_worker:
         server.run()
         return
+    import signal
+
     from blogreader.worker import BackgroundWorker
 
     poller = BackgroundWorker(app.settings).start()
+    # uvicorn re-raises a SIGTERM after shutting down; ending through here lets the poller free its sources.
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         server.run()
     finally:
         poller.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(_signum, _frame) -> None:
+    raise SystemExit(0)
 
 
 COMMANDS = [serve]
