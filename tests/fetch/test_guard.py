@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -17,6 +18,7 @@ from blogreader.config import FetchSettings
 from blogreader.errors import BlockedAddressError, BlogReaderError, FetchError, UsageError
 from blogreader.fetch import client as client_module
 from blogreader.fetch.client import Fetcher
+from blogreader.fetch.connector import GuardedConnector
 from blogreader.fetch.guard import ALLOW_HINT, GuardedResolver, check_address, check_url, is_public_address
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title></channel></rss>"
@@ -208,12 +210,13 @@ def _redirect_to(location: str):
 
 def _let_only_the_first_hop_through(monkeypatch, first_url: str):
     """Tests can only listen on 127.0.0.1, which the guard refuses. To prove the *per-hop* check we
-    exempt exactly the first URL from the two guard calls that would stop it (the literal-address check
-    in check_url and the connected-peer check), and nothing else: every later hop goes through the real
-    check_url, the real GuardedResolver and the real _check_peer. Returns the list of URLs that
-    check_url was asked about and the list of URLs the session was actually asked to GET."""
+    exempt exactly the first URL from the guard calls that would stop it (the literal-address check in
+    check_url, and the connector's checks of its address, which only that URL's host 127.0.0.1 reaches),
+    and nothing else: every later hop goes through the real check_url, the real GuardedResolver and the
+    real connector checks. Returns the list of URLs that check_url was asked about and the list of URLs
+    the session was actually asked to GET."""
     real_check_url = client_module.check_url
-    real_check_peer = Fetcher._check_peer
+    first_host = urlsplit(first_url).hostname
     checked: list[str] = []
     requested: list[str] = []
 
@@ -223,13 +226,14 @@ def _let_only_the_first_hop_through(monkeypatch, first_url: str):
             return url
         return real_check_url(url, allow_private)
 
-    def check_peer_except_first(self, url, resp):
-        if url == first_url:
-            return None
-        return real_check_peer(self, url, resp)
+    for name in ("check_target", "check_peer"):
+        real = getattr(GuardedConnector, name)
 
+        def except_first(self, host, *args, real=real):
+            return None if host == first_host else real(self, host, *args)
+
+        monkeypatch.setattr(GuardedConnector, name, except_first)
     monkeypatch.setattr(client_module, "check_url", check_url_except_first)
-    monkeypatch.setattr(Fetcher, "_check_peer", check_peer_except_first)
 
     real_enter = Fetcher.__aenter__
 
@@ -254,7 +258,7 @@ def test_a_redirect_hop_to_a_literal_private_address_is_refused_before_connectin
     with pytest.raises(BlockedAddressError) as caught:
         run_get(guarded(connect_timeout=0.5, total_timeout=2.0), start)
     assert "10.255.255.1" in str(caught.value)
-    assert checked == [start, "http://10.255.255.1/internal"]  # the hop was checked...
+    assert checked == [start, start, "http://10.255.255.1/internal"]  # the hop was checked...
     assert requested == [start]  # ...and refused before any request or connection to it
     assert len(server.hits("/start")) == 1
 
@@ -267,7 +271,7 @@ def test_a_redirect_hop_to_a_name_for_loopback_is_refused_by_the_resolver(server
     with pytest.raises(BlockedAddressError) as caught:
         run_get(guarded(), start)
     assert "localhost" in str(caught.value)
-    assert checked == [start, f"http://localhost:{server.port}/secret"]
+    assert checked == [start, start, f"http://localhost:{server.port}/secret"]  # the start: once before its host slot
     assert len(server.hits("/start")) == 1
     assert server.hits("/secret") == []
 

@@ -13,8 +13,8 @@ import aiohttp
 from blogreader import __version__
 from blogreader.config import FetchSettings
 from blogreader.errors import FetchError
-from blogreader.fetch.guard import check_address, check_url
-from blogreader.fetch.guard import GuardedResolver
+from blogreader.fetch.connector import GuardedConnector
+from blogreader.fetch.guard import CONTROL_CHARACTERS, check_url
 from blogreader.models import FetchResult
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,10 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
-        connector = aiohttp.TCPConnector(
+        connector = GuardedConnector(
+            allow_private=self.settings.allow_private_networks,
             limit=self.settings.concurrency,
             limit_per_host=self.settings.per_host,
-            resolver=GuardedResolver(self.settings.allow_private_networks),
             ttl_dns_cache=60,
         )
         self._session = aiohttp.ClientSession(
@@ -105,6 +105,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         deadline = self.settings.total_timeout
+        check_url(url, self.settings.allow_private_networks)  # before anything else reads the URL
         try:
             async with self._host_slot(url), asyncio.timeout(deadline):
                 return await self._follow(url, headers)
@@ -141,7 +142,6 @@ class Fetcher:
         for _hop in range(self.settings.max_redirects + 1):
             check_url(current, allow)
             async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
-                self._check_peer(current, resp)
                 if resp.status in REDIRECTS and "Location" in resp.headers:
                     permanent = permanent and resp.status in PERMANENT
                     current = _redirect_target(current, resp.headers["Location"])
@@ -175,15 +175,6 @@ class Fetcher:
             self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
         return self._hosts[host]
 
-    def _check_peer(self, url: str, resp: aiohttp.ClientResponse) -> None:
-        """Check the address actually connected to, whatever DNS said before."""
-        if self.settings.allow_private_networks or resp.connection is None:
-            return
-        transport = resp.connection.transport
-        peer = transport.get_extra_info("peername") if transport else None
-        if peer:
-            check_address(url, peer[0], allow_private=False)
-
     async def _read_capped(self, url: str, resp: aiohttp.ClientResponse) -> bytes:
         cap = self.settings.max_bytes
         declared = resp.content_length
@@ -200,8 +191,12 @@ class Fetcher:
 
 
 def _redirect_target(current: str, location: str) -> str:
+    """The URL a Location header leads to; control characters in it would end up in a source's URL."""
+    target = location.strip(" \t")
     try:
-        return urljoin(current, location.strip())
+        if not target or CONTROL_CHARACTERS.search(target):
+            raise ValueError(location)
+        return urljoin(current, target)
     except ValueError:
         raise FetchError(f"{current}: redirects to an invalid URL {location!r}; the server is misconfigured") from None
 

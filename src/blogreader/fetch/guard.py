@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from urllib.parse import urlsplit
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
+from yarl import URL  # aiohttp's own URL type: hosts normalized here exactly as the client will
 
 from blogreader.errors import BlockedAddressError, UsageError
 
 ALLOWED_SCHEMES = ("http", "https")
 ALLOW_HINT = "set BLOGREADER_ALLOW_PRIVATE_NETWORKS=1 (or allow_private_networks = true in config.toml) to allow it"
+# C0 and C1 controls, DEL, and the bidirectional formatting characters: never part of an address to fetch.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NUMBER_LABEL = re.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")
 # IPv6 ranges whose last 32 bits are an IPv4 address: IPv4-compatible, IPv4-mapped, SIIT, NAT64 (RFC 6052, 8215).
 _EMBEDS_IPV4 = tuple(
     ipaddress.ip_network(net) for net in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48")
@@ -45,22 +50,60 @@ def check_address(host: str, address: str, allow_private: bool) -> None:
 
 
 def check_url(url: str, allow_private: bool) -> str:
-    """Refuse a URL with a scheme other than http(s), with no host, or with a non-public literal address."""
+    """Refuse a URL with a scheme other than http(s), with no host, or whose host, read as the HTTP client
+    reads it, is a non-public address, or an address written in other characters."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
+        _refuse_disguised_address(url, *client_host(url))  # the more telling reason, when it is one
         raise UsageError(f"{url!r} is not a valid URL") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         raise UsageError(f"{url}: only http and https URLs can be fetched, not {parts.scheme or 'a bare path'}")
     if not host:
         raise UsageError(f"{url}: the URL has no host name")
-    address = _literal_address(host)
+    written, host = client_host(url)
+    if CONTROL_CHARACTERS.search(host):
+        raise UsageError(f"{url!r} is not a valid URL: its host contains control characters")
+    _refuse_disguised_address(url, written, host)
+    address = _literal_address(host.rstrip("."))
     if address is None:
         return url  # a name: checked after DNS, by GuardedResolver
-    check_address(host, address, allow_private)
+    check_address(written, address, allow_private)
     return url
+
+
+def client_host(url: str) -> tuple[str, str]:
+    """The host of `url` as written, and as the HTTP client connects to it (yarl's IDNA/UTS-46 encoding)."""
+    try:
+        parsed = URL(url)
+        written = URL(url, encoded=True).raw_host
+        host = parsed.raw_host
+        parsed.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:  # UnicodeError (IDNA) included
+        raise UsageError(f"{url!r} is not a valid URL") from None
+    if not host or not written:
+        raise UsageError(f"{url}: the URL has no host name")
+    if parsed.scheme not in ALLOWED_SCHEMES:  # the client's reading of the scheme must agree with ours
+        raise UsageError(f"{url}: only http and https URLs can be fetched, not {parsed.scheme or 'a bare path'}")
+    return written, host
+
+
+def _refuse_disguised_address(url: str, written: str, host: str) -> None:
+    """Refuse a host written in Unicode that the client reads as an IP literal (fullwidth digits, 。 and the like)."""
+    if not written.isascii() and _names_an_address(host):
+        raise UsageError(
+            f"{url}: the host {written!r} is not a name but the IP address {host.rstrip('.')} written in other "
+            "characters, which BlogReader does not fetch from; write the address in ASCII digits if you mean it"
+        )
+
+
+def _names_an_address(host: str) -> bool:
+    """True when `host` is an IP literal: IPv6, or ending in a number as IPv4 does (the WHATWG URL rule)."""
+    if ":" in host:
+        return True
+    return bool(_NUMBER_LABEL.fullmatch(host.rstrip(".").rpartition(".")[2]))
 
 
 def _literal_address(host: str) -> str | None:
@@ -69,7 +112,7 @@ def _literal_address(host: str) -> str | None:
         return str(ipaddress.ip_address(host))
     except ValueError:
         pass
-    if all(part and (part.isdigit() or part.lower().startswith("0x")) for part in host.split(".")):
+    if host.isascii() and all(part and (part.isdigit() or part.lower().startswith("0x")) for part in host.split(".")):
         try:
             return socket.inet_ntoa(socket.inet_aton(host))
         except OSError:
