@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -111,3 +111,33 @@ def test_a_disabled_source_is_never_claimed(server, store, home, clock):
     assert "410" in store.poll_states()[source.id].poll_reason
     clock.advance(days=30)
     assert worker(store, home, clock).run_once().claimed == 0
+
+
+def test_a_refresh_longer_than_the_lease_keeps_it(server, home):
+    """The lease is renewed while a slow feed answers, so no other worker takes the source meanwhile."""
+    import threading
+    import time
+
+    from tests.schedule.helpers import library as make_library
+
+    make_library(home)
+    body = dated_feed("slow", datetime.now(UTC), timedelta(days=1)).encode()
+
+    def slow(request) -> None:
+        time.sleep(2.5)  # longer than two whole leases
+        request.send_response(200)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    with Store.open(home / "blogreader.db") as first, Store.open(home / "blogreader.db") as rival:
+        first.add_source(server.serve_handler("/slow.xml", slow), "feed")
+        polling = threading.Thread(target=Worker(first, load_settings(home), owner="A", lease_seconds=1).run_once)
+        polling.start()
+        taken = []
+        while polling.is_alive():
+            taken += rival.claim_due_sources("B", datetime.now(UTC).replace(microsecond=0), 60, 10)
+            time.sleep(0.05)
+        polling.join()
+    assert taken == []
+    assert len(server.hits("/slow.xml")) == 1
