@@ -71,8 +71,18 @@ class Worker:
 
     def run_once(self) -> PassReport:
         """Claim what is due now, refresh it, plan each source's next poll; enrich and publish when new."""
-        report = PassReport()
         claimed = self.store.claim_due_sources(self.owner, self.clock(), self.lease_seconds, self.batch)
+        # The schedule already honoured Retry-After on this clock; the pipeline's own check would not.
+        return self._poll([replace(source, retry_after=None) for source in claimed])
+
+    def poll_now(self, source_id: int) -> PassReport:
+        """Poll one source at once ("Fetch now"), unless another process is polling it (then claimed is 0)."""
+        source = self.store.claim_source(source_id, self.owner, self.clock(), self.lease_seconds)
+        return self._poll([source] if source else [])
+
+    def _poll(self, claimed: list) -> PassReport:
+        """Refresh sources this worker holds, plan each one's next poll and release it; enrich and publish."""
+        report = PassReport()
         if not claimed:
             return report
         from blogreader.pipeline import refresh  # the fetch stack loads when there is something to poll
@@ -81,8 +91,7 @@ class Worker:
         log.info("polling %d source(s): %s", len(claimed), ", ".join(str(source.id) for source in claimed))
         try:
             with self._renewing():
-                # The schedule already honoured Retry-After on this clock; the pipeline's own check would not.
-                outcome = refresh(self.store, [replace(source, retry_after=None) for source in claimed], self.settings)
+                outcome = refresh(self.store, claimed, self.settings)
         except Exception as exc:  # noqa: BLE001 - a broken pass must not end the loop; each source says why
             log.exception("a poll failed")
             self._release_after_crash(claimed, f"the last poll stopped: {exc}")

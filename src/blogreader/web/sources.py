@@ -47,13 +47,11 @@ def add(request: Request, url: Annotated[str, Form(max_length=2000)] = "",
 
 @router.post("/sources/{source_id}/fetch")
 def fetch(request: Request, source_id: RowId, store: Store = Depends(get_store)):
-    """Fetch one source now, as `blogreader fetch SOURCE`, then enrich what is new."""
-    from blogreader.pipeline import enrich_new, refresh
+    """Fetch one source now, unless a scheduler is polling it this moment; enrich and publish what is new."""
+    from blogreader.worker import Worker
 
-    settings = request.app.state.settings
-    report = refresh(store, [store.source(source_id)], settings)
-    if report.new_entries:
-        enrich_new(store, settings)
+    store.source(source_id)  # an unknown id is a 404, as before
+    Worker(store, request.app.state.settings).poll_now(source_id)
     return back(f"/sources?fetched={source_id}", "/sources")
 
 
