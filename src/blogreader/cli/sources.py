@@ -91,10 +91,12 @@ def remove(app, source: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.pass_obj
 def import_files(app, files: tuple[Path, ...]) -> None:
-    """Import OPML subscriptions, a curated Markdown reading list, or a text file of URLs (- reads standard input).
+    """Import OPML subscriptions, a curated Markdown reading list, a text file of URLs, or a BlogReader JSON export.
 
     \b
-    OPML: every feed is subscribed (fetched by the next `fetch`).
+    - reads standard input.
+    OPML: every feed and blog index page is subscribed, in its folder (fetched by the next `fetch`).
+    JSON export (`export json`): loaded into an empty library as the same library.
     Curated list (month headings, | Blog | Summary | Category | tables, 🌟 favourites): every row
       becomes a picked entry with its month, star, summary and category kept as your own data.
     URL list (one per line): each page is saved as an article.
@@ -116,7 +118,7 @@ def import_files(app, files: tuple[Path, ...]) -> None:
               help="Write to this file instead of printing; - prints.")
 @click.pass_obj
 def export(app, what: str, out: Path | None) -> None:
-    """Export the subscriptions (opml) or everything (json).
+    """Export the subscriptions (opml) or everything (json), which `import` reads back.
 
     Example: blogreader export opml --out subscriptions.opml
     """

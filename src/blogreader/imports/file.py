@@ -35,6 +35,8 @@ def import_data(store: Store, settings: Settings, data: bytes, path: str) -> str
     if _looks_like_xml(data[:4096]):
         return subscribe_outlines(store, settings, parse_opml(data, path))
     text = _decode(data)
+    if text.lstrip().startswith("{"):
+        return load_export(store, text, path)
     if looks_curated(text):
         return import_curated_list(store, text)
     urls = url_lines(text)
@@ -44,6 +46,23 @@ def import_data(store: Store, settings: Settings, data: bytes, path: str) -> str
         f"{path}: not a file BlogReader imports: expected OPML, a curated Markdown list "
         "(`| Blog | Summary | Category |` tables under month headings) or a text file of URLs, one a line"
     )
+
+
+def load_export(store: Store, text: str, path: str) -> str:
+    """Load a BlogReader JSON export (`export json`) into an empty library: the same library again."""
+    import json
+
+    from blogreader.store.library_file import load_library
+
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{path}: not valid JSON ({exc}); check the file; nothing was imported") from None
+    if not isinstance(document, dict) or "blogreader" not in document or "entries" not in document:
+        raise UsageError(f"{path}: JSON, but not a BlogReader export (`blogreader export json` writes one); "
+                         "nothing was imported")
+    counts = load_library(store.conn, document, path)
+    return f"library loaded: {counts['sources']} source(s), {counts['entries']} entries"
 
 
 def _looks_like_xml(head: bytes) -> bool:
@@ -74,7 +93,7 @@ def subscribe_outlines(store: Store, settings: Settings, outlines: list[Outline]
         except BlogReaderError as exc:
             skipped.append(str(exc))
             continue
-        _source, created = store.add_source(outline.url, "feed", title=outline.title, category=outline.category)
+        _source, created = store.add_source(outline.url, outline.kind, title=outline.title, category=outline.category)
         added += created
         existing += not created
     report = f"{added} source(s) added, {existing} already subscribed"

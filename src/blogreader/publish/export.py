@@ -10,7 +10,9 @@ from blogreader import __version__
 from blogreader.clock import utc_now
 from blogreader.publish.common import json_text, xml_text
 from blogreader.sources.opml import write_opml
-from blogreader.store import EntryFilter, Store
+from blogreader.store import Store
+
+FORMAT = "blogreader-library-1"  # what `import` looks for to load a file as a whole library
 
 
 def export_opml(store: Store) -> str:
@@ -19,17 +21,8 @@ def export_opml(store: Store) -> str:
 
 
 def export_json(store: Store) -> str:
-    """Sources and every entry (hidden ones included) with their full fields."""
-    counts = store.source_entry_counts()
-    sources = [
-        {**source.__dict__, "entries": counts.get(source.id, 0)} for source in store.sources()
-    ]
-    for source in sources:
-        for private in ("etag", "last_modified", "body_hash"):
-            source.pop(private, None)
-    entries = [
-        store.entry(entry.id).to_json(full=True)
-        for entry in store.list_entries(EntryFilter(include_hidden=True, limit=None))
-    ]
-    document = {"blogreader": __version__, "exported": utc_now(), "sources": sources, "entries": entries}
+    """Sources and every entry (hidden ones included) with every stored field; `import` loads it back."""
+    from blogreader.store.library_file import dump_library
+
+    document = {"blogreader": __version__, "format": FORMAT, "exported": utc_now(), **dump_library(store.conn)}
     return json_text(document) + "\n"

@@ -21,6 +21,11 @@ class Outline:
     url: str
     title: str | None
     category: str | None
+    kind: str = "feed"  # "listing": a blog index page with no feed, read as HTML
+
+
+# Our mark on an outline for a blog index page: other readers see a plain link (no xmlUrl), never a feed.
+KIND_ATTRIBUTE = "blogreaderKind"
 
 
 def parse_opml(data: bytes, name: str = "OPML") -> list[Outline]:
@@ -72,12 +77,16 @@ class _OutlineReader:
         elif frames and frames[-1][0] and tag == "outline":
             category = frames[-1][1]
             url = (attrib.get("xmlUrl") or attrib.get("xmlurl") or "").strip()
+            kind = "feed"
+            if not url and attrib.get(KIND_ATTRIBUTE) == "listing":
+                url, kind = (attrib.get("url") or attrib.get("htmlUrl") or "").strip(), "listing"
             title = attrib.get("title") or attrib.get("text") or None
             if url:
                 if len(self.found) >= MAX_FEEDS:
                     raise UsageError(f"{self.name}: more than {MAX_FEEDS:,} feeds in one OPML file; "
                                      "split it into smaller files; nothing was imported")
-                self.found.append(Outline(url, title, attrib.get("category") or category))
+                self.found.append(Outline(url, None if title == url else title, attrib.get("category") or category,
+                                          kind))
                 frames.append((False, None))  # outlines inside a feed are not read, as before
             else:
                 frames.append((True, title or category))
@@ -95,7 +104,7 @@ class _OutlineReader:
 
 
 def write_opml(sources, title: str = "BlogReader subscriptions") -> str:
-    """OPML 2.0 for `sources` (objects with url, title, site_url, category), grouped by category."""
+    """OPML 2.0 for `sources` (objects with url, kind, title, site_url, category), a folder per category."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = title
@@ -108,9 +117,16 @@ def write_opml(sources, title: str = "BlogReader subscriptions") -> str:
             if source.category not in folders:
                 folders[source.category] = ET.SubElement(body, "outline", text=source.category, title=source.category)
             parent = folders[source.category]
-        attrs = {"type": "rss", "text": source.title or source.url, "title": source.title or source.url, "xmlUrl": source.url}
-        if source.site_url:
-            attrs["htmlUrl"] = source.site_url
+        # A feed is type="rss" with its xmlUrl; a blog index page is a link to the page, marked as ours.
+        if getattr(source, "kind", "feed") == "listing":
+            attrs = {"type": "link", "text": source.title or source.url, "url": source.url, "htmlUrl": source.url,
+                     KIND_ATTRIBUTE: "listing"}
+        else:
+            attrs = {"type": "rss", "text": source.title or source.url, "xmlUrl": source.url}
+            if source.site_url:
+                attrs["htmlUrl"] = source.site_url
+        if source.title:
+            attrs["title"] = source.title
         ET.SubElement(parent, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
