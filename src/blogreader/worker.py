@@ -139,7 +139,10 @@ class Worker:
         return max(1.0, min(idle_seconds, wait))
 
     def _release(self, source_id: int) -> None:
-        source = self.store.source(source_id)
+        found = self.store.sources([source_id])
+        if not found:  # unsubscribed while it was being polled: nothing left to plan
+            return
+        source = found[0]
         now = self.clock()
         history = PollHistory(
             failed=source.error_count > 0,
