@@ -167,3 +167,47 @@ def test_a_note_may_be_typed_unquoted_and_imported_entries_show_no_word_count(cl
     shown = cli("show", entry_id)
     assert "note: worth a second read" in shown.out
     assert "0 words" not in shown.out and " min" not in shown.out
+
+
+ROUNDUPS = FIXTURES / "roundups"
+
+
+def test_saving_a_roundup_summarizes_and_files_its_items_at_once(cli, server):
+    body = (ROUNDUPS / "numbered_linked_h2_asc.html").read_text(encoding="utf-8")
+    url = server.serve("/p/seven-papers", f"<html><head><title>Seven papers I read this week</title></head>"
+                       f"<body><article><h1>Seven papers I read this week</h1>{body}</article></body></html>",
+                       content_type="text/html")
+    saved = cli("save", url)
+    assert saved.code == 0, saved.err
+    roundup = cli("show", saved.out.split()[1].rstrip(":"), "--json").json
+    assert len(roundup["items"]) == 7
+    for item in roundup["items"]:
+        shown = cli("show", str(item["id"]), "--json").json
+        assert shown["summary"] and shown["category"], shown["title"]
+
+
+def _newsletter(issues: list[str]) -> str:
+    """A newsletter feed whose every issue has the same description, and a roundup for a body."""
+    from html import escape
+
+    items = "".join(
+        f"<item><title>The Weekly Tensor #{n}</title><link>https://tensor.example.org/p/{n}</link>"
+        f"<guid>https://tensor.example.org/p/{n}</guid><pubDate>Tue, 0{n} Apr 2026 10:00:00 +0000</pubDate>"
+        "<description>The papers I found most useful this week, with notes on each one</description>"
+        f"<content:encoded>{escape((ROUNDUPS / name).read_text(encoding='utf-8'))}</content:encoded></item>"
+        for n, name in enumerate(issues, start=1))
+    return ('<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            f"<channel><title>The Weekly Tensor</title><link>https://tensor.example.org/</link>{items}</channel></rss>")
+
+
+def test_each_roundup_of_a_newsletter_is_summed_up_from_its_own_picks(cli, server):
+    issues = ["numbered_linked_h2_asc.html", "numbered_substack_desc.html", "numbered_bold_paragraphs.html"]
+    cli("add", server.serve("/tensor.xml", _newsletter(issues)))
+    assert cli("fetch").code == 0
+    posts = [e for e in cli("list", "--all", "--kind", "post", "--json").json]
+    assert len(posts) == 3
+    summaries = [post["summary"] for post in posts]
+    assert len(set(summaries)) == 3, summaries
+    assert not any(summary.startswith("The papers I found most useful") for summary in summaries)
+    first = next(post for post in posts if post["title"].endswith("#1"))
+    assert "Muon at Scale" in first["summary"]

@@ -24,6 +24,11 @@ def run_enrichment(app, ids=None, *, only_unenriched=False, summarizer=None, cla
     return report
 
 
+def with_items(store, ids: list[int]) -> list[int]:
+    """`ids` and the items of those that are roundups: a saved roundup's picks are summarized and filed too."""
+    return list(dict.fromkeys([*ids, *(item.id for entry_id in ids for item in store.children(entry_id))]))
+
+
 @click.command()
 @click.argument("ids", nargs=-1, type=ENTRY_ID)
 @click.option("--all", "everything", is_flag=True, help="Re-enrich every entry (your edits are kept).")
@@ -78,7 +83,7 @@ def save(app, url: str, pick: bool, star: bool, note: str | None) -> None:
     from blogreader.pipeline import save_article
 
     entry_id = save_article(app.store, app.settings, url.strip())
-    run_enrichment(app, [entry_id])
+    run_enrichment(app, with_items(app.store, [entry_id]))
     if star:
         app.store.set_starred([entry_id], True)
     elif pick:

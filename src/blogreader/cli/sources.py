@@ -28,9 +28,9 @@ def add(app, url: str, name: str | None, category: str | None) -> None:
     added = add_source(app.store, app.settings, url.strip(), name=name, category=category)
     source = added.source
     if source is None:
-        from blogreader.cli.enriching import run_enrichment
+        from blogreader.cli.enriching import run_enrichment, with_items
 
-        run_enrichment(app, [added.entry_id])
+        run_enrichment(app, with_items(app.store, [added.entry_id]))
         entry = app.store.entry(added.entry_id)
         echo(f"saved article {entry.id}: {entry.title} (the page has no feed and lists no posts, "
              "so it was saved once instead of subscribed)")

@@ -98,14 +98,16 @@ def _read_texts(spec: str, settings: Settings, inputs: list[EnrichmentInput], do
 def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]]) -> list[TextResult]:
     spec, settings, work = job
     chain = summarizer_chain(spec, settings)
+    # A newsletter gives every issue the same description: a roundup is summed up from its own picks.
+    own_words = [backend for backend in chain if backend.name != "feed"] or summarizer_chain("extractive", settings)
     results = []
     for entry, doc in work:
         problems: list[str] = []
         promo = judge_promo(doc).promo if entry.kind == "post" else False
         summary = None
-        keeps_source_summary = entry.summary_origin == "feed" and chain[0].name == "feed"
+        keeps_source_summary = entry.summary_origin == "feed" and chain[0].name == "feed" and not entry.roundup
         if entry.summary_origin not in USER_ORIGINS and not keeps_source_summary:
-            summary = _summarize(chain, doc, problems)
+            summary = _summarize(own_words if entry.roundup else chain, doc, problems)
         results.append((promo, summary, problems))
     return results
 

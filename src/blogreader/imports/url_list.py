@@ -54,8 +54,9 @@ def save_urls(store: Store, settings: Settings, urls: list[str]) -> str:
 def _enrich(store: Store, settings: Settings, ids: list[int]) -> str:
     from blogreader.enrich.runner import enrich_entries
 
+    items = [item.id for entry_id in ids for item in store.children(entry_id)]  # a roundup's picks too
     try:
-        enrich_entries(store, settings, ids)
+        enrich_entries(store, settings, list(dict.fromkeys(ids + items)))
     except BlogReaderError as exc:
         return f" (not summarized yet: {exc}; run `blogreader enrich`)"
     return ""

@@ -25,6 +25,7 @@ class EnrichmentInput:
     category_origin: str | None
     promo_origin: str | None
     parent_id: int | None
+    roundup: bool = False  # it names picks of its own (a roundup split into items)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class LabelledEntry:
 
 _INPUT_SQL = """
     SELECT e.id, e.kind, e.title, e.text, e.feed_summary, coalesce(s.title, s.url) AS source,
-           e.summary_origin, e.category_origin, e.promo_origin, e.parent_id
+           e.summary_origin, e.category_origin, e.promo_origin, e.parent_id,
+           EXISTS (SELECT 1 FROM mentions m WHERE m.roundup_id = e.id) AS roundup
     FROM entries e LEFT JOIN sources s ON s.id = e.source_id
 """
 
