@@ -141,3 +141,13 @@ def test_a_refresh_longer_than_the_lease_keeps_it(server, home):
         polling.join()
     assert taken == []
     assert len(server.hits("/slow.xml")) == 1
+
+
+def test_an_old_sqlite_is_refused_with_a_way_out(store, clock, monkeypatch):
+    import sqlite3
+
+    from blogreader.errors import StoreError
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    with pytest.raises(StoreError, match="needs SQLite 3.35 or newer.*run `blogreader update` from cron"):
+        store.claim_due_sources("A", clock.now, 60, 10)

@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from blogreader.clock import iso
+from blogreader.errors import StoreError
 from blogreader.store.database import transaction
 from blogreader.store.sources import _source
 
 _FREE = "(lease_until IS NULL OR lease_until < :now)"
 _DUE = "disabled = 0 AND (next_poll_at IS NULL OR next_poll_at <= :now) AND (retry_after IS NULL OR retry_after <= :now)"
+
+
+def _require_returning() -> None:
+    """A claim is one UPDATE ... RETURNING, which SQLite has from 3.35 on."""
+    if sqlite3.sqlite_version_info < (3, 35):
+        raise StoreError(f"the scheduler needs SQLite 3.35 or newer, and this Python has {sqlite3.sqlite_version}; "
+                         "use a newer Python build, or run `blogreader update` from cron instead")
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class ScheduleQueries:
 
     def claim_due_sources(self, owner: str, now: datetime, lease_seconds: float, limit: int) -> list:
         """Lease up to `limit` sources that are due and free at `now` to `owner`; returns them, soonest due first."""
+        _require_returning()
         params = {"owner": owner, "now": iso(now), "until": iso(now + timedelta(seconds=lease_seconds)),
                   "limit": int(limit)}
         with transaction(self.conn):
@@ -47,6 +56,7 @@ class ScheduleQueries:
 
     def claim_source(self, source_id: int, owner: str, now: datetime, lease_seconds: float):
         """Lease one source whatever its schedule ("fetch now"); None when another process holds it."""
+        _require_returning()
         params = {"owner": owner, "now": iso(now), "until": iso(now + timedelta(seconds=lease_seconds)),
                   "id": source_id}
         with transaction(self.conn):
