@@ -211,3 +211,30 @@ def test_each_roundup_of_a_newsletter_is_summed_up_from_its_own_picks(cli, serve
     assert not any(summary.startswith("The papers I found most useful") for summary in summaries)
     first = next(post for post in posts if post["title"].endswith("#1"))
     assert "Muon at Scale" in first["summary"]
+
+
+WARMUP = "Learning rate warmup keeps the Adam optimizer second moment estimate stable in early training steps. "
+
+
+def test_a_label_of_ones_own_files_one_entry_and_takes_over_no_other(cli, server):
+    cli("add", server.serve("/labels.xml", rss(
+        ("Warmup for Adam, part one", "https://gradients.example.org/warmup-1", WARMUP * 6),
+        ("Warmup for Adam, part two", "https://gradients.example.org/warmup-2",
+         "Part two measures how long the warmup of Adam should last for large batches. " + WARMUP * 3),
+        ("Qwxz blorf", "https://gradients.example.org/qwxz", "Zyxq vrplomb gnarf twee."),
+        ("Benchmarks that lie", "https://gradients.example.org/bench", "Evaluation of language models. " * 6),
+    )))
+    assert cli("fetch").code == 0
+    ids = {e["title"]: e["id"] for e in cli("list", "--json").json}
+    assert cli("edit", str(ids["Benchmarks that lie"]), "--category", "Evaluation").code == 0
+    assert cli("edit", str(ids["Warmup for Adam, part one"]), "--category", "My shelf").code == 0
+    assert cli("enrich", "--all").code == 0
+    filed = {e["title"]: (e["category"], e["category_origin"]) for e in cli("list", "--json").json}
+    assert filed["Warmup for Adam, part one"] == ("My shelf", "user")
+    assert filed["Benchmarks that lie"] == ("Evaluation", "user")
+    assert filed["Warmup for Adam, part two"][0] != "My shelf"
+    assert filed["Qwxz blorf"][0] != "My shelf"
+    assert cli("edit", str(ids["Qwxz blorf"]), "--category", "My shelf").code == 0
+    cli("enrich", "--all")
+    again = {e["title"]: e["category"] for e in cli("list", "--json").json}
+    assert again["Benchmarks that lie"] == "Evaluation"

@@ -26,6 +26,7 @@ PARALLEL_MIN = 400  # below this, starting worker processes costs more than it s
 MAX_WORKERS = 4
 # Roundups and promotions are about many things or none: they go under this category when the taxonomy has it.
 DIGEST_CATEGORY = "News"
+MIN_OWN_LABEL_USES = 3  # entries the user files under a label of their own before the classifier offers it
 
 
 @dataclass
@@ -138,7 +139,7 @@ def _categorize(store: Store, settings: Settings, spec: str, inputs: list[Enrich
     results: list[Categorization | None] = [None] * len(inputs)
     if not todo:
         return results
-    examples = [Example(Document(l.title, l.text, feed_summary=l.summary), l.category) for l in store.labelled_entries()]
+    examples = _teaching_examples(store, settings)
     chosen = classifier_for(spec, settings, examples)
     local = chosen if chosen.name == "local" else None
     if hasattr(chosen, "classify_many"):
@@ -153,10 +154,29 @@ def _categorize(store: Store, settings: Settings, spec: str, inputs: list[Enrich
                 if local is None:
                     local = classifier_for("local", settings, examples)
                 results[index] = local.classify(docs[index])
+    taxonomy = {category.name for category in settings.taxonomy}
     for index in todo:
-        if results[index]:
-            report.categories[results[index].category] += 1
+        result = results[index]
+        if result and result.origin == "local" and result.confidence <= 0 and result.category not in taxonomy \
+                and DIGEST_CATEGORY in taxonomy:
+            # Nothing in the text points anywhere: that is no reason to file it under one of the user's own labels.
+            results[index] = result = Categorization(DIGEST_CATEGORY, result.origin, 0.0)
+        if result:
+            report.categories[result.category] += 1
     return results
+
+
+def _teaching_examples(store: Store, settings: Settings) -> list[Example]:
+    """What the classifier learns from: the user's labels, a label of their own only once a few entries bear it.
+
+    One `edit --category` files one entry; a new label learnt from one example would take over every
+    entry that resembles it on the next `enrich --all`.
+    """
+    labelled = store.labelled_entries()
+    taxonomy = {category.name for category in settings.taxonomy}
+    uses = Counter(entry.category for entry in labelled)
+    return [Example(Document(entry.title, entry.text, feed_summary=entry.summary), entry.category)
+            for entry in labelled if entry.category in taxonomy or uses[entry.category] >= MIN_OWN_LABEL_USES]
 
 
 def _digest_category(settings: Settings, current: Categorization | None) -> Categorization | None:
