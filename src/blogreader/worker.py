@@ -26,7 +26,7 @@ from blogreader.store import Store
 log = logging.getLogger(__name__)
 
 BATCH = 10  # sources refreshed together in one pass; small enough that no pass holds others up for long
-LEASE_SECONDS = 600.0  # a claim outlives the slowest refresh; renewed while the refresh runs
+LEASE_SECONDS = 120.0  # renewed every third of this while a refresh runs, so only a dead process lets it lapse
 IDLE_SECONDS = 60.0  # the longest the loop sleeps before looking for due sources again
 
 Clock = Callable[[], datetime]

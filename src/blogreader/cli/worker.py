@@ -11,7 +11,7 @@ from blogreader.cli.output import echo
 @click.option("--once", is_flag=True, help="Poll what is due now, once, then exit.")
 @click.option("--interval-seconds", type=click.FloatRange(1, 3600), default=60.0, show_default=True,
               help="Longest sleep between looks for due sources.")
-@click.option("--lease-seconds", type=click.FloatRange(1, 86400), default=600.0, hidden=True,
+@click.option("--lease-seconds", type=click.FloatRange(1, 86400), default=120.0, hidden=True,
               help="How long a claim on a source lasts without renewal (tests shorten it).")
 @click.pass_obj
 def worker(app, once: bool, interval_seconds: float, lease_seconds: float) -> None:
