@@ -37,15 +37,12 @@ class Plan:
 
 def publishing_interval(published: tuple[datetime, ...] | list[datetime], now: datetime,
                         settings: ScheduleSettings) -> tuple[int, str]:
-    """Seconds between polls for a source whose newest entries appeared at `published`, and why.
-
-    The mean gap between recent posts, counting the time since the newest one when that is longer (a blog
-    that went quiet is polled less), divided by CHECKS_PER_POST and clamped to [min, max].
-    """
+    """Seconds between polls for a source whose newest entries appeared at `published`, and why."""
     times = sorted((moment for moment in published if moment <= now), reverse=True)[:RECENT_ENTRIES]
     if len(times) < 2:
         return settings.default_interval, "not enough dated posts to learn from; default interval"
     gaps = [(newer - older).total_seconds() for newer, older in zip(times, times[1:])]
+    # The time since the newest post counts as a gap once it is longer than usual: a quiet blog is polled less.
     quiet = (now - times[0]).total_seconds()
     mean_gap = sum(gaps) / len(gaps)
     if quiet > mean_gap:
