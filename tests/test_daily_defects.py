@@ -238,3 +238,40 @@ def test_a_label_of_ones_own_files_one_entry_and_takes_over_no_other(cli, server
     cli("enrich", "--all")
     again = {e["title"]: e["category"] for e in cli("list", "--json").json}
     assert again["Benchmarks that lie"] == "Evaluation"
+
+
+MONTHS_LIST = """# Field Notes
+
+## March 2026
+
+| Blog | Summary | Category |
+|------|---------|----------|
+| [Loss curves](https://notes.example.org/loss) | Smooth curves hide spikes. | Training |
+| [Probes](https://notes.example.org/probes) | Linear probes find what you put there. | Interpretability |
+
+## April 2026
+
+| Blog | Summary | Category |
+|------|---------|----------|
+| [Reward models](https://notes.example.org/rm) | Reward models overfit early. | RL |
+"""
+
+
+def test_an_imported_months_rows_stand_for_the_month_not_its_first_day(cli, home, tmp_path):
+    path = tmp_path / "list.md"
+    path.write_text(MONTHS_LIST, encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    # 2026-03-01 is in ISO week 2026-W09: its digest does not hold the whole of March.
+    first_week = cli("publish", "digest", "--week", "2026-W09")
+    assert first_week.code == 0 and "no picks in 2026-W09; nothing written" in first_week.out
+    assert not (home / "digest-2026-W09.md").exists()
+
+    def titles(*args: str) -> set[str]:
+        return {entry["title"] for entry in cli("list", *args, "--json").json}
+
+    assert titles("--since", "2026-03", "--until", "2026-03") == {"Loss curves", "Probes"}
+    assert titles("--since", "2026-03-15", "--until", "2026-03-20") == {"Loss curves", "Probes"}
+    assert titles("--since", "2026-04-01") == {"Reward models"}
+    assert titles("--until", "2026-02-28") == set()
+    readme = cli("publish", "readme", "--out", "-").out
+    assert readme.index("Reward models") < readme.index("Loss curves") < readme.index("Probes")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from blogreader.cli.output import ENTRY_HEADER, ENTRY_LEGEND, clip, echo, entry_line, line_width, print_json
@@ -10,9 +12,17 @@ from blogreader.errors import UsageError
 
 
 def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
+    """A typed date as a stored timestamp; a month (YYYY-MM) runs from its first day to its last."""
     if value is None:
         return None
     from blogreader.clock import parse_user_date
+
+    month = re.fullmatch(r"\s*(\d{4})-(\d{2})\s*", value)
+    if month and 1 <= int(month.group(2)) <= 12:
+        year, number = int(month.group(1)), int(month.group(2))
+        if end_of_day:  # the first instant of the next month, as a bare date's end is the next midnight
+            year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+        return f"{year:04d}-{number:02d}-01T00:00:00Z"
 
     try:
         return parse_user_date(value, end_of_day=end_of_day)
@@ -26,8 +36,8 @@ def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
 @click.option("--starred", "state", flag_value="starred", help="Only favourites.")
 @click.option("--category", type=TEXT, help="Only this category.")
 @click.option("--source", type=SOURCE, help="Only entries from this source (id, URL or title).")
-@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD) or month (YYYY-MM).")
+@click.option("--until", help="Published on or before this date (YYYY-MM-DD) or month (YYYY-MM).")
 @click.option("--kind", type=click.Choice(["post", "link"]), help="Posts, or links split out of roundups.")
 @click.option("--all", "include_hidden", is_flag=True, help="Include promotions and duplicates.")
 @click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many; 0 for all.")

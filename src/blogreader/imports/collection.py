@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from blogreader.imports.curated import parse_curated, to_picks
 from blogreader.store import Store
 
@@ -12,7 +14,8 @@ DESCRIPTION_KEY = "collection_description"
 def import_curated_list(store: Store, text: str) -> str:
     """Store every row of a curated list as a picked entry (one transaction); returns what changed."""
     parsed = parse_curated(text)
-    picks = to_picks(parsed.rows)
+    # A list gives months, never days: each pick stands for its whole month (see MONTH_ONLY in the store).
+    picks = [replace(pick, month_only=pick.picked_at is not None) for pick in to_picks(parsed.rows)]
     with store.transaction():
         counts = store.import_picks(picks)
         if parsed.title:  # the list's own heading, used by `publish readme` unless config.toml names one

@@ -105,7 +105,7 @@ def _render(store: Store, settings: Settings, output: str, week: str | None, now
     env = template_environment(config.templates)
     if output == "digest":
         chosen = iso_week(week or current_week())
-        entries = store.picked_entries(chosen.start, chosen.end)
+        entries = store.picked_entries(chosen.start, chosen.end, exact_dates=True)  # a month-only pick has no week
         heading = digest_heading(config.digest_title, chosen.label, chosen.name[:4])
         return render_digest(env, entries, heading, config.digest_description), len(entries), chosen.name
     entries = store.picked_entries()

@@ -11,6 +11,8 @@ from blogreader.store.database import transaction
 from blogreader.store.entries import _BOOLEANS, _ENTRY_FIELDS, _LIST_COLUMNS
 
 IMPORT = "import"
+# A pick whose date is only the month an imported list gave it (a later pick in another month is exact).
+MONTH_ONLY = "(e.picked_month IS NOT NULL AND substr(e.picked_at, 1, 7) = e.picked_month)"
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class ImportedPick:
     category: str | None
     starred: bool
     picked_at: str | None  # None: the row had no month; an entry picked before keeps its date, else now
+    month_only: bool = False  # picked_at stands for its whole month (a list's month heading, no day)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,12 @@ class ImportCounts:
 
 # The columns an import decides, compared before and after to tell "updated" from "unchanged".
 _DECIDED = ("url", "title", "title_origin", "summary", "summary_origin", "category", "category_origin",
-            "picked", "picked_at", "starred", "read", "promo", "promo_origin")
+            "picked", "picked_at", "starred", "read", "promo", "promo_origin", "picked_month")
+
+
+def _month_of(pick: ImportedPick) -> str | None:
+    """"2026-03" for a pick dated by its month alone, None for one with a real time."""
+    return pick.picked_at[:7] if pick.picked_at and pick.month_only else None
 
 
 def _entries(cursor: sqlite3.Cursor) -> list[Entry]:
@@ -61,9 +69,15 @@ class CollectionQueries:
     conn: sqlite3.Connection
 
     def picked_entries(self, since: str | None = None, until: str | None = None, *,
-                       newest_first: bool = False, limit: int | None = None, offset: int = 0) -> list[Entry]:
-        """Picked entries (picked_at in [since, until) if given), in picked order or newest first; paged by limit."""
+                       newest_first: bool = False, limit: int | None = None, offset: int = 0,
+                       exact_dates: bool = False) -> list[Entry]:
+        """Picked entries (picked_at in [since, until) if given), in picked order or newest first; paged by limit.
+
+        With `exact_dates` (a weekly digest), picks dated only by their month (an imported list's rows) are left out.
+        """
         clauses, params = ["e.picked = 1"], []
+        if exact_dates:
+            clauses.append(f"NOT {MONTH_ONLY}")
         if since:
             clauses.append("e.picked_at >= ?")
             params.append(since)
@@ -97,8 +111,9 @@ class CollectionQueries:
                     new += 1
                     continue
                 picked_at = pick.picked_at or row["picked_at"] or now
+                month = _month_of(pick) if pick.picked_at else row["picked_month"]
                 decided = (pick.url or row["url"], pick.title, IMPORT, pick.summary, IMPORT, pick.category, IMPORT, 1, picked_at,
-                           max(row["starred"], int(pick.starred)), 1, 0, "user")
+                           max(row["starred"], int(pick.starred)), 1, 0, "user", month)
                 if decided == tuple(row[name] for name in _DECIDED):
                     unchanged += 1
                     continue
@@ -122,9 +137,9 @@ class CollectionQueries:
         cursor = self.conn.execute(
             """INSERT INTO entries (kind, source_id, guid, url, canonical_url, title, title_origin, added,
                    summary, summary_origin, category, category_origin, read, picked, picked_at, starred,
-                   promo, promo_origin)
-               VALUES ('post', NULL, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, 1, 1, ?, ?, 0, 'user')""",
+                   promo, promo_origin, picked_month)
+               VALUES ('post', NULL, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, 1, 1, ?, ?, 0, 'user', ?)""",
             (pick.guid, pick.url, pick.canonical_url, pick.title, now, pick.summary, IMPORT, pick.category, IMPORT,
-             pick.picked_at or now, int(pick.starred)),
+             pick.picked_at or now, int(pick.starred), _month_of(pick)),
         )
         return cursor.lastrowid

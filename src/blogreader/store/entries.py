@@ -270,11 +270,15 @@ def _where(spec: EntryFilter) -> tuple[str, dict]:
     if spec.source_id is not None:
         clauses.append("e.id IN (SELECT entry_id FROM entry_sources WHERE source_id = :source_id)")
         params["source_id"] = spec.source_id
+    # An imported row with no date of its own stands for the month its list gave: in range if the month is.
+    month_only = "e.published IS NULL AND e.picked_month IS NOT NULL"
     if spec.since:
-        clauses.append("e.sort_date >= :since")
+        clauses.append(f"(CASE WHEN {month_only} THEN e.picked_month >= substr(:since, 1, 7) "
+                       "ELSE e.sort_date >= :since END)")
         params["since"] = spec.since
     if spec.until:
-        clauses.append("e.sort_date < :until")
+        clauses.append(f"(CASE WHEN {month_only} THEN e.picked_month || '-01T00:00:00Z' < :until "
+                       "ELSE e.sort_date < :until END)")
         params["until"] = spec.until
     if spec.kind:
         clauses.append("e.kind = :kind")
