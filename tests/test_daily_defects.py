@@ -275,3 +275,37 @@ def test_an_imported_months_rows_stand_for_the_month_not_its_first_day(cli, home
     assert titles("--until", "2026-02-28") == set()
     readme = cli("publish", "readme", "--out", "-").out
     assert readme.index("Reward models") < readme.index("Loss curves") < readme.index("Probes")
+
+
+NEWER_LIST = """# Field Notes
+
+## May 2026
+
+| Blog | Summary | Category |
+|------|---------|----------|
+| [Loss curves, revisited](https://notes.example.org/loss) | Plot the max per window. | Optimization |
+| [Probes](https://notes.example.org/probes) | Control tasks are the fix. | Interpretability |
+"""
+
+
+def test_an_older_list_imported_after_a_newer_one_reverts_no_label(cli, tmp_path):
+    newer, older = tmp_path / "2026-05.md", tmp_path / "2026-04.md"
+    newer.write_text(NEWER_LIST, encoding="utf-8")
+    older.write_text(MONTHS_LIST, encoding="utf-8")
+    assert cli("import", str(newer)).code == 0
+    ids = {e["url"]: e["id"] for e in cli("list", "--json").json}
+    assert cli("edit", str(ids["https://notes.example.org/probes"]), "--category", "Probing").code == 0
+    result = cli("import", str(older))
+    assert result.code == 0, result.err
+    assert "label(s) kept over this list's" in result.out
+    assert "kept the newer list's category 'Optimization', not this list's 'Training'" in result.out
+    assert "kept your own category 'Probing'" in result.out
+    rows = {e["url"]: e for e in cli("list", "--json").json}
+    loss = rows["https://notes.example.org/loss"]
+    assert (loss["title"], loss["summary"], loss["category"]) == (
+        "Loss curves, revisited", "Plot the max per window.", "Optimization")
+    assert loss["picked_at"].startswith("2026-05")
+    assert rows["https://notes.example.org/probes"]["category"] == "Probing"
+    assert rows["https://notes.example.org/rm"]["category"] == "RL"  # a row only the older list has is imported
+    again = cli("import", str(newer))  # the newer list again: its labels apply, the user's still win
+    assert "kept your own category 'Probing'" in again.out

@@ -9,6 +9,7 @@ from blogreader.store import Store
 
 TITLE_KEY = "collection_title"
 DESCRIPTION_KEY = "collection_description"
+NEWEST_MONTH_KEY = "curated_newest_month"  # the last month of the newest list imported: what "older" is measured by
 
 
 def import_curated_list(store: Store, text: str) -> str:
@@ -16,9 +17,14 @@ def import_curated_list(store: Store, text: str) -> str:
     parsed = parse_curated(text)
     # A list gives months, never days: each pick stands for its whole month (see MONTH_ONLY in the store).
     picks = [replace(pick, month_only=pick.picked_at is not None) for pick in to_picks(parsed.rows)]
+    newest = max((row.month for row in parsed.rows if row.month), default=None)
+    seen = store.get_meta(NEWEST_MONTH_KEY)
+    older = bool(newest and seen and newest < seen)  # a list that ends before one imported already
     with store.transaction():
-        counts = store.import_picks(picks)
-        if parsed.title:  # the list's own heading, used by `publish readme` unless config.toml names one
+        counts = store.import_picks(picks, older=older)
+        if newest and (not seen or newest > seen):
+            store.set_meta(NEWEST_MONTH_KEY, newest)
+        if parsed.title and not older:  # the list's own heading, used by `publish readme` unless config.toml names one
             store.set_meta(TITLE_KEY, parsed.title)
             store.set_meta(DESCRIPTION_KEY, parsed.description or "")
     months = len({row.month for row in parsed.rows if row.month})
@@ -29,6 +35,9 @@ def import_curated_list(store: Store, text: str) -> str:
     undated = sum(1 for row in parsed.rows if not row.month)
     if undated:
         report += f"; {undated} row(s) under no month heading were picked now"
+    if counts.conflicts:
+        report += f"\n  {len(counts.conflicts)} label(s) kept over this list's:" + "".join(
+            f"\n    {conflict}" for conflict in counts.conflicts)
     if not parsed.rows:
         report += "; no table rows found (expected `| Blog | Summary | Category |` tables under month headings)"
     return report

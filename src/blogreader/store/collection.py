@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from blogreader.clock import utc_now
 from blogreader.models import Entry
@@ -35,6 +35,19 @@ class ImportCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)  # labels kept over the list's, one line each
+
+
+def _kept_label(row: sqlite3.Row, name: str, offered: str | None, older: bool) -> str | None:
+    """Why the stored label `name` stays over the list's (None: the list's is taken)."""
+    current, origin = row[name], row[f"{name}_origin"]
+    if current is None or current == offered:
+        return None
+    if origin == "user":
+        return "your own"
+    if origin == IMPORT and older:
+        return "the newer list's"
+    return None
 
 
 # The columns an import decides, compared before and after to tell "updated" from "unchanged".
@@ -94,14 +107,17 @@ class CollectionQueries:
         )
         return _entries(cursor)
 
-    def import_picks(self, picks: list[ImportedPick]) -> ImportCounts:
+    def import_picks(self, picks: list[ImportedPick], *, older: bool = False) -> ImportCounts:
         """Store a curated list in one transaction: a known URL updates its entry, a new one is inserted.
 
         The list's link, title, summary and category are stored as user data (origin "import"), which
         enrichment never overwrites; entries become picked, read, and starred where the list stars them
-        (an import never unstars). Importing the same list again changes nothing.
+        (an import never unstars). Importing the same list again changes nothing. A label the user set
+        (`edit`) is never replaced, nor, when the list is `older` than one imported before, the newer
+        list's label or month: each such difference is reported as a conflict.
         """
         new = updated = unchanged = 0
+        conflicts: list[str] = []
         now = utc_now()
         with transaction(self.conn):
             for pick in picks:
@@ -110,9 +126,19 @@ class CollectionQueries:
                     self._insert_pick(pick, now)
                     new += 1
                     continue
-                picked_at = pick.picked_at or row["picked_at"] or now
-                month = _month_of(pick) if pick.picked_at else row["picked_month"]
-                decided = (pick.url or row["url"], pick.title, IMPORT, pick.summary, IMPORT, pick.category, IMPORT, 1, picked_at,
+                labels = []
+                for name, offered in (("title", pick.title), ("summary", pick.summary), ("category", pick.category)):
+                    kept = _kept_label(row, name, offered, older)
+                    if kept:
+                        conflicts.append(f"{row['title']!r}: kept {kept} {name} {row[name]!r}, "
+                                         f"not this list's {offered!r}")
+                        labels += [row[name], row[f"{name}_origin"]]
+                    else:
+                        labels += [offered, IMPORT]
+                keep_date = older and row["picked_at"] is not None
+                picked_at = row["picked_at"] if keep_date else pick.picked_at or row["picked_at"] or now
+                month = row["picked_month"] if keep_date or not pick.picked_at else _month_of(pick)
+                decided = (pick.url or row["url"], *labels, 1, picked_at,
                            max(row["starred"], int(pick.starred)), 1, 0, "user", month)
                 if decided == tuple(row[name] for name in _DECIDED):
                     unchanged += 1
@@ -120,7 +146,7 @@ class CollectionQueries:
                 assignments = ", ".join(f"{name} = ?" for name in _DECIDED)
                 self.conn.execute(f"UPDATE entries SET {assignments} WHERE id = ?", (*decided, row["id"]))
                 updated += 1
-        return ImportCounts(new, updated, unchanged)
+        return ImportCounts(new, updated, unchanged, conflicts)
 
     def _imported_row(self, pick: ImportedPick) -> sqlite3.Row | None:
         columns = "id, " + ", ".join(_DECIDED)

@@ -9,7 +9,7 @@ from blogreader.store.database import transaction
 
 # What an export carries of each table; validators, hashes of fetched bodies and the like stay behind.
 _PRIVATE_SOURCE_COLUMNS = ("etag", "last_modified", "body_hash", "lease_owner", "lease_until")
-_META_KEYS = ("collection_title", "collection_description")
+_META_KEYS = ("collection_title", "collection_description", "curated_newest_month")
 _SCALARS = (str, int, float, bool, type(None))
 
 
