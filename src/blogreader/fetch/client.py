@@ -196,6 +196,7 @@ def _redirect_target(current: str, location: str) -> str:
     try:
         if not target or CONTROL_CHARACTERS.search(target):
             raise ValueError(location)
+        target.encode("utf-8")  # UnicodeEncodeError on the lone surrogates that stand for undecodable bytes
         return urljoin(current, target)
     except ValueError:
         raise FetchError(f"{current}: redirects to an invalid URL {location!r}; the server is misconfigured") from None

@@ -94,14 +94,21 @@ def advertised_feeds(body: bytes, page_url: str) -> list[str]:
         finder.close()
     except (AssertionError, ValueError):  # html.parser gives up on some broken markup
         pass
-    base = urljoin(page_url, finder.base) if finder.base else page_url
+    base = (_join(page_url, finder.base) if finder.base else None) or page_url
     ranked = sorted(finder.links, key=lambda link: FEED_TYPES[link[0]])
     seen: list[str] = []
     for _type, href in ranked:
-        absolute = urljoin(base, href.strip())
+        absolute = _join(base, href) or ""
         if absolute.startswith(("http://", "https://")) and absolute not in seen:
             seen.append(absolute)
     return seen
+
+
+def _join(base: str, href: str) -> str | None:
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:  # urlsplit refuses a bracketed host that is no IPv6 address, such as [::１]
+        return None
 
 
 class _AlternateLinks(HTMLParser):
