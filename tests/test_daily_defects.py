@@ -309,3 +309,16 @@ def test_an_older_list_imported_after_a_newer_one_reverts_no_label(cli, tmp_path
     assert rows["https://notes.example.org/rm"]["category"] == "RL"  # a row only the older list has is imported
     again = cli("import", str(newer))  # the newer list again: its labels apply, the user's still win
     assert "kept your own category 'Probing'" in again.out
+
+
+def test_a_url_list_with_one_stray_line_saves_the_rest_and_names_the_line(cli, server, tmp_path):
+    article = (FIXTURES / "pages" / "article.html").read_bytes()
+    first = server.serve("/posts/one", article, content_type="text/html")
+    second = server.serve("/posts/two", article.replace(b"warmup", b"cooldown"), content_type="text/html")
+    path = tmp_path / "urls.txt"
+    path.write_text(f"{first}\nsee also my notes\n\n- {second}\n", encoding="utf-8")
+    result = cli("import", str(path))
+    assert result.code == 1
+    assert "line 2: 'see also my notes' is not a URL" in result.err
+    assert "2 article(s) saved" in result.err
+    assert len(cli("list", "--json").json) == 2

@@ -39,9 +39,9 @@ def import_data(store: Store, settings: Settings, data: bytes, path: str) -> str
         return load_export(store, text, path)
     if looks_curated(text):
         return import_curated_list(store, text)
-    urls = url_lines(text)
+    urls, not_urls = url_lines(text)
     if urls:
-        return save_urls(store, settings, urls)
+        return save_urls(store, settings, urls, not_urls)
     raise UsageError(
         f"{path}: not a file BlogReader imports: expected OPML, a curated Markdown list "
         "(`| Blog | Summary | Category |` tables under month headings) or a text file of URLs, one a line"

@@ -15,26 +15,33 @@ _BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _URL_LINE = re.compile(r"^<?(https?://\S+?)>?$", re.IGNORECASE)
 
 
-def url_lines(text: str) -> list[str]:
-    """The URLs of a file that holds only URLs (blank lines, `#` comments and list bullets allowed), else []."""
-    urls = []
-    for line in text.splitlines():
+def url_lines(text: str) -> tuple[list[str], list[str]]:
+    """The URLs of a file of URLs one a line (blank lines, `#` comments and list bullets allowed), and each
+    other line as "line N: ..."; no URLs at all when most lines are not URLs (then it is not a URL list)."""
+    urls, others = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
         stripped = _BULLET.sub("", line.strip())
         if not stripped or stripped.startswith("#"):
             continue
         match = _URL_LINE.match(stripped)
-        if not match:
-            return []
-        urls.append(match.group(1))
-    return urls
+        if match:
+            urls.append(match.group(1))
+        else:
+            others.append(f"line {number}: {stripped[:80]!r} is not a URL")
+    if len(others) > len(urls):
+        return [], []
+    return urls, others
 
 
-def save_urls(store: Store, settings: Settings, urls: list[str]) -> str:
-    """Save every URL as an article, going on past failures; returns what happened to each failure."""
+def save_urls(store: Store, settings: Settings, urls: list[str], skipped: list[str] = ()) -> str:
+    """Save every URL as an article, going on past failures; returns what happened to each failure.
+
+    `skipped` are the lines that were not URLs: reported, and the import fails (exit 1) after saving the rest.
+    """
     from blogreader.pipeline import save_article
 
     saved: list[int] = []
-    failed: list[str] = []
+    failed: list[str] = list(skipped)
     for url in dict.fromkeys(urls):
         try:
             saved.append(save_article(store, settings, url))
@@ -48,6 +55,8 @@ def save_urls(store: Store, settings: Settings, urls: list[str]) -> str:
         report += "\n  failed: " + "\n  failed: ".join(failed)
     if failed and not saved:
         raise BlogReaderError(report + "\nno URL could be saved; check the addresses and your connection")
+    if skipped:
+        raise BlogReaderError(report + f"\n{len(skipped)} line(s) skipped; the other URLs were saved")
     return report
 
 
