@@ -214,3 +214,20 @@ def test_a_latin_1_feed_is_still_read_as_windows_1252():
     words = "Café naïve, déjà vu: “quoted” ½ × ¼ — réseaux de neurones, modèles génératifs"
     body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>L</title><item><title>{words}</title></item></channel></rss>'
     assert titles(parse_feed(body.encode("cp1252"), URL)) == [words]
+
+
+def test_atom_1_text_of_a_binary_type_is_decoded_from_base64():
+    feed = read("atom10-base64.xml")
+    first, second = feed.entries
+    assert titles(feed) == ["Sparse attention notes", "Plain one"]
+    stored = normalize_entry(first, feed.site_url)
+    assert "Why &lt;kv-cache&gt; reuse <em>helps</em>" in stored.content_html
+    assert first.url == "https://bin.example/posts/1" and first.updated == utc(2024, 5, 2, 8)
+    assert "An XML body" in normalize_entry(second, feed.site_url).content_html  # an XML type is no base64
+
+
+@pytest.mark.parametrize("location", ["javascript:alert(1)//", "file:///etc/passwd", "data:text/html,x", " "])
+def test_a_content_location_that_is_no_web_address_is_ignored(location):
+    feed = read("relative-rss.xml", content_location=location)
+    assert feed.entries[0].url == "https://feeds.example/dir/posts/one.html"
+    assert feed.site_url == "https://feeds.example/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from blogreader.models import ParsedEntry
 from blogreader.parse.dates import parse_date
@@ -84,6 +84,15 @@ def join(base: str, link: str | None) -> str | None:
         return urljoin(base, link)
     except ValueError:
         return None
+
+
+def document_url(url: str, content_location: str) -> str:
+    """The document's own address: `url`, or its Content-Location when that resolves to an http(s) URL.
+
+    A header naming "javascript:..." or "file:..." would otherwise become the base of every relative link.
+    """
+    located = join(url, content_location.strip()) if content_location else None
+    return located if located and urlsplit(located).scheme in ("http", "https") else url
 
 
 def text(value) -> str | None:

@@ -15,6 +15,11 @@ _DATE_MARKERS = (b"dcterms:", b"PubDate", b"PUBDATE")
 _AUTHOR_MARKERS = (b"dc:author",)
 _ANY_MARKERS = (b"base64",)  # Atom 0.3's mode="base64": feedparser-rs keeps the encoded text
 _RSS_MARKERS = (b"<summary",)  # RSS with both: feedparser's summary is the <description>, feedparser-rs's the <summary>
+# An Atom 1.0 text or content element whose type is a MIME type neither text nor XML: its content is base64
+# (RFC 4287 4.1.3.3), which feedparser decodes and feedparser-rs keeps encoded (and calls HTML).
+_ATOM_BINARY = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,63}:)?(?:title|summary|content|subtitle|rights)\s[^<>]{0,512}?"
+                          rb"\btype\s*=\s*[\"'](?!text/)[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}[\"']",
+                          re.IGNORECASE)
 # The internal subset of a DOCTYPE near the start, and its general entities whose value is short plain text
 # (character references allowed): no external, parameter or nested entity is ever expanded.
 DTD_WINDOW = 65_536
@@ -42,7 +47,18 @@ def feedparser_reads_better(body: bytes, version: str, entries) -> bool:
     if any(not item.get("author") for item in entries):
         markers += _AUTHOR_MARKERS
     window = first_item(body)
-    return any(_as_markup(window, marker) for marker in markers)
+    if any(_as_markup(window, marker) for marker in markers):
+        return True
+    return version == "atom10" and _binary_content(window)
+
+
+def _binary_content(window: bytes) -> bool:
+    """Does `window` hold an Atom 1.0 element whose declared type makes its content base64?"""
+    for match in _ATOM_BINARY.finditer(window):
+        mime = match.group(0).rsplit(b"=", 1)[1].strip(b"\"' \t\r\n").lower()
+        if not (mime.endswith((b"+xml", b"/xml")) or mime.startswith(b"text/")):
+            return True
+    return False
 
 
 def _as_markup(window: bytes, marker: bytes, tries: int = 16) -> bool:

@@ -9,7 +9,7 @@ import warnings
 from blogreader.errors import ParseError
 from blogreader.models import ParsedFeed
 from blogreader.parse.charset import readable_bytes
-from blogreader.parse.feed_fields import entry_from, join as _join, title_html, xml_unescape
+from blogreader.parse.feed_fields import document_url, entry_from, join as _join, title_html, xml_unescape
 from blogreader.parse.feed_repairs import (
     expand_internal_entities, feedparser_reads_better, for_feedparser, json_feed_ids, prefer_fallback,
 )
@@ -64,7 +64,7 @@ def parse_feed(body: bytes, url: str, *, keep_private_links: bool = False, conte
         reason = _problem(result) or "no RSS, Atom or JSON Feed markup"
         raise ParseError(f"{url}: not a feed ({reason})")
     feed, version = result.feed, result.version or ""
-    url = _join(url, content_location) or url  # a relative Content-Location is relative to the request
+    url = document_url(url, content_location)  # a relative Content-Location is relative to the request
     site = feed.get("link")
     base = _join(url, xml_unescape(site) if fast and site and version.startswith("atom") else site) or url
     with warnings.catch_warnings():  # feedparser warns about its updated/published fallback on access
