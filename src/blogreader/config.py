@@ -54,6 +54,8 @@ outputs = ["readme", "feed"]   # what `update` writes into this folder: readme, 
 # the blog never sees your address or when you read; "off" shows a link instead, loaded (through the
 # same proxy) only when you click it. Either way the browser never contacts the image's host itself.
 images = "proxy"
+# Opening an entry's page marks it read; false leaves it unread until you press r.
+mark_read_on_open = true
 
 [api]
 # What reader apps (the Google Reader API of `blogreader serve`; see `blogreader api-password`) get as an
@@ -124,6 +126,7 @@ class WebSettings:
     """How the web app shows what it reads."""
 
     images: str = "proxy"
+    mark_read_on_open: bool = True
 
 
 API_SUMMARIES = ("summary", "full")
@@ -304,7 +307,10 @@ def _web_settings(home: Path, data) -> WebSettings:
     images = data.get("images", WebSettings.images)
     if images not in IMAGE_MODES:
         raise ConfigError(f"{where}: [web] images must be \"proxy\" or \"off\", not {images!r}")
-    return WebSettings(images=images)
+    mark_read = data.get("mark_read_on_open", WebSettings.mark_read_on_open)
+    if not isinstance(mark_read, bool):
+        raise ConfigError(f"{where}: [web] mark_read_on_open must be true or false, not {mark_read!r}")
+    return WebSettings(images=images, mark_read_on_open=mark_read)
 
 
 def _api_settings(home: Path, data) -> ApiSettings:

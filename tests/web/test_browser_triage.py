@@ -85,8 +85,10 @@ def test_triage_an_entry_with_the_keyboard(live, page, server, cli):
     page.keyboard.press("p")
     expect(page.locator("article.entry-full")).to_have_class(re.compile(r"\bis-picked\b"))
     assert cli("show", str(third), "--json").json["picked"] is True
+    # Opening an entry read it, so k goes to the newer *unread* one: the first (the second was opened above).
+    assert cli("show", str(second), "--json").json["read"] is True
     page.keyboard.press("k")
-    page.wait_for_url(f"**/entries/{second}")
+    page.wait_for_url(f"**/entries/{first}")
     assert errors == []
 
 
@@ -127,7 +129,7 @@ def test_pages_work_without_javascript(live, browser, server):
         assert "Subscribed to Lab notes" in page.locator("p.done").inner_text()
         page.locator("tr", has_text="Lab notes").locator("button", has_text="Fetch now").click()
         page.wait_for_url("**/sources?fetched=*")
-        assert "Fetched Lab notes: 1 entries" in page.locator("p.done").inner_text()
+        assert "Fetched Lab notes: 1 new entry (1 in all)." in page.locator("p.done").inner_text()
         page.goto(live.url + "/search?q=probes")
         assert page.locator("a.title", has_text="New result on probes").count() == 1
     finally:

@@ -14,10 +14,11 @@ from blogreader.store.pages import PageQueries
 from blogreader.store.reader_api import ReaderApiQueries
 from blogreader.store.schedule import ScheduleQueries
 from blogreader.store.sources import SourceQueries
+from blogreader.store.triage import TriageQueries
 
 
 class Store(SourceQueries, EntryQueries, MentionQueries, EnrichmentQueries, CollectionQueries, PageQueries,
-            ReaderApiQueries, ScheduleQueries):
+            ReaderApiQueries, ScheduleQueries, TriageQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:

@@ -9,6 +9,7 @@ import sqlite3
 
 from blogreader.models import Entry
 from blogreader.store.entries import _LIST_COLUMNS, EntryFilter, _entry, _where
+from blogreader.store.triage import inbox_where
 
 
 class PageQueries:
@@ -16,21 +17,24 @@ class PageQueries:
 
     conn: sqlite3.Connection
 
-    def entries_page(self, spec: EntryFilter, offset: int = 0) -> list[Entry]:
-        """Entries matching `spec`, newest first, `spec.limit` of them after skipping `offset`."""
-        where, params = _where(spec)
+    def entries_page(self, spec: EntryFilter, offset: int = 0, *, oldest_first: bool = False,
+                     grouped: bool = False) -> list[Entry]:
+        """Entries matching `spec`, newest (or oldest) first, `spec.limit` of them after skipping `offset`;
+        `grouped` leaves out roundup items, which their roundup stands for."""
+        where, params = inbox_where(spec, grouped)
         limit = int(spec.limit or 50)
+        order = "ASC" if oldest_first else "DESC"
         rows = self.conn.execute(
             f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
                 LEFT JOIN sources s ON s.id = e.source_id
-                WHERE {where} ORDER BY e.sort_date DESC, e.id DESC LIMIT {limit} OFFSET {int(offset)}""",
+                WHERE {where} ORDER BY e.sort_date {order}, e.id {order} LIMIT {limit} OFFSET {int(offset)}""",
             params,
         ).fetchall()
         return [_entry(row) for row in rows]
 
-    def count_upto(self, spec: EntryFilter, cap: int) -> int:
+    def count_upto(self, spec: EntryFilter, cap: int, *, grouped: bool = False) -> int:
         """How many entries match `spec`, counting no further than `cap` + 1 (so "1000+" costs what 1000 does)."""
-        where, params = _where(spec)
+        where, params = inbox_where(spec, grouped)
         return self.conn.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM entries e WHERE {where} LIMIT {int(cap) + 1})", params
         ).fetchone()[0]

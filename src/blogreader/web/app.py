@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, NotFoundError, UsageError
 from blogreader.store import Store
-from blogreader.web import collection, entries, inbox, media, previews, search, sources
+from blogreader.web import collection, entries, inbox, media, previews, search, sources, triage
 from blogreader.web.api.app import ReaderApiMiddleware
 from blogreader.web.media import MediaSigner
 from blogreader.web.security import Guard, SecurityMiddleware, allowed_hosts, library_secret, require_csrf
@@ -44,7 +44,7 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
         secret = library_secret(store)
     app.state.guard = Guard(allowed_hosts(host, port, extra_hosts), access_token, secret)
     app.state.media_signer = MediaSigner.from_secret(secret)
-    for module in (inbox, entries, collection, search, sources, previews, media):
+    for module in (inbox, triage, entries, collection, search, sources, previews, media):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(BlogReaderError, _library_error)
@@ -58,20 +58,24 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
 
 async def _library_error(request: Request, exc: BlogReaderError):
     status = 404 if isinstance(exc, NotFoundError) else 400 if isinstance(exc, UsageError) else 500
-    return page(request, "error.html", status_code=status, status=status, message=str(exc))
+    message = str(exc)
+    if "`blogreader" in message:  # the library's hint names a command; here the pages are the way on
+        message = message.split("; `blogreader", 1)[0] + "; the Inbox, Hidden and Sources pages list what there is"
+    return page(request, "error.html", status_code=status, status=status, message=message)
 
 
 async def _http_error(request: Request, exc: HTTPException):
     message = exc.detail if isinstance(exc.detail, str) else "that did not work"
     if exc.status_code == 404 and message == "Not Found":
-        message = "there is no page at this address"
+        message = "the BlogReader web app has no page at this address"
     return page(request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message)
 
 
 async def _bad_request(request: Request, exc: RequestValidationError):
     if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
         # /entries/abc or /entries/99999999999999999999: the address names nothing.
-        return page(request, "error.html", status_code=404, status=404, message="there is no page at this address")
+        return page(request, "error.html", status_code=404, status=404,
+                    message="the BlogReader web app has no page at this address")
     problems = "; ".join(f"{'.'.join(map(str, error.get('loc', ())[1:]))}: {error.get('msg')}"
                          for error in exc.errors())
     return page(request, "error.html", status_code=400, status=400, message=f"bad request ({problems})")

@@ -27,7 +27,10 @@ MAX_FIELD = 20_000
 
 @router.get("/entries/{entry_id}")
 def show(request: Request, entry_id: RowId, store: Store = Depends(get_store)):
-    """The entry with its sanitized content, its roundup items, and every triage form."""
+    """The entry with its sanitized content, its roundup items, and every triage form; opening it reads it
+    (unless `[web] mark_read_on_open = false`)."""
+    if request.app.state.settings.web.mark_read_on_open:
+        store.mark_opened(entry_id)
     entry = store.entry(entry_id)
     newer, older = store.neighbours(entry_id, INBOX)
     taxonomy = [category.name for category in request.app.state.settings.taxonomy]

@@ -19,9 +19,10 @@ PER_PAGE = 100
 @router.get("/sources")
 def sources(request: Request, store: Store = Depends(get_store), added: int | None = None,
             fetched: int | None = None, removed: str = "", saved: int | None = None,
-            number: int = Query(1, ge=1, le=1_000_000, alias="page")):
+            new: int = Query(0, ge=0, le=10**9), busy: bool = False, number: int = Query(1, ge=1, le=1_000_000, alias="page")):
     """The sources, a page at a time, with entry counts and state; `added`, `fetched`... say what the last form did."""
-    return _sources_page(request, store, number=number, added=added, fetched=fetched, removed=removed, saved=saved)
+    return _sources_page(request, store, number=number, added=added, fetched=fetched, removed=removed, saved=saved,
+                         new=new, busy=busy)
 
 
 @router.post("/sources")
@@ -51,8 +52,10 @@ def fetch(request: Request, source_id: RowId, store: Store = Depends(get_store))
     from blogreader.worker import Worker
 
     store.source(source_id)  # an unknown id is a 404, as before
-    Worker(store, request.app.state.settings).poll_now(source_id)
-    return back(f"/sources?fetched={source_id}", "/sources")
+    report = Worker(store, request.app.state.settings).poll_now(source_id)
+    if not report.claimed:  # the background poller holds it this moment: say so instead of "0 new"
+        return back(f"/sources?fetched={source_id}&busy=1", "/sources")
+    return back(f"/sources?fetched={source_id}&new={report.new_entries}", "/sources")
 
 
 @router.get("/sources/{source_id}/remove")
@@ -80,6 +83,8 @@ def _sources_page(request: Request, store: Store, status_code: int = 200, number
         context[name] = _source_or_none(store, context.get(name))
     context["fetched_entries"] = store.source_entry_count(context["fetched"].id) if context["fetched"] else 0
     context.setdefault("saved", None)
+    context.setdefault("new", 0)
+    context.setdefault("busy", False)
     total = store.count_sources()
     last_page = max(1, -(-total // PER_PAGE))
     rows = store.sources_page((number - 1) * PER_PAGE, PER_PAGE)

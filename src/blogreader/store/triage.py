@@ -1,0 +1,148 @@
+"""Clearing the inbox in bulk: mark read by filter, date or position, undo it; unread counts; what was hidden.
+
+Each call is one statement (or one transaction of a few), whatever the number of entries it touches.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass, replace
+
+from blogreader.errors import NotFoundError, UsageError
+from blogreader.models import Entry
+from blogreader.store.database import transaction
+from blogreader.store.entries import _LIST_COLUMNS, EntryFilter, _entry, _where
+
+# Roundup items are shown under their roundup in the inbox, not as rows of their own.
+GROUPED = "NOT (e.kind = 'link' AND e.parent_id IS NOT NULL)"
+UNDO_KEY = "undo_read"
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What a bulk mark-read did: how many entries, and the token that undoes it."""
+
+    count: int
+    undo: str | None
+
+
+@dataclass(frozen=True)
+class UnreadCounts:
+    """Unread entries per source (id, name, count) and per category (name, count; every category in use)."""
+
+    sources: list[tuple[int, str, int]]
+    categories: list[tuple[str, int]]
+
+
+def inbox_where(spec: EntryFilter, grouped: bool) -> tuple[str, dict]:
+    """The WHERE clause of a listing; `grouped` leaves out roundup items (their roundup stands for them)."""
+    where, params = _where(spec)
+    return (f"{where} AND {GROUPED}" if grouped else where), params
+
+
+class TriageQueries:
+    """Mixin of Store: bulk read/unread, counts beside the inbox, and hidden entries."""
+
+    conn: sqlite3.Connection
+
+    def mark_read_matching(self, spec: EntryFilter, *, before: str | None = None, upto: int | None = None,
+                           ids: list[int] | None = None) -> Marked:
+        """Mark read every unread entry `spec` matches (older than `before`, at or below entry `upto` in
+        newest-first order, among `ids`); remember them so `undo_mark_read` can put them back."""
+        where, params = _where(replace(spec, unread=True, limit=None))
+        if before:
+            where += " AND e.sort_date < :before"
+            params["before"] = before
+        if upto is not None:
+            here = "(SELECT sort_date FROM entries WHERE id = :upto)"
+            where += f" AND (e.sort_date < {here} OR (e.sort_date = {here} AND e.id <= :upto))"
+            params["upto"] = upto
+            if not self.conn.execute("SELECT 1 FROM entries WHERE id = ?", (upto,)).fetchone():
+                raise NotFoundError(f"no entry with id {upto}; nothing was marked read")
+        if ids is not None:
+            where += " AND e.id IN (SELECT value FROM json_each(:ids))"
+            params["ids"] = json.dumps([int(i) for i in ids])
+        with transaction(self.conn):
+            changed = [row[0] for row in self.conn.execute(
+                f"UPDATE entries AS e SET read = 1 WHERE {where} RETURNING id", params).fetchall()]
+            token = secrets.token_urlsafe(9) if changed else None
+            if token:  # only the last bulk action can be undone: one row, however large the library
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                  (UNDO_KEY, json.dumps({"token": token, "ids": changed})))
+        return Marked(len(changed), token)
+
+    def undo_mark_read(self, token: str) -> int:
+        """Put back as unread what the bulk action `token` marked read; how many entries."""
+        with transaction(self.conn):
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (UNDO_KEY,)).fetchone()
+            saved = json.loads(row[0]) if row else {}
+            if not token or saved.get("token") != token:
+                raise UsageError("that mark-read can no longer be undone: only the last one can; "
+                                 "mark entries unread one by one with u or the Mark unread button")
+            self.conn.execute("UPDATE entries SET read = 0 WHERE id IN (SELECT value FROM json_each(?))",
+                              (json.dumps(saved["ids"]),))
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (UNDO_KEY,))
+        return len(saved["ids"])
+
+    def mark_opened(self, entry_id: int) -> None:
+        """Opening an entry reads it: one statement, which changes nothing when it was read already."""
+        self.conn.execute("UPDATE entries SET read = 1 WHERE id = ? AND read = 0", (entry_id,))
+
+    def unread_counts(self) -> UnreadCounts:
+        """Unread entries (as the inbox shows them) per source and per category, in one query."""
+        shown = f"e.read = 0 AND e.promo = 0 AND e.duplicate_of IS NULL AND {GROUPED}"
+        rows = self.conn.execute(
+            f"""SELECT 's', es.source_id, coalesce(s.title, s.url), count(*) FROM entries e
+                    JOIN entry_sources es ON es.entry_id = e.id JOIN sources s ON s.id = es.source_id
+                    WHERE {shown} GROUP BY es.source_id
+                UNION ALL
+                SELECT 'c', NULL, e.category, sum({shown}) FROM entries e
+                    WHERE e.category IS NOT NULL GROUP BY e.category COLLATE NOCASE"""
+        ).fetchall()
+        sources = sorted(((row[1], row[2], row[3]) for row in rows if row[0] == "s"), key=lambda s: s[1].casefold())
+        categories = sorted(((row[2], row[3]) for row in rows if row[0] == "c"), key=lambda c: c[0].casefold())
+        return UnreadCounts(sources, categories)
+
+    def roundup_items(self, roundup_ids: list[int], per_roundup: int = 5) -> dict[int, tuple[int, int, list[Entry]]]:
+        """For each roundup: (items, unread items, its first `per_roundup` unread items), in one query
+        (run even for no roundups, so a page's query count does not depend on what it shows)."""
+        rows = self.conn.execute(
+            f"""SELECT * FROM (
+                    SELECT {_LIST_COLUMNS}, m.roundup_id AS roundup, NULL AS source,
+                           count(*) OVER (PARTITION BY m.roundup_id) AS items,
+                           sum(e.read = 0) OVER (PARTITION BY m.roundup_id) AS unread,
+                           row_number() OVER (PARTITION BY m.roundup_id ORDER BY e.read, m.position) AS shown
+                    FROM mentions m JOIN entries e ON e.id = m.entry_id
+                    WHERE m.roundup_id IN (SELECT value FROM json_each(?)))
+                WHERE shown <= ?""",
+            (json.dumps(roundup_ids), per_roundup),
+        ).fetchall()
+        grouped: dict[int, tuple[int, int, list[Entry]]] = {}
+        for row in rows:
+            total, unread, items = grouped.setdefault(row["roundup"], (row["items"], row["unread"], []))
+            if not row["read"]:
+                items.append(_entry(row))
+        return grouped
+
+    def hidden_page(self, offset: int = 0, limit: int = 50) -> list[tuple[Entry, str | None]]:
+        """Promotions and duplicates, newest first, each with the title of the entry it duplicates."""
+        rows = self.conn.execute(
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source, o.title AS original
+                FROM entries e LEFT JOIN sources s ON s.id = e.source_id LEFT JOIN entries o ON o.id = e.duplicate_of
+                WHERE e.promo = 1 OR e.duplicate_of IS NOT NULL
+                ORDER BY e.sort_date DESC, e.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"""
+        ).fetchall()
+        return [(_entry(row), row["original"]) for row in rows]
+
+    def restore_hidden(self, entry_id: int) -> None:
+        """Back into the inbox: not a promotion (the user's verdict, kept by enrich) and not a duplicate."""
+        with transaction(self.conn):
+            cursor = self.conn.execute(
+                """UPDATE entries SET promo = 0, promo_origin = CASE WHEN promo = 1 THEN 'user' ELSE promo_origin END,
+                       duplicate_of = NULL WHERE id = ?""",
+                (entry_id,),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no entry with id {entry_id}; nothing was restored")
