@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from blogreader.cli.params import ENTRY_ID, TEXT
+from blogreader.cli.params import ENTRY_ID, SOURCE, TEXT
 
 
 def _flag_command(name: str, setter: str, value: bool, help_text: str) -> click.Command:
@@ -18,8 +18,47 @@ def _flag_command(name: str, setter: str, value: bool, help_text: str) -> click.
     return command
 
 
+@click.command("read")
+@click.argument("ids", nargs=-1, type=ENTRY_ID)
+@click.option("--all", "everything", is_flag=True, help="Every unread entry (promotions and duplicates stay as they are).")
+@click.option("--source", type=SOURCE, help="Only entries from this source (id, URL or title).")
+@click.option("--category", type=TEXT, help="Only entries in this category.")
+@click.option("--before", help="Only entries published before this date (YYYY-MM-DD).")
+@click.pass_obj
+def read(app, ids: tuple[int, ...], everything: bool, source: str | None, category: str | None,
+         before: str | None) -> None:
+    """Mark entries read: by id, or in bulk with --all, --source, --category and --before (combinable).
+
+    \b
+    Examples:
+      blogreader read 12 15
+      blogreader read --source "Lil'Log" --before 2026-03-01
+      blogreader read --category News
+      blogreader read --all
+    """
+    bulk = everything or source is not None or category is not None or before is not None
+    if ids and bulk:
+        raise click.UsageError("give entry ids, or --all/--source/--category/--before, not both")
+    if not ids and not bulk:
+        raise click.UsageError("say what to mark read: entry ids, or --all, --source, --category or --before")
+    if ids:
+        app.store.set_read(list(ids), True)
+        click.echo(f"read: {', '.join(map(str, ids))}")
+        return
+    from blogreader.clock import parse_user_date
+    from blogreader.store import EntryFilter
+
+    try:
+        cutoff = parse_user_date(before) if before is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--before") from None
+    spec = EntryFilter(source_id=app.store.find_source(source).id if source else None, category=category or None)
+    marked = app.store.mark_read_matching(spec, before=cutoff)
+    click.echo(f"marked {marked.count} entr{'y' if marked.count == 1 else 'ies'} read")
+
+
 FLAG_COMMANDS = [
-    _flag_command("read", "set_read", True, "Mark entries read."),
+    read,
     _flag_command("unread", "set_read", False, "Mark entries unread."),
     _flag_command("pick", "set_picked", True, "Put entries in the collection."),
     _flag_command("unpick", "set_picked", False, "Take entries out of the collection (unstars them too)."),
