@@ -49,7 +49,7 @@ def mark_read(request: Request, store: Store = Depends(get_store),
         marked = store.mark_read_matching(spec, upto=upto)
     else:
         raise UsageError(f"unknown scope {scope[:20]!r}; use selection, page, all, before or upto")
-    return back(_with(next_url, marked=marked.count, undo=marked.undo), "/")
+    return back(_with(next_url, marked=str(marked.count), undo=marked.undo), "/")
 
 
 @router.post("/read/undo")
@@ -57,7 +57,7 @@ def undo(request: Request, token: Annotated[str, Form(max_length=40)] = "",
          next_url: Annotated[str, Form(alias="next")] = "", store: Store = Depends(get_store)):
     """Put back as unread what the last bulk mark-read marked."""
     restored = store.undo_mark_read(token)
-    return back(_with(next_url, restored=restored), "/")
+    return back(_with(next_url, restored=str(restored)), "/")
 
 
 @router.get("/hidden")
