@@ -31,6 +31,8 @@ FLOORS = {
     "promo_recall": 0.99,
     "summary_rouge_l_extractive": 0.17,
     "summary_rouge_l_margin_over_first_sentence": 0.02,
+    "work_pair_precision": 1.0,
+    "work_pair_recall": 0.98,
 }
 
 
@@ -194,6 +196,29 @@ def splitting_scores(entries, store) -> dict:
     }
 
 
+def work_pair_scores() -> dict:
+    """Precision and recall of telling one work from two, on our labelled link pairs (tests/fixtures/works)."""
+    from blogreader.dedupe.works import same_work
+
+    rows = (HERE.parent / "tests" / "fixtures" / "works" / "url_pairs.tsv").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split("\t") for line in rows if line and not line.startswith(("#", "label\t"))]
+    said_same = right = wanted = 0
+    missed = []
+    for label, a, b, canonical_a, canonical_b, _note in pairs:
+        guess = same_work(a, b, canonical_a or None, canonical_b or None)
+        said_same += guess
+        right += guess and label == "same"
+        wanted += label == "same"
+        if guess != (label == "same"):
+            missed.append(f"{label}: {a} {b}")
+    return {
+        "work_pairs": len(pairs),
+        "work_pair_precision": round(right / max(1, said_same), 4),
+        "work_pair_recall": round(right / max(1, wanted), 4),
+        "work_pair_errors": missed,
+    }
+
+
 def reference_text(entry) -> str:
     return entry_references[entry.id]
 
@@ -205,16 +230,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", metavar="MODEL_ID", help="also score the llm summarizer with this model")
     args = parser.parse_args(argv)
+    works = work_pair_scores()  # needs only our own fixtures
     if not (CORPUS / "intoai-feed.xml").exists():
-        print(json.dumps({"benchmark": "quality", "skipped": f"{CORPUS} is not present"}))
-        return 0
+        failed = [name for name in ("work_pair_precision", "work_pair_recall") if works[name] < FLOORS[name]]
+        print(json.dumps({"benchmark": "quality", "skipped": f"{CORPUS} is not present", **works, "failed": failed}))
+        return 1 if failed else 0
     with tempfile.TemporaryDirectory() as home:
         store, entries = feed_entries(Path(home))
         for entry in entries:
             entry_references[entry.id] = store.conn.execute(
                 "SELECT feed_summary FROM entries WHERE id = ?", (entry.id,)).fetchone()[0] or ""
         entries = [e for e in entries if e.kind == "post"]
-        report = {"benchmark": "quality"}
+        report = {"benchmark": "quality", **works}
         report.update(splitting_scores(entries, store))
         report.update(category_scores(entries, labelled_texts()))
         report.update(promo_scores(entries))

@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from blogreader.dedupe.works import work_url
+
 TRACKING_PARAMS = frozenset(
     {
         "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi",
         "mkt_tok", "ref_src", "ref_url", "triedredirect", "publication_id", "post_id", "isfreemail",
         "showwelcomeonshare",
     }
-)
-_ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}
-_ARXIV_PATH = re.compile(
-    r"^/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?$"
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -42,7 +40,7 @@ def web_url(url: str | None) -> str | None:
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no default port, no fragment, no tracking parameters; arXiv ids folded."""
+    """Lower-case scheme and host, no default port, no fragment, no tracking parameters; works named by id folded."""
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -53,10 +51,9 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         return url
-    if host in _ARXIV_HOSTS:
-        match = _ARXIV_PATH.match(parts.path)
-        if match:
-            return f"https://arxiv.org/abs/{match.group('id')}"
+    work = work_url(url)
+    if work:  # a paper or forum post named by its id: one address for every mirror, version and viewer
+        return work
     netloc = host if ":" not in host else f"[{host}]"
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
         netloc += f":{port}"
