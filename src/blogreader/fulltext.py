@@ -59,8 +59,10 @@ class FullText:
                 del page  # the body, the large part, leaves with the slot
             if article.problem:
                 problems.append(article.problem)
+            # A post listed without a date (a blog index page) takes the one its own page's metadata gives.
             completed[index] = replace(with_article(entry, article.content_html, final_url),
-                                       page_canonical=article.canonical_url)
+                                       page_canonical=article.canonical_url,
+                                       published=entry.published or article.published)
 
         await asyncio.gather(*(one(index) for index in wanted))
         return completed, problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from blogreader.errors import ParseError
 
@@ -34,7 +34,9 @@ def extract_article(body: bytes, url: str) -> ParsedArticle:
     """
     import trafilatura
     from trafilatura.htmlprocessing import build_html_output
-    from trafilatura.utils import normalize_unicode
+    from trafilatura.utils import load_html, normalize_unicode
+
+    from blogreader.parse.page_dates import page_published
 
     problem = None
     if len(body) > MAX_ARTICLE_BYTES:
@@ -44,10 +46,16 @@ def extract_article(body: bytes, url: str) -> ParsedArticle:
         body = body[:cut or MAX_ARTICLE_BYTES]
         problem = f"{url}: the page is over {MAX_ARTICLE_BYTES:,} bytes; only its first {len(body):,} were read"
     options = dict(url=url, include_links=True, include_images=True, include_formatting=True, include_tables=True,
-                   include_comments=False, favor_recall=True)
+                   include_comments=False, favor_recall=True,
+                   # Its date (htmldate) may come from the body's text, where "(Bicchieri, 2005)" is a citation:
+                   # the page's date is read from its metadata only (parse.page_dates), and this search kept short.
+                   date_extraction_params={"extensive_search": False, "original_date": True})
     try:
+        tree = load_html(body)  # parsed once: the date is read from it, and trafilatura works on a copy
+        published = page_published(tree)
         # One pass gives both the metadata and the HTML body (what `extract(output_format="html")` builds).
-        document = trafilatura.bare_extraction(body, with_metadata=True, output_format="html", **options)
+        document = trafilatura.bare_extraction(tree if tree is not None else body, with_metadata=True,
+                                               output_format="html", **options)
         content = normalize_unicode(build_html_output(document)) if document is not None else None
     except (ValueError, TypeError, AttributeError) as exc:  # trafilatura gives up on some broken markup
         raise ParseError(f"{url}: the page could not be read as an article ({exc})") from None
@@ -56,19 +64,10 @@ def extract_article(body: bytes, url: str) -> ParsedArticle:
     return ParsedArticle(
         title=document.title or None,
         author=document.author or None,
-        published=_date(document.date),
+        published=published,
         content_html=content,
         description=document.description or None,
         canonical_url=document.url or None,
         problem=problem,
     )
 
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
