@@ -7,11 +7,12 @@ a row of its own, so no roundup can change what another one shows.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import asdict, dataclass
 
 from blogreader.clock import utc_now
 from blogreader.models import Entry, NewEntry
 from blogreader.store.database import transaction
-from blogreader.store.entries import _ENTRY_FIELDS, _entry
+from blogreader.store.entries import _ENTRY_FIELDS, _LIST_COLUMNS, _entry
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
 # recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or
@@ -31,6 +32,30 @@ _ITEM_COLUMNS = ", ".join(
 )
 
 
+# A recommender is the source whose roundup named the work; a roundup saved by hand (no source) is its own.
+_RECOMMENDER = "coalesce('s' || m.source_id, 'r' || m.roundup_id)"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One recommendation of a work: who made it (source and roundup), at what rank, and what they said."""
+
+    source: str | None
+    source_id: int | None
+    roundup_id: int
+    roundup_title: str
+    roundup_url: str | None
+    rank: int | None
+    title: str
+    blurb: str
+    added: str
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["roundup_url"]
+        return data
+
+
 class MentionQueries:
     """Mixin of Store: roundup items as mentions of works."""
 
@@ -45,7 +70,7 @@ class MentionQueries:
         with transaction(self.conn):
             source_id = self.conn.execute("SELECT source_id FROM entries WHERE id = ?", (parent_id,)).fetchone()[0]
             for position, (rank, item) in enumerate(items):
-                existing = self._find_existing(None, item)
+                existing = self._find_existing(None, item) or self._named_canonical(item)
                 if existing is None:
                     entry_id = self._insert(source_id, item, now)
                     self.conn.execute("UPDATE entries SET kind = 'link', parent_id = ?, rank = ? WHERE id = ?",
@@ -83,3 +108,45 @@ class MentionQueries:
         """The roundups that name `entry_id`, oldest first."""
         rows = self.conn.execute("SELECT roundup_id FROM mentions WHERE entry_id = ? ORDER BY roundup_id", (entry_id,))
         return [row[0] for row in rows]
+
+    def _named_canonical(self, item: NewEntry) -> tuple[int, str] | None:
+        """The stored work whose own page names this link as its canonical address (a cross-post's other home)."""
+        if not item.url:
+            return None
+        row = self.conn.execute(
+            "SELECT id, content_hash FROM entries WHERE page_canonical IN (?, ?) ORDER BY id LIMIT 1",
+            (item.url, item.canonical_url or item.url),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def mentions_of(self, entry_id: int) -> list[Mention]:
+        """Every recommendation of `entry_id`, oldest roundup first, each as its roundup gave it."""
+        rows = self.conn.execute(
+            """SELECT coalesce(s.title, s.url) AS source, m.source_id, m.roundup_id, r.title AS roundup_title,
+                      r.url AS roundup_url, m.rank, m.title, m.blurb, m.added
+               FROM mentions m JOIN entries r ON r.id = m.roundup_id LEFT JOIN sources s ON s.id = m.source_id
+               WHERE m.entry_id = ? ORDER BY r.sort_date, m.roundup_id""",
+            (entry_id,),
+        ).fetchall()
+        return [Mention(**dict(row)) for row in rows]
+
+    def recommended_by(self, entry_id: int) -> int:
+        """How many distinct recommenders (sources) name `entry_id`."""
+        return self.conn.execute(f"SELECT count(DISTINCT {_RECOMMENDER}) FROM mentions m WHERE m.entry_id = ?",
+                                 (entry_id,)).fetchone()[0]
+
+    def most_recommended(self, since: str | None = None, limit: int | None = 50) -> list[tuple[Entry, int]]:
+        """Works named by the most distinct recommenders (in roundups dated on or after `since`), with the count;
+        ties go to the most recently recommended. Promotions and duplicates are left out, as in listings."""
+        rows = self.conn.execute(
+            f"""WITH counted AS (
+                    SELECT m.entry_id, count(DISTINCT {_RECOMMENDER}) AS recommenders, max(r.sort_date) AS latest
+                    FROM mentions m JOIN entries r ON r.id = m.roundup_id
+                    WHERE :since IS NULL OR r.sort_date >= :since GROUP BY m.entry_id)
+                SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source, c.recommenders
+                FROM counted c JOIN entries e ON e.id = c.entry_id LEFT JOIN sources s ON s.id = e.source_id
+                WHERE e.promo = 0 AND e.duplicate_of IS NULL
+                ORDER BY c.recommenders DESC, c.latest DESC, e.id DESC LIMIT :limit""",
+            {"since": since, "limit": -1 if not limit else int(limit)},
+        ).fetchall()
+        return [(_entry(row), row["recommenders"]) for row in rows]

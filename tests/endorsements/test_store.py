@@ -1,0 +1,81 @@
+"""Endorsements in the store: every mention kept under its roundup, counted by distinct recommenders."""
+
+from __future__ import annotations
+
+from blogreader.models import NewEntry
+from blogreader.roundups import RoundupItem
+from blogreader.roundups.entries import item_entry
+from blogreader.store import Store
+
+
+def link(title: str, url: str, blurb: str) -> NewEntry:
+    return item_entry(RoundupItem(0, title, url, blurb), published=None)
+
+
+def library(tmp_path, names=("A Weekly", "B Digest", "C Links")):
+    """A store with one roundup post per source; returns (store, [(source id, roundup id), ...])."""
+    store = Store.open(tmp_path / "blogreader.db")
+    made = []
+    for index, name in enumerate(names):
+        site = f"https://{chr(97 + index)}.example/"
+        source, _ = store.add_source(site + "feed", "feed", title=name, site_url=site)
+        [roundup] = store.save_entries(source.id, [link(f"{name} #1", site + "issue-1", "picks")]).ids
+        made.append((source.id, roundup))
+    return store, made
+
+
+def test_one_paper_linked_three_ways_is_one_entry_with_three_recommenders(tmp_path):
+    store, [(a, ra), (b, rb), (c, rc)] = library(tmp_path)
+    [paper] = store.save_items(ra, [(1, link("Mamba", "https://arxiv.org/abs/2312.00752", "A says: fast."))])
+    assert store.save_items(rb, [(3, link("Mamba (pdf)", "https://arxiv.org/pdf/2312.00752v2", "B says: linear."))]) == [paper]
+    assert store.save_items(rc, [(None, link("Mamba", "https://huggingface.co/papers/2312.00752", "C: read it."))]) == [paper]
+    assert store.recommended_by(paper) == 3
+    mentions = store.mentions_of(paper)
+    assert [(m.source, m.source_id, m.roundup_id, m.rank, m.title, m.blurb) for m in mentions] == [
+        ("A Weekly", a, ra, 1, "Mamba", "A says: fast."),
+        ("B Digest", b, rb, 3, "Mamba (pdf)", "B says: linear."),
+        ("C Links", c, rc, None, "Mamba", "C: read it."),
+    ]
+    assert mentions[0].to_json()["roundup_title"] == "A Weekly #1"
+
+
+def test_two_roundups_of_one_source_are_one_recommender(tmp_path):
+    store, [(a, ra), (_b, rb)] = library(tmp_path, ("A Weekly", "B Digest"))
+    [second_issue] = store.save_entries(a, [link("A Weekly #2", "https://a.example/issue-2", "more")]).ids
+    [paper] = store.save_items(ra, [(1, link("P", "https://openreview.net/forum?id=HkxLXnAcFQ", "first"))])
+    store.save_items(second_issue, [(1, link("P", "https://openreview.net/pdf?id=HkxLXnAcFQ", "again"))])
+    [other] = store.save_items(rb, [(1, link("Q", "https://doi.org/10.1145/3442188.3445922", "q"))])
+    store.save_items(rb, [(1, link("Q", "https://dl.acm.org/doi/10.1145/3442188.3445922", "q")),
+                          (2, link("P", "https://openreview.net/forum?id=HkxLXnAcFQ&noteId=x1", "b on p"))])
+    assert len(store.mentions_of(paper)) == 3
+    assert store.recommended_by(paper) == 2  # A twice, B once
+    ranked = store.most_recommended()
+    assert [(entry.id, count) for entry, count in ranked] == [(paper, 2), (other, 1)]
+
+
+def test_since_counts_only_recent_roundups(tmp_path):
+    store, [(_a, ra), (_b, rb)] = library(tmp_path, ("A Weekly", "B Digest"))
+    store.conn.execute("UPDATE entries SET published = '2026-01-05T00:00:00Z' WHERE id = ?", (ra,))
+    store.conn.execute("UPDATE entries SET published = '2026-03-05T00:00:00Z' WHERE id = ?", (rb,))
+    [old] = store.save_items(ra, [(1, link("Old", "https://arxiv.org/abs/2401.12345", "x"))])
+    store.save_items(rb, [(1, link("Old", "https://arxiv.org/abs/2401.12345v2", "y")),
+                          (2, link("New", "https://arxiv.org/abs/2403.00001", "z"))])
+    assert [(e.title, n) for e, n in store.most_recommended()][0] == ("Old", 2)
+    assert sorted((e.title, n) for e, n in store.most_recommended(since="2026-02-01T00:00:00Z")) == [("New", 1), ("Old", 1)]
+    assert store.most_recommended(limit=1)[0][0].id == old
+
+
+def test_a_link_to_the_address_a_stored_page_names_canonical_is_that_post(tmp_path):
+    store, [(_a, ra)] = library(tmp_path, ("A Weekly",))
+    saved = store.save_entries(None, [link("The compute curve", "https://aistrategy.substack.com/p/the-compute-curve", "x")])
+    [post] = saved.ids
+    store.conn.execute("UPDATE entries SET page_canonical = ? WHERE id = ?",
+                       ("https://www.aistrategynotes.com/p/the-compute-curve", post))
+    named = store.save_items(ra, [(1, link("Compute", "https://www.aistrategynotes.com/p/the-compute-curve", "y"))])
+    assert named == [post]
+    assert store.recommended_by(post) == 1
+
+
+def test_a_work_nobody_recommends_has_no_mentions(tmp_path):
+    store, [(_a, ra)] = library(tmp_path, ("A Weekly",))
+    assert store.mentions_of(ra) == [] and store.recommended_by(ra) == 0
