@@ -18,6 +18,7 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     permanent_redirect: bool = False
+    content_location: str = ""  # the header: the document's own address, the base of its relative links
 
     @property
     def not_modified(self) -> bool:

@@ -28,6 +28,7 @@ from blogreader.normalize.listing_entry import listing_entry
 from blogreader.normalize.text import html_to_text, word_count
 from blogreader.parse.article import extract_article
 from blogreader.parse.article_workers import ArticleWorkers
+from blogreader.parse.feed_fields import document_url
 from blogreader.parse.feeds import parse_feed
 from blogreader.parse.listing import parse_listing
 from blogreader.roundups import split_roundup
@@ -215,8 +216,9 @@ def _read_entries(source: Source, result: FetchResult, keep_private_links: bool)
                    for entry in map(listing_entry, items)]
         return ParsedFeed(title=None, site_url=result.final_url), entries
     feed = normalize_feed(parse_feed(result.body, result.final_url, keep_private_links=keep_private_links,
-                                     content_type=result.content_type))
-    return feed, [normalize_entry(item, result.final_url) for item in feed.entries]
+                                     content_type=result.content_type, content_location=result.content_location))
+    base = document_url(result.final_url, result.content_location)  # relative links in posts, as in the feed's
+    return feed, [normalize_entry(item, base) for item in feed.entries]
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,

@@ -162,6 +162,7 @@ class Fetcher:
                     status=resp.status,
                     body=body,
                     content_type=resp.headers.get("Content-Type", ""),
+                    content_location=resp.headers.get("Content-Location", ""),
                     etag=etag_of(resp),
                     last_modified=resp.headers.get("Last-Modified"),
                     permanent_redirect=permanent and current != url,
