@@ -41,12 +41,20 @@ def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
 @click.option("--kind", type=click.Choice(["post", "link"]), help="Posts, or links split out of roundups.")
 @click.option("--all", "include_hidden", is_flag=True, help="Include promotions and duplicates.")
 @click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many; 0 for all.")
+@click.option("--sort", type=click.Choice(["date", "endorsements"]), default="date", show_default=True,
+              help="Newest first, or the works most recommended (by distinct sources; with --since, in roundups "
+                   "since then).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
-def list_entries(app, state, category, source, since, until, kind, include_hidden, limit, as_json) -> None:
-    """List entries, newest first."""
+def list_entries(app, state, category, source, since, until, kind, include_hidden, limit, sort, as_json) -> None:
+    """List entries, newest first (or most recommended first: --sort endorsements)."""
     from blogreader.store import EntryFilter
 
+    if sort == "endorsements":
+        if state or category or source or until or kind or include_hidden:
+            raise UsageError("--sort endorsements takes only --since, --limit and --json; drop the other filters")
+        print_endorsed(app, app.store.most_recommended(_date(since), limit or None), as_json)
+        return
     spec = EntryFilter(
         unread=state == "unread", picked=state == "picked", starred=state == "starred", category=category,
         source_id=app.store.find_source(source).id if source else None,
@@ -63,6 +71,21 @@ def list_entries(app, state, category, source, since, until, kind, include_hidde
         click.echo(f"(showing {len(entries)} of {total}; use --limit to see more, --limit 0 for all)", err=True)
     elif not entries:
         click.echo(nothing_found(app, "no entries match"), err=True)
+
+
+def print_endorsed(app, ranked, as_json: bool) -> None:
+    """Works with how many distinct sources recommend them, most first."""
+    if as_json:
+        print_json([{**entry.to_json(), "recommended_by": count} for entry, count in ranked])
+        return
+    if not ranked:
+        click.echo(nothing_found(app, "no roundup recommends anything in that time"), err=True)
+        return
+    width = line_width()
+    click.echo(f"{'RECS':>4}  {ENTRY_HEADER}")
+    for entry, count in ranked:
+        click.echo(f"{count:>4}  {entry_line(entry, width - 6 if width else None)}")
+    click.echo("RECS: distinct sources whose roundups name the work; " + ENTRY_LEGEND, err=True)
 
 
 def print_entries(entries) -> None:
@@ -96,9 +119,12 @@ def show(app, entry_id: int, as_json: bool) -> None:
     """Show one entry with its text, and its items when it is a roundup."""
     entry = app.store.entry(entry_id)
     items = app.store.children(entry_id)
+    mentions = app.store.mentions_of(entry_id)
     if as_json:
         data = entry.to_json(full=True)
         data["items"] = [{**item.to_json(), "blurb": item.text} for item in items]  # as this roundup gave them
+        data["mentions"] = [mention.to_json() for mention in mentions]
+        data["recommended_by"] = app.store.recommended_by(entry_id)
         print_json(data)
         return
     echo(entry.title)
@@ -116,6 +142,8 @@ def show(app, entry_id: int, as_json: bool) -> None:
         echo(f"\nsummary: {entry.summary}")
     if entry.note:
         echo(f"note: {entry.note}")
+    if mentions:
+        print_mentions(app.store.recommended_by(entry_id), mentions)
     if items:
         echo(f"\nitems ({len(items)}):")
         for item in items:
@@ -124,6 +152,18 @@ def show(app, entry_id: int, as_json: bool) -> None:
             click.echo(f"{'':>10}#{item.rank if item.rank is not None else '-'}  "
                        f"{clip(item.text, max(20, width - 14) if width else None)}")
     echo("\n" + (entry.text or "(no text)"))
+
+
+def print_mentions(count: int, mentions) -> None:
+    """Who recommends the work, and what each said, under its own roundup."""
+    echo(f"\nrecommended by {count} source{'' if count == 1 else 's'}:")
+    width = line_width()
+    for mention in mentions:
+        rank = f"#{mention.rank}" if mention.rank is not None else "-"
+        echo(f"  {mention.source or 'a saved page'}, in “{clip(mention.roundup_title, 60 if width else None)}” "
+             f"({rank}, roundup {mention.roundup_id}): {clip(mention.title, 60 if width else None)}")
+        if mention.blurb:
+            echo(f"      {clip(mention.blurb, max(20, width - 6) if width else None)}")
 
 
 @click.command()
