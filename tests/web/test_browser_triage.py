@@ -61,7 +61,9 @@ def test_triage_an_entry_with_the_keyboard(live, page, server, cli):
     untouched = cli("show", str(first), "--json").json
     assert (untouched["read"], untouched["picked"], untouched["note"]) == (False, False, None)
     # r again toggles back: in place, and in the library.
-    page.keyboard.press("r")
+    # The row shows the state asked for at once; the library has it when the answer comes.
+    with page.expect_response(lambda response: response.url.endswith(f"/entries/{second}/triage")):
+        page.keyboard.press("r")
     expect(row).not_to_have_class(re.compile(r"\bis-read\b"))
     assert cli("show", str(second), "--json").json["read"] is False
 
@@ -82,7 +84,8 @@ def test_triage_an_entry_with_the_keyboard(live, page, server, cli):
     page.goto(f"{live.url}/entries/{second}")
     page.keyboard.press("j")
     page.wait_for_url(f"**/entries/{third}")
-    page.keyboard.press("p")
+    with page.expect_response(lambda response: response.url.endswith(f"/entries/{third}/triage")):
+        page.keyboard.press("p")
     expect(page.locator("article.entry-full")).to_have_class(re.compile(r"\bis-picked\b"))
     assert cli("show", str(third), "--json").json["picked"] is True
     # Opening an entry read it, so k goes to the newer *unread* one: the first (the second was opened above).
