@@ -86,9 +86,16 @@ class TriageQueries:
             self.conn.execute("DELETE FROM meta WHERE key = ?", (UNDO_KEY,))
         return len(saved["ids"])
 
-    def mark_opened(self, entry_id: int) -> None:
-        """Opening an entry reads it: one statement, which changes nothing when it was read already."""
-        self.conn.execute("UPDATE entries SET read = 1 WHERE id = ? AND read = 0", (entry_id,))
+    def open_entry(self, entry_id: int) -> Entry:
+        """The entry, marked read: opening it reads it; one statement, as reading it alone takes."""
+        row = self.conn.execute(
+            """UPDATE entries SET read = 1 WHERE id = ?
+               RETURNING *, (SELECT coalesce(s.title, s.url) FROM sources s WHERE s.id = entries.source_id) AS source""",
+            (entry_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no entry with id {entry_id}; `blogreader list` shows ids")
+        return _entry(row)
 
     def unread_counts(self) -> UnreadCounts:
         """Unread entries (as the inbox shows them) per source and per category, in one query."""

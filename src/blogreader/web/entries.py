@@ -29,9 +29,8 @@ MAX_FIELD = 20_000
 def show(request: Request, entry_id: RowId, store: Store = Depends(get_store)):
     """The entry with its sanitized content, its roundup items, and every triage form; opening it reads it
     (unless `[web] mark_read_on_open = false`)."""
-    if request.app.state.settings.web.mark_read_on_open:
-        store.mark_opened(entry_id)
-    entry = store.entry(entry_id)
+    opens = request.app.state.settings.web.mark_read_on_open
+    entry = store.open_entry(entry_id) if opens else store.entry(entry_id)
     newer, older = store.neighbours(entry_id, INBOX)
     taxonomy = [category.name for category in request.app.state.settings.taxonomy]
     categories = sorted(set(taxonomy) | set(store.category_names()), key=str.casefold)
