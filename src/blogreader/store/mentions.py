@@ -50,6 +50,11 @@ class Mention:
     blurb: str
     added: str
 
+    @property
+    def recommender(self) -> str:
+        """Who recommends: the source, or (for a roundup saved by hand, with no source) the roundup itself."""
+        return f"source {self.source_id}" if self.source_id is not None else f"roundup {self.roundup_id}"
+
     def to_json(self) -> dict:
         data = asdict(self)
         del data["roundup_url"]
@@ -150,3 +155,19 @@ class MentionQueries:
             {"since": since, "limit": -1 if not limit else int(limit)},
         ).fetchall()
         return [(_entry(row), row["recommenders"]) for row in rows]
+
+    def recommender_names(self, entry_ids: list[int]) -> dict[int, list[str]]:
+        """For each of `entry_ids`, the names of its distinct recommenders, in the order they first named it."""
+        found: dict[int, list[str]] = {entry_id: [] for entry_id in entry_ids}
+        for start in range(0, len(entry_ids), 500):  # under SQLite's limit on bound parameters
+            chunk = entry_ids[start:start + 500]
+            rows = self.conn.execute(
+                f"""SELECT m.entry_id, coalesce(s.title, s.url, r.title) AS name
+                    FROM mentions m JOIN entries r ON r.id = m.roundup_id LEFT JOIN sources s ON s.id = m.source_id
+                    WHERE m.entry_id IN ({", ".join("?" * len(chunk))})
+                    GROUP BY m.entry_id, {_RECOMMENDER} ORDER BY m.entry_id, min(r.sort_date), min(m.id)""",
+                chunk,
+            ).fetchall()
+            for entry_id, name in rows:
+                found[entry_id].append(name)
+        return found
