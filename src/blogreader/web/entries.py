@@ -35,7 +35,7 @@ def show(request: Request, entry_id: RowId, store: Store = Depends(get_store)):
     taxonomy = [category.name for category in request.app.state.settings.taxonomy]
     categories = sorted(set(taxonomy) | set(store.category_names()), key=str.casefold)
     return page(request, "entry.html", entry=entry, content=shown_html(request, entry.content_html, entry.url),
-                items=store.children(entry_id),
+                items=store.children(entry_id), mentions=store.mentions_of(entry_id),
                 roundups=store.roundups_of(entry_id), newer=newer, older=older, categories=categories)
 
 
