@@ -2,10 +2,11 @@
 
 What it measures, on a temporary library filled straight through the store (`Store.save_entries` and
 `Store.save_enrichment`: 10,000 entries over 40 sources, with summaries and categories, a third read,
-some picked):
+some picked, one in 50 marked a promotion):
 
 - for each page (the inbox, the inbox filtered by category, page 20 of the inbox, an entry page, a
-  roundup's page, the collection, a search), the server time of a GET sent through FastAPI's
+  roundup's page, the collection, a search, the compact inbox, the inbox oldest first, the hidden view,
+  the rendered readme and feed previews), the server time of a GET sent through FastAPI's
   TestClient: from the app's call to its last byte (security middleware, route, queries, template),
   median and p95 over --requests requests after a warm-up; the client's round trip; and the SQL
   statements the page ran;
@@ -99,6 +100,7 @@ def fill_library(home: Path, count: int) -> dict:
                                for entry_id in ids])
         store.set_read(ids[::3], True)
         store.set_picked(ids[::20], True)
+        store.set_promo(ids[1::50], True)  # the hidden view has a page to show
         middle = sorted(ids)[len(ids) // 2]
         parent = sorted(ids)[len(ids) // 3]
         links = []
@@ -207,6 +209,8 @@ def main() -> int:
         pages = {"inbox": "/", "inbox_category": "/?category=Interpretability", "inbox_page_20": "/?page=20",
                  "entry": f"/entries/{ids['entry']}", "roundup": f"/entries/{ids['roundup']}",
                  "collection": "/collection", "search": "/search?q=sparse+attention",
+                 "inbox_compact": "/?view=compact", "inbox_oldest": "/?order=oldest", "hidden": "/hidden",
+                 "preview_readme": "/preview/readme", "preview_feed": "/preview/feed",
                  # The reader API's page of 50 unread items with their contents, as an app syncs the inbox.
                  "api_stream_contents": "/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
                                         "?n=50&xt=user/-/state/com.google/read"}
