@@ -79,3 +79,41 @@ def test_a_link_to_the_address_a_stored_page_names_canonical_is_that_post(tmp_pa
 def test_a_work_nobody_recommends_has_no_mentions(tmp_path):
     store, [(_a, ra)] = library(tmp_path, ("A Weekly",))
     assert store.mentions_of(ra) == [] and store.recommended_by(ra) == 0
+
+
+def test_works_stored_under_older_rules_are_found_by_their_new_address(tmp_path):
+    store, [(_a, ra), (b, rb)] = library(tmp_path, ("A Weekly", "B Digest"))
+    hf, doi = store.save_items(ra, [(1, link("Mamba", "https://huggingface.co/papers/2312.00752", "a")),
+                                    (2, link("Parrots", "https://dl.acm.org/doi/10.1145/3442188.3445922", "a2"))])
+    [alpha] = store.save_items(rb, [(1, link("Mamba again", "https://www.alphaxiv.org/abs/2312.00752", "b"))])
+    assert alpha == hf
+    # As an older version stored them: each link its own address, so the one paper became two entries.
+    store.conn.execute("UPDATE entries SET canonical_url = url WHERE id = ?", (hf,))
+    store.conn.execute("UPDATE entries SET canonical_url = url WHERE id = ?", (doi,))
+    store.conn.execute("DELETE FROM mentions WHERE roundup_id = ?", (rb,))
+    [copy] = store.save_entries(b, [link("Mamba again", "https://www.alphaxiv.org/abs/2312.00752", "b")]).ids
+    store.conn.execute("UPDATE entries SET canonical_url = url WHERE id = ?", (copy,))
+    store.conn.execute("INSERT INTO mentions (entry_id, roundup_id, source_id, rank, position, title, blurb, added) "
+                       "VALUES (?, ?, ?, 1, 0, 'Mamba again', 'b', '2026-03-01T00:00:00Z')", (copy, rb, b))
+    store.conn.execute("DELETE FROM meta WHERE key = 'works_folded'")
+    store.conn.commit()
+
+    [third] = store.save_entries(b, [link("C's issue", "https://b.example/issue-2", "picks")]).ids
+    assert store.save_items(third, [(1, link("Mamba (pdf)", "https://arxiv.org/pdf/2312.00752", "c")),
+                                    (2, link("Parrots", "https://doi.org/10.1145/3442188.3445922", "c2"))]) == [hf, doi]
+    assert store.entry(copy).duplicate_of == hf  # kept, hidden, its mention moved to the work
+    assert [m.roundup_id for m in store.mentions_of(hf)] == [ra, rb, third]
+    assert store.recommended_by(hf) == 2
+    assert [entry.id for entry, _ in store.most_recommended()].count(copy) == 0
+
+
+def test_a_stored_copy_the_user_kept_is_left_alone(tmp_path):
+    store, [(a, ra)] = library(tmp_path, ("A Weekly",))
+    first, second = store.save_entries(a, [link("One", "https://openreview.net/forum?id=HkxLXnAcFQ", "x"),
+                                           link("Two", "https://example.org/elsewhere", "y")]).ids
+    store.conn.execute("UPDATE entries SET url = 'https://openreview.net/pdf?id=HkxLXnAcFQ', "
+                       "canonical_url = 'https://openreview.net/pdf?id=HkxLXnAcFQ', note = 'mine' WHERE id = ?", (second,))
+    store.conn.execute("DELETE FROM meta WHERE key = 'works_folded'")
+    store.conn.commit()
+    store.save_items(ra, [(1, link("One", "https://openreview.net/forum?id=HkxLXnAcFQ", "z"))])
+    assert store.entry(second).duplicate_of is None and store.entry(second).note == "mine"

@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 
 from blogreader.clock import utc_now
+from blogreader.dedupe.works import work_url
 from blogreader.models import Entry, NewEntry
 from blogreader.store.database import transaction
 from blogreader.store.entries import _ENTRY_FIELDS, _LIST_COLUMNS, _entry
@@ -32,6 +33,9 @@ _ITEM_COLUMNS = ", ".join(
 )
 
 
+# The meta key naming the identity rules stored addresses were last folded by; bump the value when the
+# rules of dedupe.works learn a new shape, so entries stored before are found under their work's address.
+WORKS_FOLDED = ("works_folded", "1")
 # A recommender is the source whose roundup named the work; a roundup saved by hand (no source) is its own.
 _RECOMMENDER = "coalesce('s' || m.source_id, 'r' || m.roundup_id)"
 
@@ -73,6 +77,7 @@ class MentionQueries:
         named: set[int] = set()
         now = utc_now()
         with transaction(self.conn):
+            self._fold_stored_works()
             source_id = self.conn.execute("SELECT source_id FROM entries WHERE id = ?", (parent_id,)).fetchone()[0]
             for position, (rank, item) in enumerate(items):
                 existing = self._find_existing(None, item) or self._named_canonical(item)
@@ -171,3 +176,36 @@ class MentionQueries:
             for entry_id, name in rows:
                 found[entry_id].append(name)
         return found
+
+    def _fold_stored_works(self) -> None:
+        """Once per version of the identity rules: entries stored under older rules (a Hugging Face page, a DOI
+        landing page) take their work's address, so a new mention finds them; a second entry for a work
+        already stored is linked to it as a duplicate, its mentions and sources moved, unless the user kept it."""
+        key, version = WORKS_FOLDED
+        done = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if done and done[0] == version:
+            return
+        rows = self.conn.execute("SELECT id, url, canonical_url FROM entries WHERE url IS NOT NULL ORDER BY id")
+        for entry_id, url, stored in rows.fetchall():
+            work = work_url(url)
+            if not work or work == stored:
+                continue
+            keeper = self.conn.execute("SELECT id FROM entries WHERE canonical_url = ?", (work,)).fetchone()
+            if keeper is None:
+                self.conn.execute("UPDATE entries SET canonical_url = ? WHERE id = ?", (work, entry_id))
+            else:
+                self._merge_work(keeper[0], entry_id)
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, version))
+
+    def _merge_work(self, keeper: int, copy: int) -> None:
+        """`copy` is `keeper`'s work stored twice: its mentions and sources go to `keeper`, and it is hidden as a
+        duplicate (kept, not deleted); a copy the user picked, starred or annotated is left as it is."""
+        kept_by_user = self.conn.execute(
+            "SELECT 1 FROM entries WHERE id = ? AND (picked = 1 OR starred = 1 OR note IS NOT NULL)", (copy,)).fetchone()
+        if kept_by_user:
+            return
+        # A roundup naming both copies keeps its mention of the keeper; the copy's stays with the copy.
+        self.conn.execute("UPDATE OR IGNORE mentions SET entry_id = ? WHERE entry_id = ?", (keeper, copy))
+        self.conn.execute("""INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid)
+                             SELECT ?, source_id, guid FROM entry_sources WHERE entry_id = ?""", (keeper, copy))
+        self.conn.execute("UPDATE entries SET duplicate_of = ? WHERE id = ? AND duplicate_of IS NULL", (keeper, copy))
