@@ -1,41 +1,122 @@
-"""Near-duplicates in the store: copies of one post under several addresses, one shown, the rest linked to it."""
+"""Near-duplicates in the store: copies of one story under several addresses, one shown, the rest linked to
+it, and read together."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from blogreader.dedupe.fingerprint import text_fingerprint
+from blogreader.dedupe.near_duplicates import MAX_CANDIDATES, band_keys, shingles, similarity, threshold
 from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
 
 
 def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry) -> None:
-    """Link a new entry whose opening words match a stored one's: the original (by structure) is shown,
-    the other copies point to it (`duplicate_of`); what the user did on either copy stays where it is."""
+    """Link a new entry to a stored copy of the same story (alike by content): the original (by structure)
+    is shown, the other copies point to it (`duplicate_of`) and take its read state; what the user did on
+    either copy stays where it is."""
     if entry.page_canonical:
         conn.execute("UPDATE entries SET page_canonical = ? WHERE id = ?", (entry.page_canonical, entry_id))
     mark = text_fingerprint(entry.text)
-    if mark is None:
+    conn.execute("UPDATE entries SET fingerprint = ?, duplicate_of = NULL WHERE id = ?", (mark, entry_id))
+    marks = shingles(entry.text)
+    if marks is None:
         return
-    shown = conn.execute(
-        "SELECT id FROM entries WHERE fingerprint = ? AND id != ? AND duplicate_of IS NULL ORDER BY id LIMIT 1",
-        (mark, entry_id),
-    ).fetchone()
-    if shown is None:
-        conn.execute("UPDATE entries SET fingerprint = ?, duplicate_of = NULL WHERE id = ?", (mark, entry_id))
+    keys = band_keys(marks)
+    match = _best_match(conn, entry_id, marks, keys, mark)
+    conn.executemany("INSERT OR IGNORE INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
+                     [(band, key, entry_id) for band, key in keys])
+    if match is None:
         return
-    if original(_copy(conn, shown[0]), _copy(conn, entry_id)).id != entry_id:
-        conn.execute("UPDATE entries SET fingerprint = ?, duplicate_of = ? WHERE id = ?", (mark, shown[0], entry_id))
+    shown = conn.execute("SELECT coalesce(duplicate_of, id) FROM entries WHERE id = ?", (match,)).fetchone()[0]
+    story_read = "EXISTS (SELECT 1 FROM entries WHERE (id = :shown OR duplicate_of = :shown) AND read = 1)"
+    if original(_copy(conn, shown), _copy(conn, entry_id)).id != entry_id:
+        conn.execute(f"UPDATE entries SET duplicate_of = :shown, read = {story_read} WHERE id = :id",
+                     {"shown": shown, "id": entry_id})
         return
     # The new copy is the original, though it came later: every copy now points to it. A copy the user
-    # already read makes the original read too, so the same post does not come back to the inbox.
-    conn.execute("UPDATE entries SET duplicate_of = ? WHERE fingerprint = ? AND id != ?", (entry_id, mark, entry_id))
-    conn.execute(
-        """UPDATE entries SET fingerprint = ?, duplicate_of = NULL,
-               read = CASE WHEN EXISTS (SELECT 1 FROM entries WHERE duplicate_of = ? AND read = 1) THEN 1 ELSE read END
-           WHERE id = ?""",
-        (mark, entry_id, entry_id),
-    )
+    # already read makes the original read too, so the same story does not come back to the inbox.
+    conn.execute(f"UPDATE entries SET read = {story_read} WHERE id = :id", {"shown": shown, "id": entry_id})
+    conn.execute("UPDATE entries SET duplicate_of = :id WHERE id = :shown OR duplicate_of = :shown",
+                 {"shown": shown, "id": entry_id})
+
+
+def remember_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
+    """Replace an entry's band keys after its text changed, so later copies find it by its new text."""
+    conn.execute("DELETE FROM entry_bands WHERE entry_id = ?", (entry_id,))
+    marks = shingles(text)
+    if marks is not None:
+        conn.executemany("INSERT OR IGNORE INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
+                         [(band, key, entry_id) for band, key in band_keys(marks)])
+
+
+def with_copies(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
+    """`ids`, then every other copy of their stories (reading one copy reads them all)."""
+    if not ids:
+        return list(ids)
+    rows = conn.execute(
+        f"""WITH {_STORIES} SELECT id FROM entries WHERE id IN stories OR duplicate_of IN stories ORDER BY id""",
+        {"ids": json.dumps([int(i) for i in ids])},
+    ).fetchall()
+    chosen = set(ids)
+    return list(ids) + [row[0] for row in rows if row[0] not in chosen]
+
+
+def read_copies(conn: sqlite3.Connection, ids: list[int], read: bool) -> list[int]:
+    """Give the other copies of these entries' stories the same read state; the ids it changed."""
+    if not ids:
+        return []
+    return [row[0] for row in conn.execute(
+        f"""WITH {_STORIES} UPDATE entries SET read = :read
+            WHERE read != :read AND (id IN stories OR duplicate_of IN stories) RETURNING id""",
+        {"ids": json.dumps([int(i) for i in ids]), "read": int(read)},
+    ).fetchall()]
+
+
+# The story of an entry is named by its shown copy: the one it duplicates, or itself.
+_STORIES = """stories(id) AS (SELECT coalesce(duplicate_of, id) FROM entries
+                              WHERE id IN (SELECT value FROM json_each(:ids)))"""
+
+
+def _best_match(conn: sqlite3.Connection, entry_id: int, marks: frozenset[str], keys: list[tuple[int, int]],
+                mark: str | None) -> int | None:
+    """The stored entry most alike to the new one, if alike enough: candidates share an LSH band (an indexed
+    lookup) or the opening words (entries stored before bands), then their text is compared in full."""
+    bands = json.dumps(keys)
+    rows = conn.execute(
+        """SELECT entry_id FROM (
+               SELECT b.entry_id, count(*) AS shared FROM json_each(:bands) j
+               JOIN entry_bands b ON b.band = j.value ->> 0 AND b.key = j.value ->> 1
+               WHERE b.entry_id != :id GROUP BY b.entry_id
+               UNION ALL
+               SELECT id, 0 FROM entries WHERE fingerprint = :mark AND id != :id)
+           GROUP BY entry_id ORDER BY max(shared) DESC, entry_id LIMIT :limit""",
+        {"bands": bands, "id": entry_id, "mark": mark, "limit": MAX_CANDIDATES},
+    ).fetchall()
+    if not rows:
+        return None
+    sources = _sources(conn, entry_id)
+    best, best_score = None, 0.0
+    for (candidate,) in rows:
+        text = conn.execute("SELECT text FROM entries WHERE id = ?", (candidate,)).fetchone()[0]
+        theirs = shingles(text or "")
+        if theirs is None:
+            continue
+        score = similarity(marks, theirs)
+        if score >= threshold(bool(sources & _sources(conn, candidate))) and score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _sources(conn: sqlite3.Connection, entry_id: int) -> set[int]:
+    """The feeds that carry an entry."""
+    rows = conn.execute(
+        """SELECT source_id FROM entries WHERE id = :id AND source_id IS NOT NULL
+           UNION SELECT source_id FROM entry_sources WHERE entry_id = :id""",
+        {"id": entry_id},
+    ).fetchall()
+    return {row[0] for row in rows}
 
 
 def _copy(conn: sqlite3.Connection, entry_id: int) -> Copy:

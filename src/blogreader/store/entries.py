@@ -10,7 +10,7 @@ from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
-from blogreader.store.duplicates import link_near_duplicate
+from blogreader.store.duplicates import link_near_duplicate, remember_bands, with_copies
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
 _BOOLEANS = ("read", "picked", "starred", "promo")
@@ -84,6 +84,7 @@ class EntryQueries:
                     # it: another feed claiming the same link is linked to it but cannot rewrite it.
                     if content_hash != entry.content_hash and self._may_rewrite(source_id, entry_id, entry.url):
                         self._refresh(entry_id, entry, now)
+                        remember_bands(self.conn, entry_id, entry.text)
                         updated += 1
                         changed.append(entry_id)
                 ids.append(entry_id)
@@ -203,7 +204,8 @@ class EntryQueries:
     # -- triage ----------------------------------------------------------------------------------
 
     def set_read(self, ids: list[int], value: bool) -> None:
-        self._update_many(ids, "read = ?", (int(value),))
+        """Mark entries read or unread, and every other copy of their stories with them."""
+        self._update_many(with_copies(self.conn, ids), "read = ?", (int(value),))
 
     def set_picked(self, ids: list[int], value: bool) -> None:
         if value:

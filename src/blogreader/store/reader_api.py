@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from blogreader.errors import NotFoundError
 from blogreader.store.database import transaction
+from blogreader.store.duplicates import read_copies
 
 LOGIN_USER = "api_user"
 LOGIN_HASH = "api_password"
@@ -116,9 +117,11 @@ class ReaderApiQueries:
         """Mark every unread entry of `stream` read (up to its `added_before`); returns how many."""
         where, params = _stream_where(stream)
         with transaction(self.conn):
-            return self.conn.execute(
-                f"UPDATE entries SET read = 1 WHERE id IN (SELECT e.id FROM entries e WHERE {where} AND e.read = 0)",
-                params).rowcount
+            marked = [row[0] for row in self.conn.execute(
+                f"UPDATE entries SET read = 1 WHERE id IN (SELECT e.id FROM entries e WHERE {where} AND e.read = 0) "
+                "RETURNING id", params).fetchall()]
+            read_copies(self.conn, marked, True)  # the hidden copies of those stories are read with them
+            return len(marked)
 
     def api_existing_ids(self, ids: list[int]) -> list[int]:
         """Those of `ids` that name an entry."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry
 from blogreader.store.database import transaction
+from blogreader.store.duplicates import read_copies
 from blogreader.store.entries import _LIST_COLUMNS, EntryFilter, _entry, _where
 
 # Roundup items are shown under their roundup in the inbox, not as rows of their own.
@@ -67,10 +68,12 @@ class TriageQueries:
         with transaction(self.conn):
             changed = [row[0] for row in self.conn.execute(
                 f"UPDATE entries AS e SET read = 1 WHERE {where} RETURNING id", params).fetchall()]
+            copies = read_copies(self.conn, changed, True)  # hidden copies of those stories, undone with them
             token = secrets.token_urlsafe(9) if changed else None
             if token:  # only the last bulk action can be undone: one row, however large the library
                 self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                                  (UNDO_KEY, json.dumps({"token": token, "ids": changed})))
+                                  (UNDO_KEY, json.dumps({"token": token, "ids": changed + copies,
+                                                         "count": len(changed)})))
         return Marked(len(changed), token)
 
     def undo_mark_read(self, token: str) -> int:
@@ -84,15 +87,18 @@ class TriageQueries:
             self.conn.execute("UPDATE entries SET read = 0 WHERE id IN (SELECT value FROM json_each(?))",
                               (json.dumps(saved["ids"]),))
             self.conn.execute("DELETE FROM meta WHERE key = ?", (UNDO_KEY,))
-        return len(saved["ids"])
+        return saved.get("count", len(saved["ids"]))
 
     def open_entry(self, entry_id: int) -> Entry:
-        """The entry, marked read: opening it reads it; one statement, as reading it alone takes."""
-        row = self.conn.execute(
-            """UPDATE entries SET read = 1 WHERE id = ?
+        """The entry, marked read with the other copies of its story: opening it reads it; one statement, as
+        reading it alone takes."""
+        rows = self.conn.execute(
+            """WITH story(id) AS (SELECT coalesce(duplicate_of, id) FROM entries WHERE id = :id)
+               UPDATE entries SET read = 1 WHERE id = :id OR id IN story OR duplicate_of IN story
                RETURNING *, (SELECT coalesce(s.title, s.url) FROM sources s WHERE s.id = entries.source_id) AS source""",
-            (entry_id,),
-        ).fetchone()
+            {"id": entry_id},
+        ).fetchall()
+        row = next((row for row in rows if row["id"] == entry_id), None)
         if row is None:
             raise NotFoundError(f"no entry with id {entry_id}; `blogreader list` shows ids")
         return _entry(row)

@@ -1,0 +1,87 @@
+"""Near-duplicates by content: word 5-gram shingles, MinHash (datasketch) band keys for candidates, Jaccard to decide."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from itertools import islice
+
+SHINGLE_WORDS = 5  # long enough that posts on one topic share few, short enough that an edit costs few
+MAX_WORDS = 400  # the opening words shingled: bounds the cost per entry whatever the post's length
+MIN_WORDS = 50  # below this too few shingles tell a copy from a post on the same topic
+NUM_PERM = 128
+SEED = 1
+# Measured on tests/fixtures/near_duplicates (bench/quality.py prints the curve): copies of one story
+# with a new opening, a footer and reworded sentences stay above it; other posts on the same topic,
+# even from one blog sharing its boilerplate, stay below.
+THRESHOLD = 0.3
+# Two entries of one feed are held to more: a blog's own template (intro, footer) around two short posts
+# makes them alike (up to 0.73 measured), while a blog re-posting at a new address repeats nearly every
+# word (0.9 and more, even in other HTML).
+SAME_SOURCE_THRESHOLD = 0.85
+# Bands are tuned for a lower similarity than THRESHOLD, so a pair just above it is rarely missed
+# by the candidate lookup (with 128 permutations: 37 bands of 3 rows).
+LSH_THRESHOLD = 0.2
+MAX_CANDIDATES = 20  # compared in full at most; the ones sharing most bands come first
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str, limit: int = MAX_WORDS) -> list[str]:
+    """The first `limit` words of `text`, lower-cased, punctuation and markup spacing aside."""
+    return [match.group().lower() for match in islice(_WORD.finditer(text), limit)]
+
+
+def shingles(text: str) -> frozenset[str] | None:
+    """The word 5-grams of the opening words of `text`; None when it is too short (or too repetitive) to tell."""
+    opening = words(text)
+    marks = frozenset(" ".join(opening[i:i + SHINGLE_WORDS]) for i in range(len(opening) - SHINGLE_WORDS + 1))
+    # One sentence said twenty times is as little to go on as a short text.
+    return marks if len(marks) > MIN_WORDS - SHINGLE_WORDS else None
+
+
+def similarity(first: frozenset[str], second: frozenset[str]) -> float:
+    """Jaccard similarity of two shingle sets: shared over all."""
+    union = len(first | second)
+    return len(first & second) / union if union else 0.0
+
+
+@lru_cache(maxsize=1)
+def _band_ranges() -> tuple[tuple[int, int], ...]:
+    """Which signature rows make each band: datasketch's choice for LSH_THRESHOLD."""
+    from datasketch import MinHashLSH
+
+    return tuple(MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges)
+
+
+def band_keys(marks: frozenset[str]) -> list[tuple[int, int]]:
+    """(band, key) for every LSH band of the MinHash of `marks`: two entries sharing one are candidates."""
+    from datasketch import MinHash
+
+    signature = MinHash(num_perm=NUM_PERM, seed=SEED)
+    signature.update_batch([mark.encode() for mark in marks])
+    values = signature.hashvalues.astype("<u8")  # fixed width and byte order, so keys survive a move
+    return [
+        (band, int.from_bytes(hashlib.blake2b(values[start:end].tobytes(), digest_size=8).digest(),
+                              "big", signed=True))
+        for band, (start, end) in enumerate(_band_ranges())
+    ]
+
+
+def is_near_duplicate(first: str, second: str, *, same_source: bool = False) -> bool:
+    """Are two texts copies of one story, as the store decides: candidates by a shared band or the same
+    opening words, then the similarity of their shingles at or above the threshold."""
+    from blogreader.dedupe.fingerprint import text_fingerprint
+
+    a, b = shingles(first), shingles(second)
+    if a is None or b is None:
+        return False
+    mark = text_fingerprint(first)
+    candidate = (mark is not None and mark == text_fingerprint(second)) or bool(set(band_keys(a)) & set(band_keys(b)))
+    return candidate and similarity(a, b) >= threshold(same_source)
+
+
+def threshold(same_source: bool) -> float:
+    """The similarity two copies of one story reach: higher within one feed."""
+    return SAME_SOURCE_THRESHOLD if same_source else THRESHOLD
