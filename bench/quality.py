@@ -33,6 +33,8 @@ FLOORS = {
     "summary_rouge_l_margin_over_first_sentence": 0.02,
     "work_pair_precision": 1.0,
     "work_pair_recall": 0.98,
+    "near_duplicate_precision": 0.99,
+    "near_duplicate_recall": 0.95,
 }
 
 
@@ -219,6 +221,53 @@ def work_pair_scores() -> dict:
     }
 
 
+def near_duplicate_scores() -> dict:
+    """Precision and recall of telling copies of one story from other posts, on the pairs we build from our
+    own posts (tests/fixtures/near_duplicates), at the chosen threshold and a few others."""
+    import importlib.util
+
+    from blogreader.dedupe import near_duplicates as nd
+    from blogreader.dedupe.fingerprint import text_fingerprint
+    from blogreader.normalize.text import html_to_text
+
+    spec = importlib.util.spec_from_file_location("near_duplicate_pairs",
+                                                  HERE.parent / "tests" / "fixtures" / "near_duplicates" / "pairs.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["near_duplicate_pairs"] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    measured = []
+    for pair in module.build():
+        a, b = html_to_text(pair.first), html_to_text(pair.second)
+        marks_a, marks_b = nd.shingles(a), nd.shingles(b)
+        if marks_a is None or marks_b is None:  # too short to tell: never linked
+            measured.append((pair, False, 0.0))
+            continue
+        mark = text_fingerprint(a)
+        candidate = bool(set(nd.band_keys(marks_a)) & set(nd.band_keys(marks_b))) or (mark is not None and mark == text_fingerprint(b))
+        measured.append((pair, candidate, nd.similarity(marks_a, marks_b)))
+
+    def scores(threshold: float) -> tuple[float, float, list[str]]:
+        said = [(pair, candidate and score >= (nd.SAME_SOURCE_THRESHOLD if pair.same_source else threshold))
+                for pair, candidate, score in measured]
+        right = sum(s and p.same_story for p, s in said)
+        errors = sorted({f"{'missed' if p.same_story else 'linked'}: {p.kind}" for p, s in said if s != p.same_story})
+        return (round(right / max(1, sum(s for _, s in said)), 4),
+                round(right / max(1, sum(p.same_story for p, _ in said)), 4), errors)
+
+    precision, recall, errors = scores(nd.THRESHOLD)
+    return {
+        "near_duplicate_pairs": len(measured),
+        "near_duplicate_positive_pairs": sum(p.same_story for p, _, _ in measured),
+        "near_duplicate_threshold": nd.THRESHOLD,
+        "near_duplicate_same_source_threshold": nd.SAME_SOURCE_THRESHOLD,
+        "near_duplicate_precision": precision,
+        "near_duplicate_recall": recall,
+        "near_duplicate_curve": {str(t): dict(zip(("precision", "recall"), scores(t)[:2]))
+                                 for t in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)},
+        "near_duplicate_errors": errors,
+    }
+
+
 def reference_text(entry) -> str:
     return entry_references[entry.id]
 
@@ -230,9 +279,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", metavar="MODEL_ID", help="also score the llm summarizer with this model")
     args = parser.parse_args(argv)
-    works = work_pair_scores()  # needs only our own fixtures
+    works = work_pair_scores() | near_duplicate_scores()  # these need only our own fixtures
     if not (CORPUS / "intoai-feed.xml").exists():
-        failed = [name for name in ("work_pair_precision", "work_pair_recall") if works[name] < FLOORS[name]]
+        failed = [name for name in ("work_pair_precision", "work_pair_recall", "near_duplicate_precision",
+                                    "near_duplicate_recall") if works[name] < FLOORS[name]]
         print(json.dumps({"benchmark": "quality", "skipped": f"{CORPUS} is not present", **works, "failed": failed}))
         return 1 if failed else 0
     with tempfile.TemporaryDirectory() as home:
