@@ -2,10 +2,12 @@
 
 The property: for each text stage and each hostile run (long runs of every kind of Unicode space and
 punctuation, and the shapes that tripped patterns before: "Ab. " repeated, "…" repeated, "*" and "#"
-runs, " ." alternations, unclosed tags, link brackets), the stage's time on 4n characters is at most
-about four times its time on n. A stage that rescans or backtracks goes to sixteen. Only ratios of two
-timings taken in the same run are compared, each the best of a few repetitions, and a suspect ratio is
-measured again at twice the size before it counts, so a busy machine does not fail the suite.
+runs, " ." alternations, unclosed tags, link brackets), the stage's time on 4n characters is about
+four times its time on n, and under LIMIT times; a stage that rescans or backtracks goes to sixteen.
+Only ratios of two timings taken in the same run are compared, each the best of a few repetitions,
+and a suspect ratio is measured again, with more repetitions and then at four times the size, before
+it counts: a busy machine slows some runs but not all three, and a linear stage whose cost steps up
+once (its input outgrowing a cache) grows by about four again beyond the step.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from blogreader.parse.listing import parse_listing
 from blogreader.roundups import split_roundup
 
 GROWTH = 4  # the bigger input is this many times the smaller
-LIMIT = 8.0  # linear is about 4 (less where fixed costs weigh); quadratic is about 16
+# Linear is about 4 (less where fixed costs weigh), quadratic about 16. On a busy 2-core machine the
+# lowest of three ratios of a linear stage reached 8 once, hence the margin.
+LIMIT = 10.0
 REPEATS = 3
 
 # Representative characters of each class: spaces and separators, controls that count as spaces, format
@@ -153,21 +157,23 @@ def best_time(stage: Callable[[str], object], text: str, repeats: int = REPEATS)
     return max(fastest, 1e-7)
 
 
-def growth(stage: Callable[[str], object], unit: str, tail: str, size: int) -> float:
-    """How much longer `stage` takes on GROWTH times as many `unit`s (followed by `tail`)."""
-    small = unit * max(1, size // len(unit)) + tail
-    big = unit * max(1, GROWTH * size // len(unit)) + tail
-    return best_time(stage, big) / best_time(stage, small)
+def growth(stage: Callable[[str], object], make: Callable[[int], str], n: int) -> float:
+    """How much longer `stage` takes on `make(GROWTH * n)` than on `make(n)`; a suspect ratio is measured
+    again, with more repetitions and then at GROWTH times the size, and the lowest of the three counts."""
+    ratio = best_time(stage, make(GROWTH * n)) / best_time(stage, make(n))
+    for size, repeats in ((n, 3 * REPEATS), (GROWTH * n, REPEATS)):
+        if ratio <= LIMIT:
+            break
+        ratio = min(ratio, best_time(stage, make(GROWTH * size), repeats) / best_time(stage, make(size), repeats))
+    return ratio
 
 
 def superlinear_runs(stage: Callable[[str], object], size: int) -> list[str]:
-    """The hostile runs on which `stage` grows faster than linearly, confirmed at twice the size."""
+    """The hostile runs on which `stage` grows faster than linearly."""
     found = []
     for unit in UNITS:
         for tail in ("", "x"):  # a run that ends the text, and one a pattern must give back to fail
-            ratio = growth(stage, unit, tail, size)
-            if ratio > LIMIT:
-                ratio = growth(stage, unit, tail, 2 * size)
+            ratio = growth(stage, lambda n, unit=unit, tail=tail: unit * max(1, n // len(unit)) + tail, size)
             if ratio > LIMIT:
                 found.append(f"{unit!r} + {tail!r}: x{ratio:.1f} for x{GROWTH} the input")
     return found
@@ -179,31 +185,24 @@ def test_text_stage_is_linear_on_hostile_runs(name):
     assert superlinear_runs(stage, size) == []
 
 
-def _ratio(stage: Callable[[str], object], make: Callable[[int], str], n: int) -> float:
-    ratio = best_time(stage, make(GROWTH * n)) / best_time(stage, make(n))
-    if ratio > LIMIT:  # measured again at twice the size before it counts
-        ratio = best_time(stage, make(2 * GROWTH * n)) / best_time(stage, make(2 * n))
-    return ratio
-
-
 def test_html_to_text_over_a_long_run_of_em_spaces():
     # 120,000 em spaces took about a minute: `\s*\n\s*` rescanned the run from each of its characters.
     assert html_to_text("<p>a" + "\u2003" * 1000 + "b</p><p>\u2003\u2003c</p>") == "a" + "\u2003" * 1000 + "b\nc"
-    assert _ratio(html_to_text, lambda n: "a" + "\u2003" * n + "b", 20_000) < LIMIT
+    assert growth(html_to_text, lambda n: "a" + "\u2003" * n + "b", 5000) < LIMIT
 
 
 def test_listing_excerpt_trimmer_over_many_sentences():
     # It searched the whole text before every sentence end for an abbreviation.
     assert excerpt_summary("Ab. " * 1000 + "and then…") == ("Ab. " * 1000).strip()
     assert excerpt_summary("See e.g. the code and so on…") == "See e.g. the code and so on"
-    assert _ratio(excerpt_summary, lambda n: "Ab. " * n, 2000) < LIMIT
+    assert growth(excerpt_summary, lambda n: "Ab. " * n, 500) < LIMIT
 
 
 def test_feed_summary_teaser_test_over_a_long_run_of_ellipses():
     # From each "…", `\W*$` ran to the end of the run and gave it back.
     assert is_real_summary("We study how models learn to count …", "") is False
     assert is_real_summary("We study how models learn … to count", "") is True
-    assert _ratio(lambda text: is_real_summary(text, ""), lambda n: "a b c d " + "…" * n + "x", 20_000) < LIMIT
+    assert growth(lambda text: is_real_summary(text, ""), lambda n: "a b c d " + "…" * n + "x", 2000) < LIMIT
 
 
 def test_curated_list_heading_over_a_long_line_of_spaces():
@@ -211,7 +210,7 @@ def test_curated_list_heading_over_a_long_line_of_spaces():
     assert parse_curated("## Picks of March 2026 ##\n").title is None
     assert parse_curated("# My list  #\n").title == "My list"
     assert parse_curated("# C#\n").title == "C#"
-    assert _ratio(parse_curated, lambda n: "# x" + " " * n + "y", 20_000) < LIMIT
+    assert growth(parse_curated, lambda n: "# x" + " " * n + "y", 2000) < LIMIT
 
 
 def test_roundup_split_over_a_post_made_of_many_lists():
@@ -221,4 +220,4 @@ def test_roundup_split_over_a_post_made_of_many_lists():
         return "".join("<ul>" + "".join(item.format(n=n, i=i) for i in range(3)) + "</ul>" for n in range(lists))
 
     assert split_roundup(post(300), "https://example.org/p") == []  # no list holds most of the post
-    assert _ratio(lambda html: split_roundup(html, "https://example.org/p"), post, 300) < LIMIT
+    assert growth(lambda html: split_roundup(html, "https://example.org/p"), post, 300) < LIMIT
