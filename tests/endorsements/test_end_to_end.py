@@ -5,17 +5,19 @@ every recommender, and `list --sort endorsements` ranks the paper all three name
 from __future__ import annotations
 
 from tests.conftest import FIXTURES
-from tests.hostile.helpers import assert_clean_failure, entries, write_config
+from tests.hostile.helpers import assert_clean_failure, entries
 
 FEEDS = {"/picks.xml": "picks_weekly.xml", "/digest.xml": "the_digest.xml", "/links.xml": "links_and_recs.xml"}
 
 
 def subscribe_all(cli, server, home) -> None:
-    write_config(home)
+    """Subscribe to the three roundup feeds and fetch them (default time-outs: a busy machine is not a failure)."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("starter_subscriptions = false\n", encoding="utf-8")
     for path, name in FEEDS.items():
         assert cli("add", server.serve_file(path, FIXTURES / "endorsements" / name)).code == 0
     fetched = cli("fetch", "--no-enrich")
-    assert fetched.code == 0, fetched.err
+    assert fetched.code == 0 and "too slow" not in fetched.err, fetched.err
 
 
 
