@@ -154,15 +154,16 @@ def test_the_candidate_lookup_is_an_indexed_query(cli, server, home):
     import sqlite3
 
     from blogreader.config import load_settings
+    from blogreader.store.duplicates import CANDIDATES
 
     library_with_a_syndicated_story(cli, server)
     conn = sqlite3.connect(load_settings(home).database_path)
     try:
         assert conn.execute("SELECT count(DISTINCT entry_id) FROM entry_bands").fetchone()[0] == 3
         plan = " ".join(row[3] for row in conn.execute(
-            """EXPLAIN QUERY PLAN SELECT b.entry_id FROM json_each(?) j
-               JOIN entry_bands b ON b.band = j.value ->> 0 AND b.key = j.value ->> 1""", ("[[0, 1]]",)))
-        assert "SEARCH b USING" in plan and "SCAN b" not in plan, plan
+            f"EXPLAIN QUERY PLAN {CANDIDATES}", {"bands": "[[0, 1]]", "id": 1, "mark": "m", "limit": 20}))
+        assert "SEARCH b USING PRIMARY KEY (band=? AND key=?)" in plan and "SCAN b" not in plan, plan
+        assert "SEARCH entries USING COVERING INDEX entries_by_fingerprint" in plan, plan
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("DELETE FROM entries")  # bands go with their entries
         assert conn.execute("SELECT count(*) FROM entry_bands").fetchone()[0] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from functools import lru_cache
 from itertools import islice
 
@@ -12,6 +13,7 @@ MAX_WORDS = 400  # the opening words shingled: bounds the cost per entry whateve
 MIN_WORDS = 50  # below this too few shingles tell a copy from a post on the same topic
 NUM_PERM = 128
 SEED = 1
+SCHEME = "affine32"  # named, so stored band keys stay comparable whatever a later datasketch defaults to
 # Measured on tests/fixtures/near_duplicates (bench/quality.py prints the curve): copies of one story
 # with a new opening, a footer and reworded sentences stay above it; other posts on the same topic,
 # even from one blog sharing its boilerplate, stay below.
@@ -20,9 +22,10 @@ THRESHOLD = 0.3
 # makes them alike (up to 0.73 measured), while a blog re-posting at a new address repeats nearly every
 # word (0.9 and more, even in other HTML).
 SAME_SOURCE_THRESHOLD = 0.85
-# Bands are tuned for a lower similarity than THRESHOLD, so a pair just above it is rarely missed
-# by the candidate lookup (with 128 permutations: 37 bands of 3 rows).
-LSH_THRESHOLD = 0.2
+# LSH bands of 2 rows over all 128 permutations: a pair at THRESHOLD shares a band with probability
+# 1 - (1 - 0.3^2)^64 = 0.998, at 0.25 with 0.984, while posts sharing 2 % of shingles (different posts
+# on one topic) do so 2.5 % of the time, and the full comparison turns those down.
+BANDS, ROWS = 64, 2
 MAX_CANDIDATES = 20  # compared in full at most; the ones sharing most bands come first
 
 _WORD = re.compile(r"\w+")
@@ -30,7 +33,7 @@ _WORD = re.compile(r"\w+")
 
 def words(text: str, limit: int = MAX_WORDS) -> list[str]:
     """The first `limit` words of `text`, lower-cased, punctuation and markup spacing aside."""
-    return [match.group().lower() for match in islice(_WORD.finditer(text), limit)]
+    return " ".join(match.group() for match in islice(_WORD.finditer(text), limit)).lower().split()
 
 
 def shingles(text: str) -> frozenset[str] | None:
@@ -49,17 +52,28 @@ def similarity(first: frozenset[str], second: frozenset[str]) -> float:
 
 @lru_cache(maxsize=1)
 def _band_ranges() -> tuple[tuple[int, int], ...]:
-    """Which signature rows make each band: datasketch's choice for LSH_THRESHOLD."""
+    """Which signature rows make each band, as datasketch's LSH lays them out."""
     from datasketch import MinHashLSH
 
-    return tuple(MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges)
+    return tuple(MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS)).hashranges)
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    """The MinHash permutations for SEED, drawn once per process rather than once per entry."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def band_keys(marks: frozenset[str]) -> list[tuple[int, int]]:
     """(band, key) for every LSH band of the MinHash of `marks`: two entries sharing one are candidates."""
     from datasketch import MinHash
 
-    signature = MinHash(num_perm=NUM_PERM, seed=SEED)
+    # CRC-32 (in C) hashes a shingle three times faster than datasketch's default SHA-1; the permutations
+    # spread its values, and the pairs measure the same either way.
+    signature = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME,
+                        hashfunc=zlib.crc32)
     signature.update_batch([mark.encode() for mark in marks])
     values = signature.hashvalues.astype("<u8")  # fixed width and byte order, so keys survive a move
     return [

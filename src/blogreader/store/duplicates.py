@@ -74,6 +74,16 @@ def read_copies(conn: sqlite3.Connection, ids: list[int], read: bool) -> list[in
     ).fetchall()]
 
 
+# Entries sharing a band with the new one (looked up by the (band, key) primary key), most bands first,
+# and entries with the same opening words.
+CANDIDATES = """SELECT entry_id FROM (
+        SELECT b.entry_id, count(*) AS shared FROM json_each(:bands) j
+        JOIN entry_bands b ON b.band = json_extract(j.value, '$[0]') AND b.key = json_extract(j.value, '$[1]')
+        WHERE b.entry_id != :id GROUP BY b.entry_id
+        UNION ALL
+        SELECT id, 0 FROM entries WHERE fingerprint = :mark AND id != :id)
+    GROUP BY entry_id ORDER BY max(shared) DESC, entry_id LIMIT :limit"""
+
 # The story of an entry is named by its shown copy: the one it duplicates, or itself.
 _STORIES = """stories(id) AS (SELECT coalesce(duplicate_of, id) FROM entries
                               WHERE id IN (SELECT value FROM json_each(:ids)))"""
@@ -83,17 +93,8 @@ def _best_match(conn: sqlite3.Connection, entry_id: int, marks: frozenset[str], 
                 mark: str | None) -> int | None:
     """The stored entry most alike to the new one, if alike enough: candidates share an LSH band (an indexed
     lookup) or the opening words (entries stored before bands), then their text is compared in full."""
-    bands = json.dumps(keys)
-    rows = conn.execute(
-        """SELECT entry_id FROM (
-               SELECT b.entry_id, count(*) AS shared FROM json_each(:bands) j
-               JOIN entry_bands b ON b.band = j.value ->> 0 AND b.key = j.value ->> 1
-               WHERE b.entry_id != :id GROUP BY b.entry_id
-               UNION ALL
-               SELECT id, 0 FROM entries WHERE fingerprint = :mark AND id != :id)
-           GROUP BY entry_id ORDER BY max(shared) DESC, entry_id LIMIT :limit""",
-        {"bands": bands, "id": entry_id, "mark": mark, "limit": MAX_CANDIDATES},
-    ).fetchall()
+    rows = conn.execute(CANDIDATES, {"bands": json.dumps(keys), "id": entry_id, "mark": mark,
+                                     "limit": MAX_CANDIDATES}).fetchall()
     if not rows:
         return None
     sources = _sources(conn, entry_id)
