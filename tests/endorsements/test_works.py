@@ -82,3 +82,12 @@ def test_every_canonical_work_address_is_stable():
                 if link:
                     once = canonical_url(link)
                     assert canonical_url(once) == once, link
+
+
+def test_huge_links_are_read_in_one_pass_and_name_no_work():
+    # Every pattern is anchored and linear: a megabyte of near-misses answers at once, and correctly.
+    assert work_url("https://arxiv.org/abs/" + "1" * 1_000_000) is None
+    assert work_url("https://dl.acm.org/doi/10.1145/" + "a/" * 500_000 + " ") is None
+    assert work_url("https://openreview.net/forum?" + "id=x&" * 200_000) is None
+    assert work_url("https://www.lesswrong.com/posts/" + "A" * 1_000_000) is None
+    assert canonical_url("https://arxiv.org/abs/2401.12345?" + "a=1&" * 100_000) == "https://arxiv.org/abs/2401.12345"
