@@ -4,6 +4,7 @@ and the Publish button, which writes what `blogreader publish OUTPUT` writes."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from typing import Annotated
 
@@ -57,6 +58,7 @@ def _preview(request: Request, store: Store, output: str, week: str, **context):
                 target=default_path(request.app.state.settings, output, chosen), **context)
 
 
+@lru_cache(maxsize=4)  # markdown-it-py takes about 1 ms per KB; the readme only changes when the picks do
 def render_markdown(text: str) -> str:
     """Markdown as HTML (CommonMark and GitHub's tables; raw HTML left as text); pages sanitize it before showing it."""
     from markdown_it import MarkdownIt
