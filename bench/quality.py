@@ -243,7 +243,7 @@ def near_duplicate_scores() -> dict:
             measured.append((pair, False, 0.0))
             continue
         mark = text_fingerprint(a)
-        candidate = bool(set(nd.band_keys(marks_a)) & set(nd.band_keys(marks_b))) or (mark is not None and mark == text_fingerprint(b))
+        candidate = nd.share_a_band(nd.band_keys(marks_a), nd.band_keys(marks_b)) or (mark is not None and mark == text_fingerprint(b))
         measured.append((pair, candidate, nd.similarity(marks_a, marks_b)))
 
     def scores(threshold: float) -> tuple[float, float, list[str]]:

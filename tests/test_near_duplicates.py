@@ -161,7 +161,7 @@ def test_the_candidate_lookup_is_an_indexed_query(cli, server, home):
     try:
         assert conn.execute("SELECT count(DISTINCT entry_id) FROM entry_bands").fetchone()[0] == 3
         plan = " ".join(row[3] for row in conn.execute(
-            f"EXPLAIN QUERY PLAN {CANDIDATES}", {"bands": "[[0, 1]]", "id": 1, "mark": "m", "limit": 20}))
+            f"EXPLAIN QUERY PLAN {CANDIDATES}", {"bands": "[1, 2]", "id": 1, "mark": "m", "limit": 20}))
         assert "SEARCH b USING PRIMARY KEY (band=? AND key=?)" in plan and "SCAN b" not in plan, plan
         assert "SEARCH entries USING COVERING INDEX entries_by_fingerprint" in plan, plan
         conn.execute("PRAGMA foreign_keys = ON")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import re
+
+from blogreader.dedupe.near_duplicates import words as opening_words
 
 WORDS = 60  # enough to be specific to one post, few enough to survive a changed ending or footer
-_WORD = re.compile(r"\w+")
 
 
 def text_fingerprint(text: str) -> str | None:
     """A hash of the first words of `text`, case and punctuation aside; None when the text is too short to tell."""
-    words = _WORD.findall(text.lower())[:WORDS]
+    words = opening_words(text, WORDS)
     if len(words) < WORDS:
         return None
     return hashlib.blake2b(" ".join(words).encode(), digest_size=12).hexdigest()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zlib
 from functools import lru_cache
-from itertools import islice
 
 SHINGLE_WORDS = 5  # long enough that posts on one topic share few, short enough that an edit costs few
 MAX_WORDS = 400  # the opening words shingled: bounds the cost per entry whatever the post's length
@@ -29,22 +27,28 @@ BANDS, ROWS = 64, 2
 MAX_CANDIDATES = 20  # compared in full at most; the ones sharing most bands come first
 
 _WORD = re.compile(r"\w+")
+_CHARS_PER_WORD = 24  # the opening words are looked for in this many characters a word, at most
 
 
 def words(text: str, limit: int = MAX_WORDS) -> list[str]:
-    """The first `limit` words of `text`, lower-cased, punctuation and markup spacing aside."""
-    return " ".join(match.group() for match in islice(_WORD.finditer(text), limit)).lower().split()
+    """The first `limit` words of `text`, lower-cased, punctuation and markup spacing aside (looked for in a
+    bounded opening, so a huge text costs no more than a post)."""
+    return _opening(text, limit).split()
 
 
-def shingles(text: str) -> frozenset[str] | None:
+def shingles(text: str) -> frozenset[bytes] | None:
     """The word 5-grams of the opening words of `text`; None when it is too short (or too repetitive) to tell."""
-    opening = words(text)
-    marks = frozenset(" ".join(opening[i:i + SHINGLE_WORDS]) for i in range(len(opening) - SHINGLE_WORDS + 1))
+    opening = _opening(text, MAX_WORDS).encode().split()
+    marks = frozenset(map(b" ".join, zip(*(opening[i:] for i in range(SHINGLE_WORDS)))))
     # One sentence said twenty times is as little to go on as a short text.
     return marks if len(marks) > MIN_WORDS - SHINGLE_WORDS else None
 
 
-def similarity(first: frozenset[str], second: frozenset[str]) -> float:
+def _opening(text: str, limit: int) -> str:
+    return " ".join(_WORD.findall(text, 0, limit * _CHARS_PER_WORD)[:limit]).lower()
+
+
+def similarity(first: frozenset[bytes], second: frozenset[bytes]) -> float:
     """Jaccard similarity of two shingle sets: shared over all."""
     union = len(first | second)
     return len(first & second) / union if union else 0.0
@@ -66,21 +70,23 @@ def _permutations():
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
-def band_keys(marks: frozenset[str]) -> list[tuple[int, int]]:
-    """(band, key) for every LSH band of the MinHash of `marks`: two entries sharing one are candidates."""
+def band_keys(marks: frozenset[bytes]) -> list[int]:
+    """The key of every LSH band of the MinHash of `marks`, in band order: two entries with the same key in
+    one band are candidates. A band is two 32-bit rows, so its 8 bytes are its key, exactly."""
     from datasketch import MinHash
 
     # CRC-32 (in C) hashes a shingle three times faster than datasketch's default SHA-1; the permutations
     # spread its values, and the pairs measure the same either way.
     signature = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME,
                         hashfunc=zlib.crc32)
-    signature.update_batch([mark.encode() for mark in marks])
-    values = signature.hashvalues.astype("<u8")  # fixed width and byte order, so keys survive a move
-    return [
-        (band, int.from_bytes(hashlib.blake2b(values[start:end].tobytes(), digest_size=8).digest(),
-                              "big", signed=True))
-        for band, (start, end) in enumerate(_band_ranges())
-    ]
+    signature.update_batch(marks)
+    values = signature.hashvalues.astype("<u4").tobytes()  # fixed width and byte order: keys survive a move
+    return [int.from_bytes(values[start * 4:end * 4], "little", signed=True) for start, end in _band_ranges()]
+
+
+def share_a_band(first: list[int], second: list[int]) -> bool:
+    """Do two entries' band keys make them candidates: the same key in the same band?"""
+    return any(a == b for a, b in zip(first, second))
 
 
 def is_near_duplicate(first: str, second: str, *, same_source: bool = False) -> bool:
@@ -92,7 +98,7 @@ def is_near_duplicate(first: str, second: str, *, same_source: bool = False) -> 
     if a is None or b is None:
         return False
     mark = text_fingerprint(first)
-    candidate = (mark is not None and mark == text_fingerprint(second)) or bool(set(band_keys(a)) & set(band_keys(b)))
+    candidate = (mark is not None and mark == text_fingerprint(second)) or share_a_band(band_keys(a), band_keys(b))
     return candidate and similarity(a, b) >= threshold(same_source)
 
 

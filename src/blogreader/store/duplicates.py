@@ -25,8 +25,7 @@ def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry
         return
     keys = band_keys(marks)
     match = _best_match(conn, entry_id, marks, keys, mark)
-    conn.executemany("INSERT OR IGNORE INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
-                     [(band, key, entry_id) for band, key in keys])
+    _remember(conn, entry_id, keys)
     if match is None:
         return
     shown = conn.execute("SELECT coalesce(duplicate_of, id) FROM entries WHERE id = ?", (match,)).fetchone()[0]
@@ -47,8 +46,12 @@ def remember_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
     conn.execute("DELETE FROM entry_bands WHERE entry_id = ?", (entry_id,))
     marks = shingles(text)
     if marks is not None:
-        conn.executemany("INSERT OR IGNORE INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
-                         [(band, key, entry_id) for band, key in band_keys(marks)])
+        _remember(conn, entry_id, band_keys(marks))
+
+
+def _remember(conn: sqlite3.Connection, entry_id: int, keys: list[int]) -> None:
+    conn.executemany("INSERT OR IGNORE INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
+                     [(band, key, entry_id) for band, key in enumerate(keys)])
 
 
 def with_copies(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
@@ -78,7 +81,7 @@ def read_copies(conn: sqlite3.Connection, ids: list[int], read: bool) -> list[in
 # and entries with the same opening words.
 CANDIDATES = """SELECT entry_id FROM (
         SELECT b.entry_id, count(*) AS shared FROM json_each(:bands) j
-        JOIN entry_bands b ON b.band = json_extract(j.value, '$[0]') AND b.key = json_extract(j.value, '$[1]')
+        JOIN entry_bands b ON b.band = j.key AND b.key = j.value  -- a key's place in the list is its band
         WHERE b.entry_id != :id GROUP BY b.entry_id
         UNION ALL
         SELECT id, 0 FROM entries WHERE fingerprint = :mark AND id != :id)
@@ -89,7 +92,7 @@ _STORIES = """stories(id) AS (SELECT coalesce(duplicate_of, id) FROM entries
                               WHERE id IN (SELECT value FROM json_each(:ids)))"""
 
 
-def _best_match(conn: sqlite3.Connection, entry_id: int, marks: frozenset[str], keys: list[tuple[int, int]],
+def _best_match(conn: sqlite3.Connection, entry_id: int, marks: frozenset[bytes], keys: list[int],
                 mark: str | None) -> int | None:
     """The stored entry most alike to the new one, if alike enough: candidates share an LSH band (an indexed
     lookup) or the opening words (entries stored before bands), then their text is compared in full."""
