@@ -312,10 +312,40 @@ def first_failure(report) -> str | None:
     return failed[0] if failed else None
 
 
+class Stopwatch:
+    """Wraps a function and adds up the time spent in it."""
+
+    def __init__(self, function) -> None:
+        self.function, self.seconds, self.calls = function, 0.0, 0
+
+    def __call__(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self.function(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.calls += 1
+
+
+def timed_near_duplicates() -> tuple[Stopwatch, float]:
+    """Time the near-duplicate step of saving (shingles, MinHash bands, candidate lookup, linking); and the
+    seconds its library takes to import, once per process, kept apart."""
+    import blogreader.store.entries as entries
+
+    started = time.perf_counter()
+    import datasketch  # noqa: F401 - imported here so the per-entry figure does not carry it
+
+    imported = time.perf_counter() - started
+    entries.link_near_duplicate = watch = Stopwatch(entries.link_near_duplicate)
+    return watch, imported
+
+
 def measure_blogreader(urls: list[str], items: int) -> dict:
     """First fetch and re-fetch of every feed into a fresh library in a temp folder."""
     os.environ["BLOGREADER_ALLOW_PRIVATE_NETWORKS"] = "1"
     from blogreader.store import Store
+
+    near_duplicates, import_seconds = timed_near_duplicates()
 
     feeds = len(urls)
     with tempfile.TemporaryDirectory(prefix="blogreader-bench-") as tmp:
@@ -335,6 +365,10 @@ def measure_blogreader(urls: list[str], items: int) -> dict:
         "entries_expected": feeds * items,
         "first_fetch_failed": first.count("failed"),
         "first_fetch_error_sample": first_failure(first),
+        # Cost per stored entry: the whole first fetch, and the near-duplicate step within it.
+        "first_fetch_us_per_entry": round(first_seconds / max(1, stored) * 1e6, 1),
+        "near_duplicate_us_per_entry": round(near_duplicates.seconds / max(1, near_duplicates.calls) * 1e6, 1),
+        "near_duplicate_import_ms": round(import_seconds * 1000, 1),
         "refetch_feeds_per_s": rate(feeds, again_seconds),
         "refetch_seconds": round(again_seconds, 3),
         "refetch_unchanged": again.count("unchanged"),
