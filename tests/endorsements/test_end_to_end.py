@@ -67,3 +67,26 @@ def test_sort_endorsements_with_other_filters_is_a_usage_error(cli, server, home
     result = cli("list", "--sort", "endorsements", "--unread")
     assert_clean_failure(result, "--sort endorsements", code=2)
     assert cli("list", "--sort", "endorsements", "--since", "yesterday-ish").code == 2
+
+
+def test_a_feed_posting_the_paper_itself_recommends_it_unless_it_is_the_papers_own_archive(cli, server, home):
+    subscribe_all(cli, server, home)
+    for path, name in {"/sam.xml": "link_blog.xml", "/arxiv.xml": "arxiv_listing.xml"}.items():
+        assert cli("add", server.serve_file(path, FIXTURES / "endorsements" / name)).code == 0
+    fetched = cli("fetch", "--no-enrich")
+    assert fetched.code == 0 and "too slow" not in fetched.err, fetched.err
+    links = {row["url"]: row["id"] for row in entries(cli) if row["kind"] == "link"}
+    assert len(links) == 5  # the link blog's and arXiv's items are the works already named, not new entries
+    [rewarding] = [entry_id for url, entry_id in links.items() if "2401.10020" in url]
+    data = cli("show", str(rewarding), "--json").json
+    assert data["recommended_by"] == 3
+    assert data["mentions"][-1] == {
+        "source": "Sam's Link Blog", "source_id": data["mentions"][-1]["source_id"], "roundup_id": None,
+        "roundup_title": None, "rank": None, "title": data["mentions"][-1]["title"], "blurb": "",
+        "added": data["mentions"][-1]["added"]}
+    assert "Sam's Link Blog, posted directly" in cli("show", str(rewarding)).out
+    ranked = cli("list", "--sort", "endorsements", "--json").json
+    counts = {row["id"]: row["recommended_by"] for row in ranked}
+    [mamba] = [entry_id for url, entry_id in links.items() if "2312.00752" in url]
+    assert counts[mamba] == 3  # arXiv's own listing publishes the paper; it does not recommend it
+    assert counts[rewarding] == 3

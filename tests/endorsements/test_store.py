@@ -117,3 +117,18 @@ def test_a_stored_copy_the_user_kept_is_left_alone(tmp_path):
     store.conn.commit()
     store.save_items(ra, [(1, link("One", "https://openreview.net/forum?id=HkxLXnAcFQ", "z"))])
     assert store.entry(second).duplicate_of is None and store.entry(second).note == "mine"
+
+
+def test_a_direct_post_recommends_the_work_with_its_own_words_unless_it_is_the_works_home(tmp_path):
+    from dataclasses import replace
+
+    store, [(sam, _), (forum, _)] = library(tmp_path, ("Sam's Links", "LessWrong"))
+    store.conn.execute("UPDATE sources SET site_url = 'https://www.lesswrong.com/' WHERE id = ?", (forum,))
+    post = "https://www.lesswrong.com/posts/AanbbjYr5zckMKde7/specification-gaming"
+    [work] = store.save_entries(sam, [replace(link("Specification gaming", post, "x"), feed_summary="Read this one.")]).ids
+    cross_post = "https://www.alignmentforum.org/posts/AanbbjYr5zckMKde7/specification-gaming"
+    assert store.save_entries(forum, [link("Specification gaming", cross_post, "y")]).ids == [work]
+    assert [(m.source, m.roundup_id, m.blurb) for m in store.mentions_of(work)] == [("Sam's Links", None, "Read this one.")]
+    assert store.recommended_by(work) == 1
+    assert [(entry.id, count) for entry, count in store.most_recommended()] == [(work, 1)]
+    assert store.recommender_names([work]) == {work: ["Sam's Links"]}

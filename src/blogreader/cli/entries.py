@@ -160,8 +160,11 @@ def print_mentions(count: int, mentions) -> None:
     width = line_width()
     for mention in mentions:
         rank = f"#{mention.rank}" if mention.rank is not None else "-"
-        echo(f"  {mention.source or 'a saved page'}, in “{clip(mention.roundup_title, 60 if width else None)}” "
-             f"({rank}, roundup {mention.roundup_id}): {clip(mention.title, 60 if width else None)}")
+        if mention.roundup_id is None:
+            echo(f"  {mention.source}, posted directly: {clip(mention.title, 60 if width else None)}")
+        else:
+            echo(f"  {mention.source or 'a saved page'}, in “{clip(mention.roundup_title, 60 if width else None)}” "
+                 f"({rank}, roundup {mention.roundup_id}): {clip(mention.title, 60 if width else None)}")
         if mention.blurb:
             echo(f"      {clip(mention.blurb, max(20, width - 6) if width else None)}")
 

@@ -78,6 +78,26 @@ def work_url(url: str | None) -> str | None:
     return None
 
 
+# The address prefixes work_url gives, and the hosts where each kind of work lives (its archive or forum):
+# a feed from there carrying the work is publishing it, not recommending it.
+WORK_PREFIXES = ("https://arxiv.org/abs/", "https://doi.org/", "https://openreview.net/forum?id=",
+                 "https://www.lesswrong.com/posts/")
+_HOMES = {
+    "arxiv.org": ("arxiv.org",),
+    "openreview.net": ("openreview.net",),
+    "lesswrong.com": ("lesswrong.com", "alignmentforum.org", "greaterwrong.com"),
+}
+
+
+def is_home(work: str, link: str | None, site: str | None) -> bool:
+    """Is `site` (a feed's or its site's address) where the work lives: its archive or forum, or the publisher
+    whose page `link` is? Carrying a work from there is publishing it, not recommending it."""
+    hosts = {_host(work), _host(link)} - {""}
+    hosts.update(_HOMES.get(_host(work), ()))
+    at = _host(site)
+    return bool(at) and any(at == host or at.endswith("." + host) for host in hosts)
+
+
 def same_work(a: str, b: str, page_canonical_a: str | None = None, page_canonical_b: str | None = None) -> bool:
     """Are two links the same work: the same canonical address, or one's page names the other as canonical?"""
     from blogreader.normalize.urls import canonical_url
@@ -111,3 +131,10 @@ def _openreview(path: str, query: str) -> str | None:
     fields = parse_qs(query)
     forum = (fields.get("id") or fields.get("noteId") or [""])[0]
     return f"https://openreview.net/forum?id={forum}" if _OPENREVIEW_ID.match(forum) else None
+
+
+def _host(url: str | None) -> str:
+    try:
+        return (urlsplit(url or "").hostname or "").rstrip(".").lower().removeprefix("www.")
+    except ValueError:  # a malformed address belongs to no site
+        return ""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from blogreader.store.collection import CollectionQueries
 from blogreader.store.database import connect, transaction
+from blogreader.store.endorsements import EndorsementQueries
 from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.mentions import MentionQueries
@@ -17,8 +18,8 @@ from blogreader.store.sources import SourceQueries
 from blogreader.store.triage import TriageQueries
 
 
-class Store(SourceQueries, EntryQueries, MentionQueries, EnrichmentQueries, CollectionQueries, PageQueries,
-            ReaderApiQueries, ScheduleQueries, TriageQueries):
+class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, EnrichmentQueries, CollectionQueries,
+            PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:

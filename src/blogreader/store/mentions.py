@@ -7,13 +7,12 @@ a row of its own, so no roundup can change what another one shows.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
 
 from blogreader.clock import utc_now
 from blogreader.dedupe.works import work_url
 from blogreader.models import Entry, NewEntry
 from blogreader.store.database import transaction
-from blogreader.store.entries import _ENTRY_FIELDS, _LIST_COLUMNS, _entry
+from blogreader.store.entries import _ENTRY_FIELDS, _entry
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
 # recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or
@@ -36,35 +35,6 @@ _ITEM_COLUMNS = ", ".join(
 # The meta key naming the identity rules stored addresses were last folded by; bump the value when the
 # rules of dedupe.works learn a new shape, so entries stored before are found under their work's address.
 WORKS_FOLDED = ("works_folded", "1")
-# A recommender is the source whose roundup named the work; a roundup saved by hand (no source) is its own.
-_RECOMMENDER = "coalesce('s' || m.source_id, 'r' || m.roundup_id)"
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One recommendation of a work: who made it (source and roundup), at what rank, and what they said."""
-
-    source: str | None
-    source_id: int | None
-    roundup_id: int
-    roundup_title: str
-    roundup_url: str | None
-    rank: int | None
-    title: str
-    blurb: str
-    added: str
-
-    @property
-    def recommender(self) -> str:
-        """Who recommends: the source, or (for a roundup saved by hand, with no source) the roundup itself."""
-        return f"source {self.source_id}" if self.source_id is not None else f"roundup {self.roundup_id}"
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        del data["roundup_url"]
-        return data
-
-
 class MentionQueries:
     """Mixin of Store: roundup items as mentions of works."""
 
@@ -128,54 +98,6 @@ class MentionQueries:
             (item.url, item.canonical_url or item.url),
         ).fetchone()
         return (row[0], row[1]) if row else None
-
-    def mentions_of(self, entry_id: int) -> list[Mention]:
-        """Every recommendation of `entry_id`, oldest roundup first, each as its roundup gave it."""
-        rows = self.conn.execute(
-            """SELECT coalesce(s.title, s.url) AS source, m.source_id, m.roundup_id, r.title AS roundup_title,
-                      r.url AS roundup_url, m.rank, m.title, m.blurb, m.added
-               FROM mentions m JOIN entries r ON r.id = m.roundup_id LEFT JOIN sources s ON s.id = m.source_id
-               WHERE m.entry_id = ? ORDER BY r.sort_date, m.roundup_id""",
-            (entry_id,),
-        ).fetchall()
-        return [Mention(**dict(row)) for row in rows]
-
-    def recommended_by(self, entry_id: int) -> int:
-        """How many distinct recommenders (sources) name `entry_id`."""
-        return self.conn.execute(f"SELECT count(DISTINCT {_RECOMMENDER}) FROM mentions m WHERE m.entry_id = ?",
-                                 (entry_id,)).fetchone()[0]
-
-    def most_recommended(self, since: str | None = None, limit: int | None = 50) -> list[tuple[Entry, int]]:
-        """Works named by the most distinct recommenders (in roundups dated on or after `since`), with the count;
-        ties go to the most recently recommended. Promotions and duplicates are left out, as in listings."""
-        rows = self.conn.execute(
-            f"""WITH counted AS (
-                    SELECT m.entry_id, count(DISTINCT {_RECOMMENDER}) AS recommenders, max(r.sort_date) AS latest
-                    FROM mentions m JOIN entries r ON r.id = m.roundup_id
-                    WHERE :since IS NULL OR r.sort_date >= :since GROUP BY m.entry_id)
-                SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source, c.recommenders
-                FROM counted c JOIN entries e ON e.id = c.entry_id LEFT JOIN sources s ON s.id = e.source_id
-                WHERE e.promo = 0 AND e.duplicate_of IS NULL
-                ORDER BY c.recommenders DESC, c.latest DESC, e.id DESC LIMIT :limit""",
-            {"since": since, "limit": -1 if not limit else int(limit)},
-        ).fetchall()
-        return [(_entry(row), row["recommenders"]) for row in rows]
-
-    def recommender_names(self, entry_ids: list[int]) -> dict[int, list[str]]:
-        """For each of `entry_ids`, the names of its distinct recommenders, in the order they first named it."""
-        found: dict[int, list[str]] = {entry_id: [] for entry_id in entry_ids}
-        for start in range(0, len(entry_ids), 500):  # under SQLite's limit on bound parameters
-            chunk = entry_ids[start:start + 500]
-            rows = self.conn.execute(
-                f"""SELECT m.entry_id, coalesce(s.title, s.url, r.title) AS name
-                    FROM mentions m JOIN entries r ON r.id = m.roundup_id LEFT JOIN sources s ON s.id = m.source_id
-                    WHERE m.entry_id IN ({", ".join("?" * len(chunk))})
-                    GROUP BY m.entry_id, {_RECOMMENDER} ORDER BY m.entry_id, min(r.sort_date), min(m.id)""",
-                chunk,
-            ).fetchall()
-            for entry_id, name in rows:
-                found[entry_id].append(name)
-        return found
 
     def _fold_stored_works(self) -> None:
         """Once per version of the identity rules: entries stored under older rules (a Hugging Face page, a DOI
