@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 FEEDS = FIXTURES / "feeds"
 RSS2_TITLE = "Gradient Notes"
