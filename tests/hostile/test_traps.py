@@ -111,21 +111,8 @@ def test_dns_answering_only_private_addresses_is_refused_and_an_empty_answer_is_
     assert [r["host"] for r in _resolve_with("127.0.0.1", allow_private=True)] == ["127.0.0.1"]
 
 
-def test_the_connected_peer_is_checked_whatever_dns_said():
-    """The last line: the address the socket actually reached (a second DNS answer, a proxy) is checked."""
-
-    class Transport:
-        @staticmethod
-        def get_extra_info(name):
-            return ("127.0.0.1", 443) if name == "peername" else None
-
-    class Response:
-        class connection:  # noqa: N801 - the shape of aiohttp's ClientResponse
-            transport = Transport()
-
-    fetcher = Fetcher(FetchSettings(allow_private_networks=False))
-    with pytest.raises(BlockedAddressError, match="127.0.0.1"):
-        fetcher._check_peer("https://rebind.example/feed.xml", Response())
+# The connected peer is checked in the connector before any request byte is written: see
+# test_unicode_addresses.py::test_the_connector_refuses_a_non_public_peer_before_writing_the_request.
 
 
 def test_trap_a_per_read_timeout_never_fires_on_a_trickle(server):
