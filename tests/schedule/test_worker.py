@@ -124,7 +124,7 @@ def test_a_refresh_longer_than_the_lease_keeps_it(server, home):
     body = dated_feed("slow", datetime.now(UTC), timedelta(days=1)).encode()
 
     def slow(request) -> None:
-        time.sleep(4.5)  # longer than two whole leases
+        time.sleep(9)  # longer than two whole leases
         request.send_response(200)
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
@@ -132,7 +132,7 @@ def test_a_refresh_longer_than_the_lease_keeps_it(server, home):
 
     with Store.open(home / "blogreader.db") as first, Store.open(home / "blogreader.db") as rival:
         first.add_source(server.serve_handler("/slow.xml", slow), "feed")
-        polling = threading.Thread(target=Worker(first, load_settings(home), owner="A", lease_seconds=2).run_once)
+        polling = threading.Thread(target=Worker(first, load_settings(home), owner="A", lease_seconds=4).run_once)
         polling.start()
         taken = []
         while polling.is_alive():
