@@ -134,6 +134,10 @@ def test_a_refresh_longer_than_the_lease_keeps_it(server, home):
         first.add_source(server.serve_handler("/slow.xml", slow), "feed")
         polling = threading.Thread(target=Worker(first, load_settings(home), owner="A", lease_seconds=4).run_once)
         polling.start()
+        deadline = time.monotonic() + 30
+        while rival.poll_states()[1].lease_owner != "A":  # the rival tries only once A holds the lease
+            assert polling.is_alive() and time.monotonic() < deadline, "worker A never claimed the due source"
+            time.sleep(0.01)
         taken = []
         while polling.is_alive():
             taken += rival.claim_due_sources("B", datetime.now(UTC).replace(microsecond=0), 60, 10)
