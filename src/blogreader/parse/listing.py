@@ -68,19 +68,6 @@ class ListingItem:
     word_count: int | None
 
 
-@dataclass
-class Post:
-    """What one block says about its post, while it is being read."""
-
-    url: str
-    title: str = ""
-    standalone: bool = True  # the title is not a link inside a sentence
-    excerpt: str | None = None
-    published: datetime | None = None
-    minutes: int | None = None
-    words: int | None = None
-
-
 def parse_listing(body: bytes, url: str) -> list[ListingItem]:
     """The posts a blog index page lists, in page order and one per URL; [] when it is not a listing."""
     root = _document(body)
