@@ -56,6 +56,14 @@ class PassReport:
                 + (f"; published {', '.join(self.published)}" if self.published else ""))
 
 
+@dataclass
+class Fetched:
+    """What `Worker.fetch` did: the pipeline's report, and the sources left to the process polling them."""
+
+    report: object  # pipeline.RefreshReport (not imported here, so `--help` stays fast)
+    busy: list = field(default_factory=list)
+
+
 class Worker:
     """Polls due sources of one library, forever or once; `clock` and `rng` are injectable for tests."""
 
@@ -80,33 +88,63 @@ class Worker:
         source = self.store.claim_source(source_id, self.owner, self.clock(), self.lease_seconds)
         return self._poll([source] if source else [])
 
+    def fetch(self, sources: list, on_progress: Callable | None = None) -> Fetched:
+        """Refresh `sources` now, as `fetch` and `update` do, except those another process is polling.
+
+        The ones refreshed are leased for the run (one claim for the whole list, renewed while it lasts)
+        and handed back with their next poll planned. Disabled sources are passed on unclaimed: the
+        pipeline reports them skipped without fetching anything.
+        """
+        wanted = [source for source in sources if not source.disabled]
+        held = self.store.claim_sources([source.id for source in wanted], self.owner, self.clock(),
+                                        self.lease_seconds) if wanted else []
+        held_ids = {source.id for source in held}
+        busy = [source for source in wanted if source.id not in held_ids]
+        disabled = [source for source in sources if source.disabled]
+        return Fetched(self._refresh(held + disabled, held_ids, on_progress), busy)
+
     def _poll(self, claimed: list) -> PassReport:
         """Refresh sources this worker holds, plan each one's next poll and release it; enrich and publish."""
         report = PassReport()
         if not claimed:
             return report
-        from blogreader.pipeline import refresh  # the fetch stack loads when there is something to poll
-
         report.claimed = len(claimed)
         log.info("polling %d source(s): %s", len(claimed), ", ".join(str(source.id) for source in claimed))
         try:
-            with self._renewing():
-                outcome = refresh(self.store, claimed, self.settings)
+            outcome = self._refresh(claimed, {source.id for source in claimed})
         except Exception as exc:  # noqa: BLE001 - a broken pass must not end the loop; each source says why
             log.exception("a poll failed")
-            self._release_after_crash(claimed, f"the last poll stopped: {exc}")
             report.problems.append(str(exc))
             return report
-        except BaseException:
-            self.store.release_all(self.owner)  # interrupted: hand everything back, due as before
-            raise
-        for result in outcome.outcomes:
-            self._release(result.source.id)
         report.new_entries = outcome.new_entries
         report.failed = outcome.count("failed")
         if report.new_entries:
             self._enrich_and_publish(report)
         return report
+
+    def _refresh(self, sources: list, held: set[int], on_progress: Callable | None = None):
+        """`pipeline.refresh` of `sources`, renewing the leases on `held` meanwhile and releasing them after."""
+        from blogreader.pipeline import RefreshReport, refresh  # the fetch stack loads when there is work
+
+        if not sources:
+            return RefreshReport()
+        try:
+            with self._renewing():
+                if on_progress is None:
+                    outcome = refresh(self.store, sources, self.settings)
+                else:
+                    outcome = refresh(self.store, sources, self.settings, on_progress=on_progress)
+        except Exception as exc:
+            self._release_after_crash([source for source in sources if source.id in held],
+                                      f"the last poll stopped: {exc}")
+            raise
+        except BaseException:
+            self.store.release_all(self.owner)  # interrupted: hand everything back, due as before
+            raise
+        for result in outcome.outcomes:
+            if result.source.id in held:
+                self._release(result.source.id)
+        return outcome
 
     def run(self, stop: threading.Event, idle_seconds: float = IDLE_SECONDS,
             on_pass: Callable[[PassReport], None] | None = None) -> None:

@@ -11,19 +11,33 @@ from blogreader.errors import BlogReaderError
 
 STARTER_SEEDED = "starter_seeded"
 FAILED, SKIPPED = "failed", "skipped"  # the pipeline's outcome names, without importing it for --help
+BUSY_NAMED = 20  # sources skipped because another process holds them, named one per line up to this many
 
 
 def run_refresh(app, sources):
-    """Refresh `sources` with a progress bar, print failures and the summary line; returns the report."""
-    from blogreader.pipeline import FAILED, refresh
+    """Refresh `sources` with a progress bar, print failures and the summary line; returns the report.
+
+    Sources another process (`worker`, `serve`, another `fetch`) is polling this moment are left to it,
+    and each is named: their new entries arrive through that process.
+    """
+    from blogreader.pipeline import FAILED
+    from blogreader.worker import Worker
 
     with progress(len(sources), "fetching") as advance:
-        report = refresh(app.store, sources, app.settings, on_progress=lambda outcome: advance(outcome.source.name))
+        fetched = Worker(app.store, app.settings).fetch(
+            sources, on_progress=lambda outcome: advance(outcome.source.name))
+    report = fetched.report
     for outcome in report.outcomes:
         if outcome.status == FAILED:
             echo(f"failed: {clip(outcome.source.name, 40)} (source {outcome.source.id}): {outcome.error or ''}",
                  err=True)
+    for source in fetched.busy[:BUSY_NAMED]:
+        echo(f"skipped: {clip(source.name, 40)} (source {source.id}): another process is fetching it now",
+             err=True)
     click.echo(report.summary_line())
+    if fetched.busy:
+        click.echo(f"{len(fetched.busy)} source(s) skipped: another process (`worker`, `serve` or a `fetch`) "
+                   "is fetching them now; their new entries arrive through it")
     offline = ("host not found", "cannot connect")
     if len(report.outcomes) > 1 and all(o.status == FAILED and any(w in (o.error or "") for w in offline)
                                         for o in report.outcomes):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +67,24 @@ class ScheduleQueries:
                 params,
             ).fetchone()
         return _source(row) if row else None
+
+    def claim_sources(self, source_ids: list[int], owner: str, now: datetime, lease_seconds: float) -> list:
+        """Lease those of `source_ids` that are enabled and free, whatever their schedule (`fetch`, `update`).
+
+        One UPDATE for the whole list (the ids travel as one JSON array), so no other process can take
+        some of them halfway; returns the sources leased, by id. The rest are held by another process.
+        """
+        _require_returning()
+        params = {"owner": owner, "now": iso(now), "until": iso(now + timedelta(seconds=lease_seconds)),
+                  "ids": json.dumps([int(source_id) for source_id in source_ids])}
+        with transaction(self.conn):
+            rows = self.conn.execute(
+                f"""UPDATE sources SET lease_owner = :owner, lease_until = :until
+                    WHERE id IN (SELECT value FROM json_each(:ids)) AND disabled = 0 AND {_FREE}
+                    RETURNING *""",
+                params,
+            ).fetchall()
+        return sorted((_source(row) for row in rows), key=lambda source: source.id)
 
     def renew_leases(self, owner: str, now: datetime, lease_seconds: float) -> int:
         """Push back the end of every lease `owner` holds: it is still working on them."""
