@@ -114,9 +114,11 @@ def test_cells_links_and_headings_in_the_shapes_people_write_them():
         ("2026-03", "A | B", "https://ex.org/a b", "one | two", "Evals", True),
         ("2026-03", "Ref link", "https://ex.org/ref", "uses a reference", "Theory", False),
         ("2026-03", "https://ex.org/auto", "https://ex.org/auto", "autolink only", None, False),
-        ("2025-02", "x", None, "unsafe link dropped", None, False),
         (None, "Undated", "https://ex.org/u", "no month", None, False),
     ]
+    # A link that is not http(s) leaves its row out, named by line, rather than importing it without its link.
+    assert [(p.line, p.skipped) for p in parsed.problems] == [(19, True)]
+    assert "'javascript:alert(1)' of 'x' is not an http(s) address" in parsed.problems[0].reason
 
 
 def test_split_row_and_find_link_edge_cases():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from blogreader.errors import BlogReaderError
 from blogreader.imports.curated import parse_curated, to_picks
+from blogreader.imports.curated_checks import describe
 from blogreader.store import Store
 
 TITLE_KEY = "collection_title"
@@ -12,8 +14,13 @@ DESCRIPTION_KEY = "collection_description"
 NEWEST_MONTH_KEY = "curated_newest_month"  # the last month of the newest list imported: what "older" is measured by
 
 
-def import_curated_list(store: Store, text: str) -> str:
-    """Store every row of a curated list as a picked entry (one transaction); returns what changed."""
+def import_curated_list(store: Store, text: str, path: str = "the list") -> str:
+    """Store every row of a curated list as a picked entry (one transaction); returns what changed.
+
+    Rows that cannot be read as written (a misspelt month heading, a link that is not http(s), a row
+    outside any table) are left out and named by line; the good rows are stored all the same, and then
+    a PartialImport (exit 1) reports the lines, so a script notices and the user can fix and re-import.
+    """
     parsed = parse_curated(text)
     # A list gives months, never days: each pick stands for its whole month (see MONTH_ONLY in the store).
     picks = [replace(pick, month_only=pick.picked_at is not None) for pick in to_picks(parsed.rows)]
@@ -40,4 +47,14 @@ def import_curated_list(store: Store, text: str) -> str:
             f"\n    {conflict}" for conflict in counts.conflicts)
     if not parsed.rows:
         report += "; no table rows found (expected `| Blog | Summary | Category |` tables under month headings)"
+    if parsed.problems:
+        skipped = sum(problem.skipped for problem in parsed.problems)
+        lines = "".join(f"\n  {line}" for line in describe(parsed.problems))
+        raise PartialImport(f"{path}: {report}\nnot imported as written:{lines}\n{skipped} line(s) left out, the "
+                            "other rows imported; fix these lines and import the file again (rows already "
+                            "imported stay as they are)")
     return report
+
+
+class PartialImport(BlogReaderError):
+    """Some rows of a file were imported and some were not: the message names each line left out (exit 1)."""

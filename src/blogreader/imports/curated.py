@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from blogreader.clock import iso
+from blogreader.imports.curated_checks import (
+    NO_TITLE, STRAY_ROW, Problem, bad_heading, broken_link, link_problem, mistyped_month, no_category,
+)
+from blogreader.imports.markdown_links import find_link, references_in, unescape
 from blogreader.normalize.text import repair_text
 from blogreader.normalize.urls import canonical_url
 from blogreader.publish.common import MONTHS, md_cell_unescape, safe_url
@@ -25,9 +29,6 @@ _HEADING_START = re.compile(r" {0,3}(#{1,6})\s+")
 _MONTH_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?,?\s+(\d{4})(?!\d)")
 _YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?![\d/.-])|(?<!\d)(\d{4}),?\s+([A-Za-z]{3,9})(?![A-Za-z])")
 _DELIMITER_CELL = re.compile(r":?-+:?")
-MAX_LINK_TRIES = 32  # bracketed spans of a cell tried for its link; each try may read the rest of the cell
-_REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
-_BACKSLASH_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 _BARE_URL = re.compile(r"https?://[^\s<>|]+")
 _TITLE_HEADERS = {"blog", "title", "post", "posts", "article", "link", "paper", "name", "entry", "read", "reading"}
@@ -56,6 +57,7 @@ class CuratedList:
     title: str | None = None
     description: str | None = None
     rows: list[CuratedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # lines not imported as written, in file order
 
 
 def looks_curated(text: str) -> bool:
@@ -83,40 +85,63 @@ def _is_delimiter_row(line: str) -> bool:
 
 
 def parse_curated(text: str) -> CuratedList:
-    """Every table row of a curated list, under the month of the heading above it."""
+    """Every table row of a curated list, under the month of the heading above it; what it cannot read, in `problems`."""
     lines = [repair_text(line) for line in text.splitlines()]
-    references = _references(lines)
+    references = references_in(lines)
     parsed = CuratedList()
     month: str | None = None
     year: str | None = None  # from a year-only heading ("## 2026" above "### March")
+    unreadable: str | None = None  # why the rows under the current heading are left out (a misspelt month)
     index = 0
     while index < len(lines):
         line = lines[index]
         heading = _heading(line)
         if heading:
             level, words = heading
+            is_title = level == 1 and parsed.title is None and not parsed.rows
             if re.fullmatch(r"\d{4}", words):
-                year, month = words, None
+                year, month, unreadable = words, None, None
             elif _month(words, year):
-                month = _month(words, year)
+                month, unreadable = _month(words, year), None
+            elif not is_title and (hint := mistyped_month(words, year)):
+                month, unreadable = None, bad_heading(index + 1, words, hint)
             elif level <= 2:  # another section: its rows belong to no month; deeper headings stay in the month
-                month = None
-            if level == 1 and parsed.title is None and not parsed.rows:
+                month, unreadable = None, None
+            if is_title:
                 parsed.title = words
                 parsed.description = _paragraph_after(lines, index + 1)
             index += 1
             continue
         if index + 1 < len(lines) and _table_starts(line, lines[index + 1]):
-            roles = _column_roles(split_row(line))
-            index += 2
-            while index < len(lines) and "|" in lines[index] and lines[index].strip():
-                row = _row(split_row(lines[index]), roles, month, index + 1, references)
-                if row is not None:
-                    parsed.rows.append(row)
-                index += 1
+            index = _table(lines, index, month, unreadable, references, parsed)
             continue
+        if line.lstrip().startswith("|") and line.count("|") >= 2:
+            parsed.problems.append(Problem(index + 1, STRAY_ROW))
         index += 1
     return parsed
+
+
+def _table(lines: list[str], index: int, month: str | None, unreadable: str | None,
+           references: dict[str, str], parsed: CuratedList) -> int:
+    """Read the table whose header is at `index` into `parsed`; returns the index of the line after it."""
+    header = split_row(lines[index])
+    roles = _column_roles(header)
+    start = index = index + 2
+    before = len(parsed.rows)
+    while index < len(lines) and "|" in lines[index] and lines[index].strip():
+        cells = split_row(lines[index])
+        if unreadable and any(cells):
+            parsed.problems.append(Problem(index + 1, unreadable))
+        elif any(cells):
+            row = _row(cells, roles, month, index + 1, references)
+            if isinstance(row, Problem):
+                parsed.problems.append(row)
+            else:
+                parsed.rows.append(row)
+        index += 1
+    if "category" not in roles and len(parsed.rows) > before:
+        parsed.problems.append(Problem(start - 1, no_category(header, len(parsed.rows) - before), skipped=False))
+    return index
 
 
 def to_picks(rows: list[CuratedRow]) -> list[ImportedPick]:
@@ -232,18 +257,21 @@ def _column_roles(header: list[str]) -> dict[str, int]:
 
 
 def _row(cells: list[str], roles: dict[str, int], month: str | None, line: int,
-         references: dict[str, str]) -> CuratedRow | None:
+         references: dict[str, str]) -> CuratedRow | Problem:
     def cell(role: str) -> str:
         position = roles.get(role)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
     title_cell = cell("title")
-    if not any(cells):
-        return None
     starred, unstarred = _without_stars(title_cell)  # before or after the link; a star inside a title is the title's
-    title, url = _title_and_link(unstarred, references)
+    found = find_link(unstarred, references)
+    if found and (problem := link_problem(found[0], found[1])):
+        return Problem(line, problem)
+    if not found and (problem := broken_link(unstarred)):
+        return Problem(line, problem)
+    title, url = _title_and_link(unstarred, found)
     if not title and not url:
-        return None
+        return Problem(line, NO_TITLE)
     return CuratedRow(month=month, starred=starred, title=title or url or "", url=url,
                       summary=md_cell_unescape(cell("summary")) or None,
                       category=md_cell_unescape(cell("category")) or None, line=line)
@@ -257,115 +285,17 @@ def _without_stars(cell: str) -> tuple[bool, str]:
     return bool(leading or trailing), cell[start:max(start, end)].strip()
 
 
-def _title_and_link(cell: str, references: dict[str, str]) -> tuple[str, str | None]:
-    """The link text and destination of the first link in a cell (inline, reference, autolink or bare URL)."""
-    found = find_link(cell, references)
+def _title_and_link(cell: str, found: tuple[str, str | None] | None) -> tuple[str, str | None]:
+    """The link text and destination of the cell's first link (`found`: its Markdown link), else its autolink or bare URL."""
     if found:
         text, destination = found
-        return _one_line(_unescape(text)), safe_url(destination)
+        return _one_line(unescape(text)), safe_url(destination)
     autolink = _AUTOLINK.search(cell) or _BARE_URL.search(cell)
     if autolink:
         url = autolink.group(1) if autolink.re is _AUTOLINK else autolink.group(0)
-        rest = _one_line(_unescape(cell.replace(autolink.group(0), " ")).strip(" -–—:"))
+        rest = _one_line(unescape(cell.replace(autolink.group(0), " ")).strip(" -–—:"))
         return rest or url, safe_url(url)
-    return _one_line(_unescape(cell)), None
-
-
-def find_link(cell: str, references: dict[str, str] | None = None) -> tuple[str, str | None] | None:
-    """(text, destination) of the first `[text](url)`, `[text][ref]` or `[ref]` link in `cell`."""
-    references = references or {}
-    start = _unescaped_index(cell, "[", 0)
-    for _ in range(MAX_LINK_TRIES):  # a title cell's link comes early; "[a](" a million times is no title
-        if start is None:
-            return None
-        end = _closing_bracket(cell, start)
-        if end is None:
-            return None
-        text = cell[start + 1:end]
-        if cell.startswith("(", end + 1):
-            destination = _destination(cell, end + 2)
-            if destination is not None:
-                return text, _unescape(destination)
-        elif cell.startswith("[", end + 1) and (close := cell.find("]", end + 2)) >= 0:
-            label = cell[end + 2:close] or text
-            if _label(label) in references:
-                return text, references[_label(label)]
-        elif _label(text) in references:
-            return text, references[_label(text)]
-        start = _unescaped_index(cell, "[", end + 1)
-    return None
-
-
-def _destination(cell: str, begin: int) -> str | None:
-    """The destination of an inline link from `begin`, just after `(`: `<...>` or a run with balanced parentheses."""
-    while begin < len(cell) and cell[begin].isspace():
-        begin += 1
-    if cell.startswith("<", begin):
-        close = cell.find(">", begin)
-        return cell[begin + 1:close] if close > begin else None
-    depth, index = 0, begin
-    while index < len(cell):
-        char = cell[index]
-        if char == "\\" and index + 1 < len(cell):
-            index += 2
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            if depth == 0:
-                return cell[begin:index]
-            depth -= 1
-        elif char.isspace():
-            return cell[begin:index]  # a link title follows; the destination ends here
-        index += 1
-    return None
-
-
-def _closing_bracket(text: str, start: int) -> int | None:
-    depth, index = 0, start
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return None
-
-
-def _unescaped_index(text: str, wanted: str, start: int) -> int | None:
-    index = start
-    while index < len(text):
-        if text[index] == "\\":
-            index += 2
-            continue
-        if text[index] == wanted:
-            return index
-        index += 1
-    return None
-
-
-def _references(lines: list[str]) -> dict[str, str]:
-    """Reference-style link definitions (`[label]: https://...`) anywhere in the file."""
-    found = {}
-    for line in lines:
-        match = _REFERENCE.match(line)
-        if match:
-            found.setdefault(_label(match.group(1)), match.group(2))
-    return found
-
-
-def _label(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _unescape(text: str) -> str:
-    return _BACKSLASH_ESCAPE.sub(r"\1", text)
+    return _one_line(unescape(cell)), None
 
 
 def _one_line(text: str) -> str:

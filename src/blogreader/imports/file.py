@@ -38,7 +38,7 @@ def import_data(store: Store, settings: Settings, data: bytes, path: str) -> str
     if text.lstrip().startswith("{"):
         return load_export(store, text, path)
     if looks_curated(text):
-        return import_curated_list(store, text)
+        return import_curated_list(store, text, path)
     urls, not_urls = url_lines(text)
     if urls:
         return save_urls(store, settings, urls, not_urls)
