@@ -78,11 +78,13 @@ def categories(app, as_json: bool) -> None:
 def save(app, url: str, pick: bool, star: bool, note: str | None) -> None:
     """Fetch one article now and store it (read-later), summarized, filed, and split if it is a roundup.
 
+    A feed is not saved: subscribe to it with `add`.
+
     Example: blogreader save https://example.com/post --star --note "read with the team"
     """
-    from blogreader.pipeline import save_article
+    from blogreader.imports.page import save_page
 
-    entry_id = save_article(app.store, app.settings, url.strip())
+    entry_id = save_page(app.store, app.settings, url.strip())
     run_enrichment(app, with_items(app.store, [entry_id]))
     if star:
         app.store.set_starred([entry_id], True)

@@ -38,13 +38,13 @@ def save_urls(store: Store, settings: Settings, urls: list[str], skipped: list[s
 
     `skipped` are the lines that were not URLs: reported, and the import fails (exit 1) after saving the rest.
     """
-    from blogreader.pipeline import save_article
+    from blogreader.imports.page import save_page
 
     saved: list[int] = []
     failed: list[str] = list(skipped)
     for url in dict.fromkeys(urls):
         try:
-            saved.append(save_article(store, settings, url))
+            saved.append(save_page(store, settings, url))
         except BlogReaderError as exc:
             log.info("%s not saved: %s", url, exc)
             failed.append(f"{url}: {exc}")
