@@ -68,8 +68,10 @@ class Worker:
     """Polls due sources of one library, forever or once; `clock` and `rng` are injectable for tests."""
 
     def __init__(self, store: Store, settings: Settings, *, owner: str | None = None, clock: Clock = system_clock,
-                 rng: random.Random | None = None, lease_seconds: float = LEASE_SECONDS, batch: int = BATCH) -> None:
+                 rng: random.Random | None = None, lease_seconds: float = LEASE_SECONDS, batch: int = BATCH,
+                 on_stage: Callable[[str], None] | None = None) -> None:
         self.store = store
+        self.on_stage = on_stage or (lambda stage: None)  # "fetching", "enriching", "publishing": for a progress line
         self.settings = settings
         self.owner = owner or new_owner()
         self.clock = clock
@@ -109,6 +111,7 @@ class Worker:
         if not claimed:
             return report
         report.claimed = len(claimed)
+        self.on_stage("fetching")
         log.info("polling %d source(s): %s", len(claimed), ", ".join(str(source.id) for source in claimed))
         try:
             outcome = self._refresh(claimed, {source.id for source in claimed})
@@ -202,12 +205,14 @@ class Worker:
         from blogreader.pipeline import enrich_new
         from blogreader.publish.runner import publish
 
+        self.on_stage("enriching")
         try:
             enrich_new(self.store, self.settings)
         except BlogReaderError as exc:
             log.warning("enrichment failed: %s", exc)
             report.problems.append(f"enrich: {exc}")
         for output in self.settings.publish.outputs:
+            self.on_stage("publishing")
             try:
                 publish(self.store, self.settings, output)
                 report.published.append(output)

@@ -131,8 +131,8 @@ def test_pages_work_without_javascript(live, browser, server):
         page.wait_for_url("**/sources?added=*")
         assert "Subscribed to Lab notes" in page.locator("p.done").inner_text()
         page.locator("tr", has_text="Lab notes").locator("button", has_text="Fetch now").click()
-        page.wait_for_url("**/sources?fetched=*")
-        assert "Fetched Lab notes: 1 new entry (1 in all)." in page.locator("p.done").inner_text()
+        page.wait_for_url("**/sources?job=*")  # a background job; without scripts the page refreshes until it ends
+        expect(page.locator("#fetch-job")).to_have_text("Fetched Lab notes: 1 new entry (1 in all).", timeout=30_000)
         page.goto(live.url + "/search?q=probes")
         assert page.locator("a.title", has_text="New result on probes").count() == 1
     finally:

@@ -201,7 +201,13 @@ def test_sources_page_add_errors_and_remove(library, client, server):
     page = client.get(added.headers["location"]).text
     assert "Subscribed to My lab (feed)" in page
     source_id = library.store.source_by_url(feed).id
-    assert client.post(f"/sources/{source_id}/fetch", data={"csrf_token": token}).status_code == 303
+    fetching = client.post(f"/sources/{source_id}/fetch", data={"csrf_token": token})
+    assert fetching.status_code == 303
+    job = fetching.headers["location"].split("job=")[1]
+    for _ in range(400):  # a background job: wait for it to finish
+        if client.get(f"/jobs/{job}").json()["finished"]:
+            break
+        threading.Event().wait(0.05)
     assert library.store.source_entry_counts()[source_id] == 1
     library.store.record_fetch_failure(source_id, "https://lab.example/feed: timed out after 30 s")
     listing = client.get("/sources").text

@@ -8,10 +8,13 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 
 from blogreader.errors import BlogReaderError, NotFoundError, UsageError
 from blogreader.store import Store
+from blogreader.web import jobs
+from blogreader.web.jobs import jobs_of
 from blogreader.web.stores import RowId, get_store
 from blogreader.web.templating import back, page, query_string
 
 router = APIRouter()
+router.include_router(jobs.router)  # GET /jobs/{id}: how far a "Fetch now" got
 
 PER_PAGE = 100
 
@@ -19,10 +22,11 @@ PER_PAGE = 100
 @router.get("/sources")
 def sources(request: Request, store: Store = Depends(get_store), added: int | None = None,
             fetched: int | None = None, removed: str = "", saved: int | None = None,
-            new: int = Query(0, ge=0, le=10**9), busy: bool = False, number: int = Query(1, ge=1, le=1_000_000, alias="page")):
-    """The sources, a page at a time, with entry counts and state; `added`, `fetched`... say what the last form did."""
+            new: int = Query(0, ge=0, le=10**9), busy: bool = False, number: int = Query(1, ge=1, le=1_000_000, alias="page"),
+            job: str = Query("", max_length=40)):
+    """The sources, a page at a time, with entry counts and state; `added`, `job`... say what the last form did."""
     return _sources_page(request, store, number=number, added=added, fetched=fetched, removed=removed, saved=saved,
-                         new=new, busy=busy)
+                         new=new, busy=busy, job=jobs_of(request.app).get(job) if job else None, job_gone=bool(job))
 
 
 @router.post("/sources")
@@ -48,14 +52,10 @@ def add(request: Request, url: Annotated[str, Form(max_length=2000)] = "",
 
 @router.post("/sources/{source_id}/fetch")
 def fetch(request: Request, source_id: RowId, store: Store = Depends(get_store)):
-    """Fetch one source now, unless a scheduler is polling it this moment; enrich and publish what is new."""
-    from blogreader.worker import Worker
-
-    store.source(source_id)  # an unknown id is a 404, as before
-    report = Worker(store, request.app.state.settings).poll_now(source_id)
-    if not report.claimed:  # the background poller holds it this moment: say so instead of "0 new"
-        return back(f"/sources?fetched={source_id}&busy=1", "/sources")
-    return back(f"/sources?fetched={source_id}&new={report.new_entries}", "/sources")
+    """Fetch one source now in the background; the sources page follows the job (GET /jobs/{id})."""
+    source = store.source(source_id)  # an unknown id is a 404, as before
+    job = jobs_of(request.app).start(source)
+    return back(f"/sources?job={job.id}", "/sources")
 
 
 @router.get("/sources/{source_id}/remove")
@@ -85,6 +85,8 @@ def _sources_page(request: Request, store: Store, status_code: int = 200, number
     context.setdefault("saved", None)
     context.setdefault("new", 0)
     context.setdefault("busy", False)
+    context.setdefault("job", None)
+    context["job_gone"] = context.get("job_gone", False) and context["job"] is None
     total = store.count_sources()
     last_page = max(1, -(-total // PER_PAGE))
     rows = store.sources_page((number - 1) * PER_PAGE, PER_PAGE)
