@@ -25,7 +25,8 @@ def api_password(app, user: str, password_stdin: bool, off: bool) -> None:
       echo "$PW" | blogreader api-password --password-stdin --user me
       blogreader api-password --off
     Then, in NetNewsWire, Reeder, ReadYou...: a FreshRSS or Google Reader account at
-      http://HOST:8080/   with that user name and password.
+      http://HOST:8080/   with that user name and password;
+    or, in an app that speaks Fever: http://HOST:8080/fever/ with the same two.
     """
     from blogreader.web.api.passwords import USER_NAME, hash_password, password_problem
 
@@ -42,7 +43,9 @@ def api_password(app, user: str, password_stdin: bool, off: bool) -> None:
     problem = password_problem(password)
     if problem:
         raise click.UsageError(f"{problem}; nothing was changed")
-    app.store.set_api_login(user, hash_password(password))
+    from blogreader.web.api.fever import fever_key
+
+    app.store.set_api_login(user, hash_password(password), fever_key_hash=hash_password(fever_key(user, password)))
     click.echo(f"The reader API is on for user {user!r}: apps log in at the address `blogreader serve` prints "
                "(a FreshRSS / Google Reader account). Apps logged in before must log in again.")
 

@@ -7,6 +7,7 @@ Pages are cut by a key (sort date, id), so a page's cost does not grow with how 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from blogreader.store.duplicates import read_copies
 
 LOGIN_USER = "api_user"
 LOGIN_HASH = "api_password"
+FEVER_KEY = "api_fever_key"  # a salted hash of md5("user:password"), the key Fever apps send
+FEVER_PAGE = 50  # items a Fever call returns at most, as Fever itself does
 _VISIBLE = "e.promo = 0 AND e.duplicate_of IS NULL"
 _ITEM_COLUMNS = """e.id, e.title, e.url, e.author, e.published, e.added, e.updated, e.sort_date, e.summary,
     e.content_html, e.category, e.read, e.starred, e.source_id, s.title AS source_title, s.url AS source_url,
@@ -51,19 +54,32 @@ class ReaderApiQueries:
             return rows[LOGIN_USER], rows[LOGIN_HASH]
         return None
 
-    def set_api_login(self, user: str, password_hash: str) -> None:
+    def set_api_login(self, user: str, password_hash: str, fever_key_hash: str | None = None) -> None:
+        """Turn the API on for `user`; `fever_key_hash` (of the Fever key) turns the Fever endpoint on too."""
         with transaction(self.conn):
             self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                                   [(LOGIN_USER, user), (LOGIN_HASH, password_hash)])
+            if fever_key_hash:
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (FEVER_KEY, fever_key_hash))
+            else:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (FEVER_KEY,))
 
     def clear_api_login(self) -> None:
         with transaction(self.conn):
-            self.conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (LOGIN_USER, LOGIN_HASH))
+            self.conn.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", (LOGIN_USER, LOGIN_HASH, FEVER_KEY))
+
+    def api_fever_key(self) -> str | None:
+        """The stored hash of the Fever key, when the API is on and its password was set with one."""
+        if self.api_login() is None:
+            return None
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (FEVER_KEY,)).fetchone()
+        return row[0] if row and row[0] else None
 
     # -- subscriptions -----------------------------------------------------------------------------
 
     def api_subscriptions(self) -> list[sqlite3.Row]:
-        return self.conn.execute("SELECT id, url, title, site_url, category FROM sources ORDER BY id").fetchall()
+        return self.conn.execute(
+            "SELECT id, url, title, site_url, category, last_fetched FROM sources ORDER BY id").fetchall()
 
     def api_folders(self) -> list[str]:
         rows = self.conn.execute("SELECT DISTINCT category FROM sources WHERE category IS NOT NULL AND category != ''")
@@ -131,6 +147,38 @@ class ReaderApiQueries:
             marks = ",".join("?" * len(chunk))
             found += [row[0] for row in self.conn.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk)]
         return found
+
+    # -- Fever -------------------------------------------------------------------------------------
+
+    def fever_items(self, *, since_id: int | None = None, max_id: int | None = None,
+                    with_ids: list[int] | None = None) -> list[sqlite3.Row]:
+        """Up to FEVER_PAGE items: after `since_id` (ascending), before `max_id` (descending), or those named."""
+        if with_ids is not None:
+            rows = self.api_items(with_ids[:FEVER_PAGE])
+            hidden = {row[0] for row in self.conn.execute(
+                f"SELECT e.id FROM entries e WHERE NOT ({_VISIBLE}) AND e.id IN "
+                "(SELECT value FROM json_each(?))", (json.dumps([row["id"] for row in rows]),))}
+            return [row for row in rows if row["id"] not in hidden]
+        if max_id is not None:
+            where, order, bound = "e.id < :bound", "DESC", max_id
+        else:
+            where, order, bound = "e.id > :bound", "ASC", since_id or 0
+        ids = [row[0] for row in self.conn.execute(
+            f"SELECT e.id FROM entries e WHERE {_VISIBLE} AND {where} ORDER BY e.id {order} LIMIT {FEVER_PAGE}",
+            {"bound": bound})]
+        return self.api_items(ids)
+
+    def fever_item_ids(self, *, unread: bool = False, starred: bool = False) -> list[int]:
+        """The ids of every shown item that is unread (or starred), ascending."""
+        state = "e.read = 0" if unread else "e.starred = 1" if starred else "1"
+        return [row[0] for row in self.conn.execute(
+            f"SELECT e.id FROM entries e WHERE {_VISIBLE} AND {state} ORDER BY e.id")]
+
+    def fever_totals(self) -> tuple[int, str | None]:
+        """How many items are shown in all, and when a source was last fetched."""
+        total = self.conn.execute(f"SELECT count(*) FROM entries e WHERE {_VISIBLE}").fetchone()[0]
+        refreshed = self.conn.execute("SELECT max(last_fetched) FROM sources").fetchone()[0]
+        return total, refreshed
 
     # -- counts ------------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Reader apps cannot carry the web pages' session cookie, CSRF token or access token, so the API is its own
 small app with its own guard: the same Host check, then a password login (ClientLogin) whose token every
-call carries. Only paths under its two prefixes reach it; every other path goes to the web app, whose
+call carries (or, for the Fever API under /fever, the Fever key each call sends). Only paths under its
+prefixes reach it; every other path goes to the web app, whose
 protections are unchanged. Until an API password is set (`blogreader api-password`) it answers 404.
 """
 
@@ -22,7 +23,7 @@ from blogreader.web.api.common import ApiError, FailedLogins
 
 log = logging.getLogger(__name__)
 
-ROOTS = ("/accounts", "/reader/api/0")
+ROOTS = ("/accounts", "/reader/api/0", "/fever", "/api/fever.php")  # the last two: the Fever API
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -37,7 +38,7 @@ def is_api_path(path: str) -> bool:
 
 def create_api(stores, settings, guard) -> FastAPI:
     """The API over the library `stores` opens, answering to `guard.allowed_hosts`, signing with its secret."""
-    from blogreader.web.api import auth, counts, media, streams, subscriptions, tags
+    from blogreader.web.api import auth, counts, fever, media, streams, subscriptions, tags
     from blogreader.web.media import MediaSigner
 
     api = FastAPI(title="BlogReader Reader API", docs_url=None, redoc_url=None, openapi_url=None)
@@ -46,7 +47,7 @@ def create_api(stores, settings, guard) -> FastAPI:
     api.state.secret = guard.secret
     api.state.media_signer = MediaSigner.from_secret(guard.secret)
     api.state.failed_logins = FailedLogins()
-    for module in (auth, subscriptions, streams, tags, counts, media):
+    for module in (auth, subscriptions, streams, tags, counts, media, fever):
         api.include_router(module.router)
     api.add_exception_handler(ApiError, _api_error)
     api.add_exception_handler(BlogReaderError, _library_error)
