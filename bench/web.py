@@ -12,6 +12,9 @@ some picked, one in 50 marked a promotion):
   statements the page ran;
 - api_stream_contents: the reader API's first page of 50 unread items with their contents (JSON), logged in;
   api_stream_contents_vs_inbox: its median divided by the inbox's;
+- fever_items: the Fever API's newest 50 items with their contents (`?api&items&max_id=0`), and
+  fever_unread_item_ids: the ids of every unread item (what a Fever app asks on each sync);
+  fever_items_vs_inbox: the first's median divided by the inbox's;
 - baseline_inbox: the same 50 inbox rows rendered the plain way: one SQL query and a bare Jinja2
   template with autoescaping (no app, no middleware);
 - inbox_vs_baseline: the inbox's median divided by the baseline's; budget_ms / within_budget: the
@@ -200,10 +203,12 @@ def main() -> int:
                 lambda sql: None if sql.startswith("--") or "'main'." in sql else statements.append(sql))
             return store
 
+        from blogreader.web.api.fever import fever_key
         from blogreader.web.api.passwords import hash_password
 
+        key = fever_key("bench", "bench password")
         with Store.open(settings.database_path) as store:
-            store.set_api_login("bench", hash_password("bench password"))
+            store.set_api_login("bench", hash_password("bench password"), fever_key_hash=hash_password(key))
         app = create_app(settings, port=8080)
         app.state.stores.opener = traced
         pages = {"inbox": "/", "inbox_category": "/?category=Interpretability", "inbox_page_20": "/?page=20",
@@ -213,7 +218,10 @@ def main() -> int:
                  "preview_readme": "/preview/readme", "preview_feed": "/preview/feed",
                  # The reader API's page of 50 unread items with their contents, as an app syncs the inbox.
                  "api_stream_contents": "/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
-                                        "?n=50&xt=user/-/state/com.google/read"}
+                                        "?n=50&xt=user/-/state/com.google/read",
+                 # The Fever API: a page of the newest items, and every unread id.
+                 "fever_items": f"/fever/?api&items&max_id=0&api_key={key}",
+                 "fever_unread_item_ids": f"/fever/?api&unread_item_ids&api_key={key}"}
         timed = Timed(app)
         with TestClient(timed, base_url="http://127.0.0.1:8080") as client:
             login = client.post("/accounts/ClientLogin", data={"Email": "bench", "Passwd": "bench password"})
@@ -226,6 +234,7 @@ def main() -> int:
         result["inbox_vs_baseline"] = round(result["inbox"]["median_ms"] / result["baseline_inbox"]["median_ms"], 2)
         result["api_stream_contents_vs_inbox"] = round(result["api_stream_contents"]["median_ms"]
                                                        / result["inbox"]["median_ms"], 2)
+        result["fever_items_vs_inbox"] = round(result["fever_items"]["median_ms"] / result["inbox"]["median_ms"], 2)
         result["budget_ms"] = BUDGET_MS
         result["within_budget"] = result["inbox"]["p95_ms"] < BUDGET_MS and result["entry"]["p95_ms"] < BUDGET_MS
         result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
