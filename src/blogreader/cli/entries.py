@@ -120,11 +120,14 @@ def show(app, entry_id: int, as_json: bool) -> None:
     entry = app.store.entry(entry_id)
     items = app.store.children(entry_id)
     mentions = app.store.mentions_of(entry_id)
+    discussions = app.store.discussions_of(entry_id)
     if as_json:
         data = entry.to_json(full=True)
         data["items"] = [{**item.to_json(), "blurb": item.text} for item in items]  # as this roundup gave them
         data["mentions"] = [mention.to_json() for mention in mentions]
         data["recommended_by"] = app.store.recommended_by(entry_id)
+        data["discussed_by"] = [post.to_json() for post in discussions.discussed_by]
+        data["discusses"] = [paper.to_json() for paper in discussions.discusses]
         print_json(data)
         return
     echo(entry.title)
@@ -144,6 +147,7 @@ def show(app, entry_id: int, as_json: bool) -> None:
         echo(f"note: {entry.note}")
     if mentions:
         print_mentions(app.store.recommended_by(entry_id), mentions)
+    print_discussions(discussions)
     if items:
         echo(f"\nitems ({len(items)}):")
         for item in items:
@@ -167,6 +171,17 @@ def print_mentions(count: int, mentions) -> None:
                  f"({rank}, roundup {mention.roundup_id}): {clip(mention.title, 60 if width else None)}")
         if mention.blurb:
             echo(f"      {clip(mention.blurb, max(20, width - 6) if width else None)}")
+
+
+def print_discussions(discussions) -> None:
+    """The posts about this paper, and the papers this post is about, each with its entry id."""
+    width = line_width()
+    for heading, rows in (("posts about it", discussions.discussed_by), ("papers it discusses", discussions.discusses)):
+        if rows:
+            echo(f"\n{heading} ({len(rows)}):")
+        for row in rows:
+            where = f"entry {row.entry_id}" if row.entry_id is not None else "not in the library"
+            echo(f"  {clip(row.title, max(20, width - 40) if width else None)} ({where}; {row.source or row.url or '-'})")
 
 
 @click.command()

@@ -36,6 +36,8 @@ _DOI_HOSTS = {"doi.org", "dx.doi.org"}
 # and Springer's article pages; supplements (/doi/suppl/) are not the work.
 _DOI_LANDING = re.compile(rf"^/doi/(?:(?:abs|full|fullHtml|pdf|epdf|pdfdirect|reader)/)?{_DOI}$")
 _SPRINGER = re.compile(rf"^/(?:article|chapter|content/pdf)/{_DOI}$")
+# Nature's article pages are named by the DOI's suffix: nature.com/articles/s41586-024-08148-8 is 10.1038/s41586-...
+_NATURE = re.compile(r"^/articles/(?P<suffix>[A-Za-z0-9][A-Za-z0-9._-]{3,60}?)(?:\.pdf)?/?$")
 _DOI_SUFFIX_PDF = re.compile(r"\.pdf$", re.IGNORECASE)
 
 _OPENREVIEW_HOSTS = {"openreview.net", "api.openreview.net", "api2.openreview.net"}
@@ -71,6 +73,9 @@ def work_url(url: str | None) -> str | None:
         if found and "commentid" not in parts.query.lower():
             return f"https://www.lesswrong.com/posts/{found.group('id')}"
         return None
+    if host == "nature.com":
+        found = _NATURE.match(path)
+        return _doi_url(f"10.1038/{found.group('suffix')}") if found else None
     found = _DOI_LANDING.match(path) or (_SPRINGER.match(path) if host == "link.springer.com" else None)
     if found:
         doi = unquote(found.group("doi")).rstrip("/")

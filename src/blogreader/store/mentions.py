@@ -12,6 +12,7 @@ from blogreader.clock import utc_now
 from blogreader.dedupe.works import work_url
 from blogreader.models import Entry, NewEntry
 from blogreader.store.database import transaction
+from blogreader.store.discussions import DiscussionQueries
 from blogreader.store.entries import _ENTRY_FIELDS, _entry
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
@@ -34,9 +35,11 @@ _ITEM_COLUMNS = ", ".join(
 
 # The meta key naming the identity rules stored addresses were last folded by; bump the value when the
 # rules of dedupe.works learn a new shape, so entries stored before are found under their work's address.
-WORKS_FOLDED = ("works_folded", "1")
-class MentionQueries:
-    """Mixin of Store: roundup items as mentions of works."""
+WORKS_FOLDED = ("works_folded", "2")
+
+
+class MentionQueries(DiscussionQueries):
+    """Mixin of Store: roundup items as mentions of works (and, through DiscussionQueries, posts about them)."""
 
     conn: sqlite3.Connection
 

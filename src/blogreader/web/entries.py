@@ -34,9 +34,12 @@ def show(request: Request, entry_id: RowId, store: Store = Depends(get_store)):
     newer, older = store.neighbours(entry_id, INBOX)
     taxonomy = [category.name for category in request.app.state.settings.taxonomy]
     categories = sorted(set(taxonomy) | set(store.category_names()), key=str.casefold)
+    mentions = store.mentions_of(entry_id)
+    # The roundups naming the entry come with its mentions: one query fewer than asking for them apart.
+    roundups = sorted({(m.roundup_id, m.roundup_title or "") for m in mentions if m.roundup_id is not None})
     return page(request, "entry.html", entry=entry, content=shown_html(request, entry.content_html, entry.url),
-                items=store.children(entry_id), mentions=store.mentions_of(entry_id),
-                roundups=store.roundups_of(entry_id), newer=newer, older=older, categories=categories)
+                items=store.children(entry_id), mentions=mentions, discussions=store.discussions_of(entry_id),
+                roundups=roundups, newer=newer, older=older, categories=categories)
 
 
 @router.post("/entries/{entry_id}/triage")
