@@ -216,9 +216,21 @@ def test_malformed_calls_say_what_to_send_and_change_nothing(fever, query, form,
     assert not any(fever.library.store.entry(i).read for i in visible(fever))
 
 
-def test_a_call_without_api_and_a_wrong_host_are_refused(fever):
+def test_items_of_some_feeds_or_groups(fever):
+    ids = fever.library.ids
+    news = [ids["news0"]]
+    ml = sorted(ids[f"ml{n}"] for n in range(5))
+    assert [item["id"] for item in ok(fever, f"items&feed_ids={ids['news_source']}")["items"]] == news
+    assert [item["id"] for item in ok(fever, f"items&group_ids={group_id('Research')}")["items"]] == ml
+    both = ok(fever, f"items&max_id=0&feed_ids={ids['news_source']}&group_ids={group_id('Research')}")["items"]
+    assert [item["id"] for item in both] == sorted(ml + news, reverse=True)
+    status, body = call(fever, "items&feed_ids=1,x")
+    assert status == 400 and "feed_ids must be ids" in body["error"]
+
+
+def test_a_call_without_api_is_answered_and_a_wrong_host_refused(fever):
     status, _, text = fever.live.request("POST", "/fever/", body=urlencode({"api_key": KEY}))
-    assert status == 400 and "add ?api" in json.loads(text)["error"]
+    assert status == 200 and json.loads(text)["auth"] == 1  # `?api` is what Fever apps add; some clients omit it
     status, _, text = fever.live.request("POST", "/fever/?api", body=urlencode({"api_key": KEY}),
                                          headers={"Host": "attacker.example"})
     assert status == 400 and "Host" in text

@@ -151,8 +151,9 @@ class ReaderApiQueries:
     # -- Fever -------------------------------------------------------------------------------------
 
     def fever_items(self, *, since_id: int | None = None, max_id: int | None = None,
-                    with_ids: list[int] | None = None) -> list[sqlite3.Row]:
-        """Up to FEVER_PAGE items: after `since_id` (ascending), before `max_id` (descending), or those named."""
+                    with_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list[sqlite3.Row]:
+        """Up to FEVER_PAGE items: after `since_id` (ascending), before `max_id` (descending), or those named;
+        only those of `source_ids` when given."""
         if with_ids is not None:
             rows = self.api_items(with_ids[:FEVER_PAGE])
             hidden = {row[0] for row in self.conn.execute(
@@ -163,9 +164,14 @@ class ReaderApiQueries:
             where, order, bound = "e.id < :bound", "DESC", max_id
         else:
             where, order, bound = "e.id > :bound", "ASC", since_id or 0
+        params = {"bound": bound}
+        if source_ids is not None:
+            where += (" AND e.id IN (SELECT entry_id FROM entry_sources"
+                      " WHERE source_id IN (SELECT value FROM json_each(:sources)))")
+            params["sources"] = json.dumps(source_ids)
         ids = [row[0] for row in self.conn.execute(
             f"SELECT e.id FROM entries e WHERE {_VISIBLE} AND {where} ORDER BY e.id {order} LIMIT {FEVER_PAGE}",
-            {"bound": bound})]
+            params)]
         return self.api_items(ids)
 
     def fever_item_ids(self, *, unread: bool = False, starred: bool = False) -> list[int]:

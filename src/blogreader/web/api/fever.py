@@ -1,7 +1,7 @@
 """The Fever API (https://feedafever.com/api), for reader apps that speak it rather than the Google Reader API.
 
-Served at /fever/ (as Miniflux does) and /api/fever.php (as FreshRSS does), with `?api` and the key
-`api_key` = md5("USER:PASSWORD") of the API login. It is on when the API password was set (by
+Served at /fever/ (as Miniflux does) and /api/fever.php (as FreshRSS does), with `?api` (optional here)
+and the key `api_key` = md5("USER:PASSWORD") of the API login. It is on when the API password was set (by
 `blogreader api-password`), which also keeps a salted hash of that key. Groups are the folders (the sources'
 categories), feeds the sources, items the shown entries (promotions and duplicates stay hidden, roundup
 items are items); saved is BlogReader's star. Each answer carries api_version, auth and
@@ -53,8 +53,6 @@ def fever(request: Request, params: Params = Depends(read_params)):
     store = request.app.state.stores.get()
     if store.api_login() is None:
         raise ApiError(404, "Not Found: the reader API is off; turn it on with `blogreader api-password`")
-    if params.get("api") is None:
-        return _answer({"error": "add ?api to the address: Fever apps call /fever/?api"}, auth=0, status=400)
     if not _authorized(request, store, params.get("api_key")):
         return _answer({}, auth=0)
     base = {"last_refreshed_on_time": _seconds(store.fever_totals()[1])}
@@ -134,12 +132,31 @@ def _items(request: Request, store, params: Params) -> list[dict]:
         if len(parts) > _IDS or not all(_ID.match(part) for part in parts):
             raise ApiError(400, f"with_ids must be up to {_IDS} item ids separated by commas")
         rows = store.fever_items(with_ids=[int(part) for part in parts])
-    elif most not in (None, ""):
-        rows = store.fever_items(max_id=_number(most, "max_id") or 2**63 - 1)  # max_id=0: the newest
-    else:
-        rows = store.fever_items(since_id=_number(since, "since_id") if since not in (None, "") else 0)
+    else:  # feed_ids and group_ids narrow the items to some feeds, as several Fever servers allow
+        sources = _sources(store, params.get("feed_ids"), params.get("group_ids"))
+        if most not in (None, ""):
+            rows = store.fever_items(max_id=_number(most, "max_id") or 2**63 - 1, source_ids=sources)  # 0: newest
+        else:
+            rows = store.fever_items(since_id=_number(since, "since_id") if since not in (None, "") else 0,
+                                     source_ids=sources)
     show = Shower.of(request)
     return [_item(row, show) for row in rows[:FEVER_PAGE]]
+
+
+def _sources(store, feeds: str | None, groups: str | None) -> list[int] | None:
+    """The source ids that feed_ids and group_ids (comma-separated) name; None when neither is given."""
+    if feeds in (None, "") and groups in (None, ""):
+        return None
+    wanted_feeds, wanted_groups = _id_list(feeds, "feed_ids"), set(_id_list(groups, "group_ids"))
+    return wanted_feeds + [row["id"] for row in store.api_subscriptions()
+                           if row["category"] and group_id(row["category"]) in wanted_groups]
+
+
+def _id_list(value: str | None, name: str) -> list[int]:
+    parts = [part.strip() for part in (value or "").split(",")[:1001] if part.strip()]
+    if len(parts) > 1000 or not all(_ID.match(part) for part in parts):
+        raise ApiError(400, f"{name} must be ids separated by commas")
+    return [int(part) for part in parts]
 
 
 def _item(row, show: Shower) -> dict:
