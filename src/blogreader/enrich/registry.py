@@ -8,6 +8,7 @@ from blogreader.errors import UsageError
 
 SUMMARIZERS = ("feed", "extractive", "llm:MODEL")
 CLASSIFIERS = ("local", "llm:MODEL")
+MODEL_FOLDER = "models"  # in the library folder: the fitted local classifier, refitted when the labels change
 
 
 def summarizer_chain(spec: str, settings: Settings) -> list[Summarizer]:
@@ -35,9 +36,9 @@ def summarizer_chain(spec: str, settings: Settings) -> list[Summarizer]:
 def classifier_for(spec: str, settings: Settings, examples) -> Classifier:
     name = spec.strip()
     if name == "local":
-        from blogreader.enrich.local_classifier import LocalClassifier
+        from blogreader.enrich.model_cache import load_or_fit
 
-        return LocalClassifier(settings.taxonomy, examples)
+        return load_or_fit(settings.taxonomy, list(examples), settings.home / MODEL_FOLDER)
     if name.startswith("llm:") and len(name) > 4:
         from blogreader.enrich.llm_backend import LLMClassifier
 

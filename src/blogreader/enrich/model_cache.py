@@ -1,0 +1,82 @@
+"""The fitted local classifier, kept in the library so that a run only fits when what it learns from changed.
+
+The file's name is a digest of everything the fit reads: the taxonomy, the shipped examples, the
+user's labels and the model's settings. A new label changes the digest, so the next run fits once
+and saves; every other run loads the arrays (numpy only, no scikit-learn import).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from blogreader.enrich import local_classifier as lc
+from blogreader.enrich.local_classifier import Example, LinearModel, LocalClassifier
+from blogreader.enrich.taxonomy import Category
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+KEEP = 3  # saved fits kept per library: older ones are removed
+
+
+def cache_key(categories: tuple[Category, ...], examples: list[Example]) -> str:
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            digest.update(str(part).encode("utf-8", "surrogatepass"))
+            digest.update(b"\x1f")
+
+    add(FORMAT, lc.C, lc.USER_WEIGHT, lc.TEXT_WORDS, lc.shipped_text())
+    for category in categories:
+        add(category.name, category.description)
+    for example in examples:
+        add(example.category, lc.document_text(example.doc))
+    return digest.hexdigest()[:24]
+
+
+def load_or_fit(categories: tuple[Category, ...], examples: list[Example], folder: Path | None) -> LocalClassifier:
+    """The classifier for these labels: loaded from `folder` when saved there, else fitted (and saved)."""
+    if folder is None:
+        return LocalClassifier(categories, examples)
+    path = folder / f"classifier-{cache_key(categories, examples)}.npz"
+    model = _load(path)
+    if model is None:
+        classifier = LocalClassifier(categories, examples)
+        _save(classifier.model, path)
+        return classifier
+    return LocalClassifier(categories, examples, model=model)
+
+
+def _load(path: Path) -> LinearModel | None:
+    import numpy as np
+
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return LinearModel(data["names"].tolist(), data["terms"].tolist(), data["idf"], data["coef"],
+                               data["intercept"], frozenset(data["stops"].tolist()))
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("saved classifier %s is unreadable (%s); fitting again", path, exc)
+        return None
+
+
+def _save(model: LinearModel, path: Path) -> None:
+    import numpy as np
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(partial, names=np.array(model.names), terms=np.array(model.terms, dtype=str), idf=model.idf,
+                 coef=model.coef, intercept=model.intercept, stops=np.array(sorted(model.stops)))
+        os.replace(partial, path)
+    except OSError as exc:  # a read-only library still classifies; it only fits again next time
+        log.warning("could not save the fitted classifier to %s: %s", path, exc)
+        return
+    saved = sorted(path.parent.glob("classifier-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in saved[KEEP:]:
+        old.unlink(missing_ok=True)
