@@ -19,6 +19,10 @@ from blogreader.errors import BlogReaderError
 def publish(app, what: str, out: Path | None, week: str | None) -> None:
     """Publish the collection (your picked entries) as a readme, weekly digest, Atom feed or static site.
 
+    A digest holds the week's picks and the starred picks of the four weeks before it that nothing has
+    published yet; it never offers again what an earlier digest or readme month published, and says
+    what it left out and why.
+
     \b
     Examples:
       blogreader publish readme                  # README.md in the library folder
@@ -31,13 +35,22 @@ def publish(app, what: str, out: Path | None, week: str | None) -> None:
     published = publish_output(app.store, app.settings, what, out=out, week=week)
     if published.skipped:
         echo(published.summary_line(), err=published.path is None)
+        _notes(published, err=published.path is None)
         return
     if published.text is not None:
         click.echo(published.text, nl=False)
+        _notes(published, err=True)  # the printed digest stays clean for a pipe
         return
     echo(published.summary_line())
+    _notes(published, err=False)
     if published.entries == 0:
         click.echo("nothing is picked yet: pick entries with `blogreader pick ID` or import a curated list", err=True)
+
+
+def _notes(published, err: bool) -> None:
+    """What a digest left out (published before) or carried forward (starred, not published yet), and why."""
+    for line in published.notes:
+        echo(f"  {line}", err=err)
 
 
 def publish_configured(app) -> None:
@@ -47,7 +60,9 @@ def publish_configured(app) -> None:
     failures = []
     for output in app.settings.publish.outputs:
         try:
-            echo("published " + publish_output(app.store, app.settings, output).summary_line())
+            published = publish_output(app.store, app.settings, output)
+            echo("published " + published.summary_line())
+            _notes(published, err=False)
         except BlogReaderError as exc:
             failures.append(f"{output}: {exc}")
             echo(f"not published: {output}: {exc}", err=True)

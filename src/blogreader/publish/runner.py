@@ -11,8 +11,8 @@ from blogreader.config import Settings
 from blogreader.errors import UsageError
 from blogreader.imports.collection import DESCRIPTION_KEY, TITLE_KEY
 from blogreader.publish.atom import render_atom
-from blogreader.publish.common import current_week, iso_week
-from blogreader.publish.digest import digest_heading, render_digest
+from blogreader.publish.common import current_week, iso_week, month_key
+from blogreader.publish.digest import choose_digest, digest_heading, left_out_lines, render_digest
 from blogreader.publish.output import write_if_changed, write_tree
 from blogreader.publish.readme import render_readme
 from blogreader.publish.site import render_site
@@ -36,6 +36,7 @@ class Published:
     changed: list[str] = field(default_factory=list)
     text: str | None = None  # the output itself, when printed
     week: str | None = None  # the digest's ISO week
+    notes: list[str] = field(default_factory=list)  # what a digest left out and carried forward, and why
 
     @property
     def skipped(self) -> bool:
@@ -67,14 +68,31 @@ def publish(store: Store, settings: Settings, output: str, out: Path | str | Non
     printed = str(out) == STDOUT
     path = None if printed else Path(out) if out is not None else default_path(settings, output, _week_name(output, week))
     feed_path = path / "feed.xml" if output == "site" and path is not None else path
-    text, count, week = _render(store, settings, output, week, _stable_now(feed_path if output in ("feed", "site") else None))
+    rendered = _render(store, settings, output, week, _stable_now(feed_path if output in ("feed", "site") else None))
+    text, count, week, notes = rendered.text, len(rendered.entries), rendered.week, rendered.notes
     if output == "digest" and count == 0:
-        return Published(output, path, 0, [], week=week)
-    if printed:
-        return Published(output, None, count, [STDOUT], text, week=week)
+        return Published(output, path, 0, [], week=week, notes=notes)
+    if printed:  # a preview: nothing counts as published
+        return Published(output, None, count, [STDOUT], text, week=week, notes=notes)
     if output == "site":
         return Published(output, path, count, write_tree(path, text))
-    return Published(output, path, count, [path.name] if write_if_changed(path, text) else [], week=week)
+    changed = [path.name] if write_if_changed(path, text) else []
+    _record(store, output, week, rendered.entries)
+    return Published(output, path, count, changed, week=week, notes=notes)
+
+
+def _record(store: Store, output: str, week: str | None, entries) -> None:
+    """Remember what a written digest or readme carried, so the next digest does not offer it again."""
+    if output == "digest":
+        store.record_published("digest", week, [entry.id for entry in entries])
+    elif output == "readme":
+        by_month: dict[str, list[int]] = {}
+        for entry in entries:
+            if entry.picked_at:
+                by_month.setdefault(month_key(entry.picked_at), []).append(entry.id)
+        with store.transaction():
+            for month, ids in by_month.items():
+                store.record_published("readme", month, ids)
 
 
 def _week_name(output: str, week: str | None) -> str | None:
@@ -95,25 +113,34 @@ def _stable_now(feed: Path | None) -> str:
     return utc_now()
 
 
-def _render(store: Store, settings: Settings, output: str, week: str | None, now: str):
-    """(text, or pages for the site; entries shown; the ISO week's name for a digest)."""
+@dataclass(frozen=True)
+class _Rendered:
+    text: object  # the output's text, or the site's pages
+    entries: list
+    week: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _render(store: Store, settings: Settings, output: str, week: str | None, now: str) -> _Rendered:
+    """The output rendered, the entries it shows, the ISO week's name for a digest and what it left out."""
     config = settings.publish
     title, description = _heading(store, settings)
     if output == "feed":
         entries = store.picked_entries(newest_first=True, limit=config.feed_limit or None)
-        return render_atom(entries, title, description, config.site_url, now), len(entries), None
+        return _Rendered(render_atom(entries, title, description, config.site_url, now), entries)
     env = template_environment(config.templates)
     if output == "digest":
         chosen = iso_week(week or current_week())
-        entries = store.picked_entries(chosen.start, chosen.end, exact_dates=True)  # a month-only pick has no week
+        choice = choose_digest(store, chosen)  # a month-only pick has no week; nothing is offered twice
         heading = digest_heading(config.digest_title, chosen.label, chosen.name[:4])
-        return render_digest(env, entries, heading, config.digest_description), len(entries), chosen.name
+        return _Rendered(render_digest(env, choice.entries, heading, config.digest_description), choice.entries,
+                         chosen.name, left_out_lines(choice))
     entries = store.picked_entries()
     if output == "readme":
-        return render_readme(env, entries, title, description), len(entries), None
+        return _Rendered(render_readme(env, entries, title, description), entries)
     if output == "site":
         feed = render_atom(entries[::-1][: config.feed_limit or None], title, description, config.site_url, now)
-        return render_site(env, entries, title, description, feed), len(entries), None
+        return _Rendered(render_site(env, entries, title, description, feed), entries)
     raise UsageError(f"unknown output {output!r}; choose readme, digest, feed or site")
 
 

@@ -12,6 +12,7 @@ from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.mentions import MentionQueries
 from blogreader.store.pages import PageQueries
+from blogreader.store.published import PublishedQueries
 from blogreader.store.reader_api import ReaderApiQueries
 from blogreader.store.schedule import ScheduleQueries
 from blogreader.store.sources import SourceQueries
@@ -19,7 +20,7 @@ from blogreader.store.triage import TriageQueries
 
 
 class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, EnrichmentQueries, CollectionQueries,
-            PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries):
+            PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
