@@ -43,15 +43,15 @@ def load_or_fit(categories: tuple[Category, ...], examples: list[Example], folde
     if folder is None:
         return LocalClassifier(categories, examples)
     path = folder / f"classifier-{cache_key(categories, examples)}.npz"
-    model = _load(path)
+    model = load_model(path)
     if model is None:
         classifier = LocalClassifier(categories, examples)
-        _save(classifier.model, path)
+        save_model(classifier.model, path)
         return classifier
     return LocalClassifier(categories, examples, model=model)
 
 
-def _load(path: Path) -> LinearModel | None:
+def load_model(path: Path) -> LinearModel | None:
     import numpy as np
 
     if not path.exists():
@@ -65,18 +65,20 @@ def _load(path: Path) -> LinearModel | None:
         return None
 
 
-def _save(model: LinearModel, path: Path) -> None:
+def save_model(model: LinearModel, path: Path, *, keep: int = KEEP) -> None:
     import numpy as np
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(partial, names=np.array(model.names), terms=np.array(model.terms, dtype=str), idf=model.idf,
+        np.savez_compressed(partial, names=np.array(model.names), terms=np.array(model.terms, dtype=str), idf=model.idf,
                  coef=model.coef, intercept=model.intercept, stops=np.array(sorted(model.stops)))
         os.replace(partial, path)
     except OSError as exc:  # a read-only library still classifies; it only fits again next time
         log.warning("could not save the fitted classifier to %s: %s", path, exc)
         return
+    if not keep:
+        return
     saved = sorted(path.parent.glob("classifier-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in saved[KEEP:]:
+    for old in saved[keep:]:
         old.unlink(missing_ok=True)

@@ -1,8 +1,10 @@
-"""Flag posts that are self-promotion or housekeeping: subscription pitches, sponsor posts, launches.
+"""Flag posts whose purpose is the publisher itself: launches, hiring, courses, meetups, pricing, housekeeping.
 
-Two kinds of evidence: the title or the feed's subtitle pitching something ("expense your
-subscription", "50% off", "my new course"), and a body in which a large share of the sentences talk
-about the publication itself (subscribing, paying, its readers, what it will or will not write).
+Judged by what the post is for, never by whether the source's name appears in it. Three kinds of
+evidence, cheapest first, and only for posts short enough to be notices (a long post is content):
+the title or the feed's subtitle pitching something ("expense your subscription", "50% off"); a
+learned model of what the post is for, reading its title and opening (`promo_model.py`); and a body in
+which a large share of the sentences talk about the publication (subscribing, paying, its readers).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _ABOUT_THE_PUBLICATION = re.compile(
     _FLAGS,
 )
 SHORT_POST_WORDS = 900
+PURPOSE_THRESHOLD = 0.5  # the model's probability that the post is about the publisher itself
 
 
 @dataclass(frozen=True)
@@ -49,23 +52,23 @@ def judge_promo(doc: Document) -> PromoVerdict:
     pitch = _PITCH_HEADLINE.search(headline)
     words = len(doc.text.split())
     short = words < SHORT_POST_WORDS
+    if not short and not pitch:
+        return PromoVerdict(False, "content")  # the cheap screen: a long post without a pitch is never a promotion
     if pitch and short:
         return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is short")
-    if not pitch and not short:
-        return PromoVerdict(False, "content")  # a long post without a pitch is never a promotion
-    if not _about_publication(doc.text, doc.source):
+    if short:
+        from blogreader.enrich.promo_model import promo_probability
+
+        probability = promo_probability([doc])[0]
+        if probability >= PURPOSE_THRESHOLD:
+            return PromoVerdict(True, f"the post is about the publisher itself (p={probability:.2f})")
+    if not _ABOUT_THE_PUBLICATION.search(doc.text):
         return PromoVerdict(False, "content")  # cheap: not a word about the publication anywhere
     sentences = split_sentences(doc.text)
-    about_us = sum(1 for sentence in sentences if _about_publication(sentence, doc.source))
+    about_us = sum(1 for sentence in sentences if _ABOUT_THE_PUBLICATION.search(sentence))
     share = about_us / max(1, len(sentences))
     if pitch and share >= 0.08:
         return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is about the publication")
     if short and about_us >= 3 and share >= 0.12:
         return PromoVerdict(True, f"{about_us} of {len(sentences)} sentences are about the publication itself")
     return PromoVerdict(False, "content")
-
-
-def _about_publication(sentence: str, source: str | None) -> bool:
-    if _ABOUT_THE_PUBLICATION.search(sentence):
-        return True
-    return bool(source) and len(source) > 3 and source.lower() in sentence.lower()

@@ -26,6 +26,7 @@ PARALLEL_MIN = 400  # below this, starting worker processes costs more than it s
 MAX_WORKERS = 4
 # Roundups and promotions are about many things or none: they go under this category when the taxonomy has it.
 DIGEST_CATEGORY = "News"
+LOCAL_ORIGINS = ("local", "uncertain")  # what the local classifier writes as category_origin
 MIN_OWN_LABEL_USES = 3  # entries the user files under a label of their own before the classifier offers it
 
 
@@ -157,10 +158,10 @@ def _categorize(store: Store, settings: Settings, spec: str, inputs: list[Enrich
     taxonomy = {category.name for category in settings.taxonomy}
     for index in todo:
         result = results[index]
-        if result and result.origin == "local" and result.confidence <= 0 and result.category not in taxonomy \
+        if result and result.origin in LOCAL_ORIGINS and result.confidence <= 0 and result.category not in taxonomy \
                 and DIGEST_CATEGORY in taxonomy:
             # Nothing in the text points anywhere: that is no reason to file it under one of the user's own labels.
-            results[index] = result = Categorization(DIGEST_CATEGORY, result.origin, 0.0)
+            results[index] = result = Categorization(DIGEST_CATEGORY, "uncertain", 0.0)
         if result:
             report.categories[result.category] += 1
     return results
