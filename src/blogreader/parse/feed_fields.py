@@ -18,6 +18,9 @@ _C1 = re.compile("[\x80-\x9f]")
 _XML_REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
 _XML_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _PLAIN_TYPES = frozenset({"text/plain", "text", "plain"})
+# An e-mail address in an author line ("Jane Doe (jane@example.com)"); at most 64 characters are tried per start.
+_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
+MAX_AUTHOR = 512
 # Signs of markup feedparser's rule lets pass as text: an end tag, or a start tag with an attribute. "Vec<T>" and
 # "Using <dialog>" have neither; "<script>alert(1)</script>" and "<img src=x onerror=...>" are markup to drop.
 _MARKUP_SIGNS = re.compile(r"</[A-Za-z][\w-]*\s*>|<[A-Za-z][\w-]*\s+[^<>=]*=")
@@ -36,7 +39,7 @@ def entry_from(item, base: str, *, fast: bool, version: str) -> ParsedEntry:
         title=title_html(item.get("title"), _detail_type(item.get("title_detail")), guess=guess) or "",
         url=join(base, link),
         guid=_guid(item.get("id")),
-        author=text(windows_1252(item.get("author"))),
+        author=text(windows_1252(author_name(item))),
         published=published,
         updated=published if updated_raw == published_raw else parse_date(updated_raw),
         content_html=windows_1252(_content(item)),
@@ -60,6 +63,25 @@ def title_html(value: str | None, mime: str | None, *, guess: bool) -> str | Non
         html = _MARKUP_SIGNS.search(value) or _FeedParserMixin.looks_like_html(value)
         mime = "text/html" if html else "text/plain"
     return html_lib.escape(value, quote=False) if (mime or "text/plain") in _PLAIN_TYPES else value
+
+
+def author_name(item) -> str | None:
+    """The item's (first) author as a name: "Jane Doe (jane@example.com)" is "Jane Doe", as feedparser names her.
+
+    An author line that is only an address stays the address; with several authors the first is named.
+    """
+    authors = item.get("authors") or []
+    first = authors[0] if authors else None
+    name = first.get("name") if isinstance(first, dict) else getattr(first, "name", None)
+    value = name if isinstance(name, str) and name.strip() else item.get("author")
+    if not isinstance(value, str) or "@" not in value:
+        return value
+    value = value[:MAX_AUTHOR]
+    email = _EMAIL.search(value)
+    if email is None:
+        return value
+    rest = (value[:email.start()] + value[email.end():]).replace("()", "").replace("<>", "")
+    return rest.strip(" \t\r\n()<>,;") or value
 
 
 def windows_1252(value):

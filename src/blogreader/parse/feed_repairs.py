@@ -20,6 +20,8 @@ _RSS_MARKERS = (b"<summary",)  # RSS with both: feedparser's summary is the <des
 _ATOM_BINARY = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,63}:)?(?:title|summary|content|subtitle|rights)\s[^<>]{0,512}?"
                           rb"\btype\s*=\s*[\"'](?!text/)[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}[\"']",
                           re.IGNORECASE)
+# An Atom <link> that gives its address as text instead of an href (feedparser reads it; feedparser-rs drops it).
+_TEXT_LINK = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,63}:)?link\b[^<>]{0,512}(?<!/)>\s*[^<\s]", re.IGNORECASE)
 # The internal subset of a DOCTYPE near the start, and its general entities whose value is short plain text
 # (character references allowed): no external, parameter or nested entity is ever expanded.
 DTD_WINDOW = 65_536
@@ -49,7 +51,15 @@ def feedparser_reads_better(body: bytes, version: str, entries) -> bool:
     window = first_item(body)
     if any(_as_markup(window, marker) for marker in markers):
         return True
+    if version.startswith("atom") and any(_lacks_web_link(item) for item in entries) and _TEXT_LINK.search(window):
+        return True
     return version == "atom10" and _binary_content(window)
+
+
+def _lacks_web_link(item) -> bool:
+    """Has feedparser-rs no link for `item`, or only its "urn:..." id standing in for one?"""
+    link = item.get("link") or ""
+    return not link or (":" in link.split("/", 1)[0] and not link.lower().startswith(("http:", "https:")))
 
 
 def _binary_content(window: bytes) -> bool:
