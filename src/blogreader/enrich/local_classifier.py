@@ -26,8 +26,8 @@ from blogreader.enrich.taxonomy import KEYWORDS, Category
 TEXT_WORDS = 400  # the opening of the text read beside the title
 FALLBACK = "News"
 C = 10.0  # inverse regularization of the logistic regression: results hold from 3 to 30 (bench/quality_real_labels.py)
-USER_WEIGHT = 3.0  # one of the user's labels counts as this many shipped examples
-UNCERTAIN_BELOW = 0.30  # probability of the best category under which the guess is shown as uncertain
+USER_WEIGHT = 1.0  # one of the user's labels counts as much as a shipped example: more let 20 labels cost other blogs points
+UNCERTAIN_BELOW = 0.20  # probability of the best category under which the guess is shown as uncertain
 OWN_LABEL_MIN_PROBABILITY = 0.5  # a label the user invented is given only to entries that clearly fit it
 EXAMPLE_FILES = ("seed_examples.tsv", "examples.tsv")
 _TOKEN = re.compile(r"(?u)\b\w[\w-]*\w\b|\b\w\b")
