@@ -97,6 +97,10 @@ class Worker:
         and handed back with their next poll planned. Disabled sources are passed on unclaimed: the
         pipeline reports them skipped without fetching anything.
         """
+        from blogreader.store.schedule import leases_supported
+
+        if not leases_supported():  # an old SQLite: fetch as before leases, which `update` from cron relies on
+            return Fetched(self._refresh(list(sources), set(), on_progress))
         wanted = [source for source in sources if not source.disabled]
         held = self.store.claim_sources([source.id for source in wanted], self.owner, self.clock(),
                                         self.lease_seconds) if wanted else []

@@ -21,9 +21,10 @@ def test_serve_polls_due_sources_while_it_serves_and_frees_them_on_exit(server, 
     app = blogreader_process(home, "serve", "--port", "0")
     try:
         assert re.search(r"http://127\.0\.0\.1:\d+/", app.stdout.readline())
-        end = time.monotonic() + 40
+        end = time.monotonic() + 90  # loading the enrichment models on a busy machine takes a while
         polled = None
-        while time.monotonic() < end and not polled:
+        # Enrichment and publishing follow the release: wait for both before stopping the app.
+        while time.monotonic() < end and not (polled and (home / "README.md").exists()):
             time.sleep(0.1)
             conn = sqlite3.connect(home / "blogreader.db", timeout=10)
             polled = conn.execute("SELECT poll_reason FROM sources WHERE id = ? AND lease_owner IS NULL "

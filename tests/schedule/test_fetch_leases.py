@@ -163,3 +163,19 @@ def test_a_fetch_renews_its_lease_while_a_slow_feed_answers(server, home):
         fetching.join()
     assert taken == []
     assert len(server.hits("/slow.xml")) == 1
+
+
+def test_with_an_old_sqlite_fetch_still_works_without_leases(server, home, cli, monkeypatch):
+    import sqlite3
+
+    patient_library(home)
+    feed = server.serve("/feed.xml", dated_feed("blog", datetime.now(UTC), timedelta(days=1)))
+    assert cli("add", feed).code == 0
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    before = len(server.hits("/feed.xml"))
+    done = cli("fetch", "--no-enrich")
+    assert len(server.hits("/feed.xml")) == before + 1
+    assert done.code == 0, done.err
+    assert "1 source(s)" in done.out and "skipped" not in done.err
+    assert rows(home, "SELECT count(*) FROM entries")[0][0] == 6
+    assert rows(home, "SELECT count(*) FROM sources WHERE lease_owner IS NOT NULL")[0][0] == 0

@@ -16,9 +16,13 @@ _FREE = "(lease_until IS NULL OR lease_until < :now)"
 _DUE = "disabled = 0 AND (next_poll_at IS NULL OR next_poll_at <= :now) AND (retry_after IS NULL OR retry_after <= :now)"
 
 
-def _require_returning() -> None:
+def leases_supported() -> bool:
     """A claim is one UPDATE ... RETURNING, which SQLite has from 3.35 on."""
-    if sqlite3.sqlite_version_info < (3, 35):
+    return sqlite3.sqlite_version_info >= (3, 35)
+
+
+def _require_returning() -> None:
+    if not leases_supported():
         raise StoreError(f"the scheduler needs SQLite 3.35 or newer, and this Python has {sqlite3.sqlite_version}; "
                          "use a newer Python build, or run `blogreader update` from cron instead")
 
