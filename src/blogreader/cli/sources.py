@@ -42,10 +42,20 @@ def add(app, url: str, name: str | None, category: str | None) -> None:
 
 
 @click.command("sources")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (an object with --stats).")
+@click.option("--stats", is_flag=True, help="Which sources are worth it: the share of their entries you read, "
+              "picked and starred, per source and per recommender, and the sources nothing was picked from in 90 days.")
 @click.pass_obj
-def list_sources(app, as_json: bool) -> None:
-    """List subscriptions with their kind, entry count, last fetch and last error."""
+def list_sources(app, as_json: bool, stats: bool) -> None:
+    """List subscriptions with their kind, entry count, last fetch and last error.
+
+    Example: blogreader sources --stats
+    """
+    if stats:
+        from blogreader.cli.stats import print_stats
+
+        print_stats(app.store.stats_report(), as_json)
+        return
     counts = app.store.source_entry_counts()
     plans = app.store.poll_states()
     rows = []

@@ -16,11 +16,13 @@ from blogreader.store.published import PublishedQueries
 from blogreader.store.reader_api import ReaderApiQueries
 from blogreader.store.schedule import ScheduleQueries
 from blogreader.store.sources import SourceQueries
+from blogreader.store.stats import StatsQueries
 from blogreader.store.triage import TriageQueries
 
 
 class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, EnrichmentQueries, CollectionQueries,
-            PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries):
+            PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries,
+            StatsQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, NotFoundError, UsageError
 from blogreader.store import Store
-from blogreader.web import collection, entries, inbox, media, previews, recommended, search, sources, triage
+from blogreader.web import collection, entries, inbox, media, previews, recommended, search, sources, stats, triage
 from blogreader.web.api.app import ReaderApiMiddleware
 from blogreader.web.media import MediaSigner
 from blogreader.web.security import Guard, SecurityMiddleware, allowed_hosts, library_secret, require_csrf
@@ -44,7 +44,7 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
         secret = library_secret(store)
     app.state.guard = Guard(allowed_hosts(host, port, extra_hosts), access_token, secret)
     app.state.media_signer = MediaSigner.from_secret(secret)
-    for module in (inbox, triage, entries, collection, recommended, search, sources, previews, media):
+    for module in (inbox, triage, entries, collection, recommended, search, stats, sources, previews, media):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(BlogReaderError, _library_error)
