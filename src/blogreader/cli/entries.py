@@ -40,15 +40,29 @@ def _date(value: str | None, *, end_of_day: bool = False) -> str | None:
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD) or month (YYYY-MM).")
 @click.option("--kind", type=click.Choice(["post", "link"]), help="Posts, or links split out of roundups.")
 @click.option("--all", "include_hidden", is_flag=True, help="Include promotions and duplicates.")
+@click.option("--promo", "promos", is_flag=True,
+              help="Only what was hidden as promotion (restore one with `edit ID --not-promo` or the web app's Hidden page).")
 @click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many; 0 for all.")
 @click.option("--sort", type=click.Choice(["date", "endorsements"]), default="date", show_default=True,
               help="Newest first, or the works most recommended (by distinct sources; with --since, in roundups "
                    "since then).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
-def list_entries(app, state, category, source, since, until, kind, include_hidden, limit, sort, as_json) -> None:
-    """List entries, newest first (or most recommended first: --sort endorsements)."""
+def list_entries(app, state, category, source, since, until, kind, include_hidden, promos, limit, sort, as_json) -> None:
+    """List entries, newest first (or most recommended first: --sort endorsements; hidden promotions: --promo)."""
     from blogreader.store import EntryFilter
+
+    if promos:
+        if state or category or source or since or until or kind or include_hidden or sort != "date":
+            raise UsageError("--promo takes only --limit and --json; drop the other filters")
+        entries = app.store.promotions(limit or None)
+        if as_json:
+            print_json([entry.to_json() for entry in entries])
+            return
+        print_entries(entries)
+        if not entries:
+            click.echo(nothing_found(app, "nothing was hidden as promotion"), err=True)
+        return
 
     if sort == "endorsements":
         if state or category or source or until or kind or include_hidden:

@@ -124,3 +124,15 @@ class EnrichmentQueries:
     def set_promo(self, ids: list[int], value: bool) -> None:
         """The user's verdict on promotion, which enrichment keeps."""
         self._update_many(ids, "promo = ?, promo_origin = 'user'", (int(value),))
+
+    def promotions(self, limit: int | None = 50) -> list:
+        """Entries hidden as promotions, newest first: what `list --promo` shows so nothing disappears silently."""
+        from blogreader.store.entries import _LIST_COLUMNS, _entry
+
+        rows = self.conn.execute(
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source
+                FROM entries e LEFT JOIN sources s ON s.id = e.source_id
+                WHERE e.promo = 1 ORDER BY e.sort_date DESC, e.id DESC LIMIT ?""",
+            (-1 if limit is None else int(limit),),
+        ).fetchall()
+        return [_entry(row) for row in rows]
