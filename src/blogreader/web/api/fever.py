@@ -55,7 +55,7 @@ def fever(request: Request, params: Params = Depends(read_params)):
         raise ApiError(404, "Not Found: the reader API is off; turn it on with `blogreader api-password`")
     if not _authorized(request, store, params.get("api_key")):
         return _answer({}, auth=0)
-    base = {"last_refreshed_on_time": _seconds(store.fever_totals()[1])}
+    base = {"last_refreshed_on_time": _seconds(store.fever_refreshed())}
     try:
         body = {**base, **_mark(store, params)}
         body.update(_reads(request, store, params))
@@ -117,7 +117,7 @@ def _reads(request: Request, store, params: Params) -> dict:
         body["links"] = []  # Fever's "hot" links; BlogReader's recommendations are its own pages
     if "items" in asked:
         body["items"] = _items(request, store, params)
-        body["total_items"] = store.fever_totals()[0]
+        body["total_items"] = store.fever_total()
     if "unread_item_ids" in asked:
         body["unread_item_ids"] = _joined(store.fever_item_ids(unread=True))
     if "saved_item_ids" in asked:
