@@ -10,10 +10,12 @@ import hashlib
 import logging
 import multiprocessing as mp
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from blogreader.clock import utc_now
 from blogreader.config import Settings
@@ -35,6 +37,8 @@ from blogreader.roundups import split_roundup
 from blogreader.roundups.entries import item_entry
 from blogreader.sources.discover import discover
 from blogreader.store import Store
+from blogreader.store.database import Batch
+from blogreader.store.duplicates import near_duplicate_marks
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,21 @@ NEW, UNCHANGED, FAILED, SKIPPED = "new", "unchanged", "failed", "skipped"
 PARALLEL_SOURCES = 40  # a refresh of at least this many sources parses in worker processes
 MAX_PARSE_WORKERS = 4
 MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only when it has this much text
+# A refresh commits the feeds it stored every BATCH_FEEDS feeds or BATCH_SECONDS, whichever comes first: a
+# commit per feed was a third of the main process's time. Each feed is still a unit (a savepoint) and records
+# its new validators with its entries, so a refresh killed mid-way keeps every commit before, and the next
+# one fetches the feeds of the lost batch again.
+BATCH_FEEDS = 50
+BATCH_SECONDS = 0.5
+# Cheap screens before a roundup split parses a post (most posts are not roundups). Both are necessary, never
+# sufficient: every shape of roundups.split needs most of its three or more items linked, so two links at
+# least; and each needs some structure: a list item, a table row, a heading, bold (a bold title line or
+# lead), a "Source"/"link" link, or a block opening (after a number) on emphasis or a link (a lead, a linked
+# title line). Both patterns are linear: every repeat is followed by a character it cannot match.
+_ANCHOR = re.compile(r"<a\s", re.IGNORECASE)
+_ROUNDUP_STRUCTURE = re.compile(
+    r"<(?:li|tr|h[1-6]|strong|b|dt)\b|source|link|<(?:p|div|td)\b[^<>]*>[^<\w]*(?:\d{1,2}[^<\w]*)?<(?:em|i|a|u|span)\b",
+    re.IGNORECASE)
 
 
 @dataclass
@@ -120,23 +139,63 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     report = RefreshReport()
     # Admit sources a few at a time, so a request's deadline starts when it can run, not while it queues.
     admitted = asyncio.Semaphore(settings.fetch.concurrency)
-    async with Fetcher(settings.fetch) as fetcher, ArticleWorkers() as readers:
-        full_text = FullText(fetcher, readers) if settings.enrich.full_text else None
+    batch = WriteBatch(store)
+    try:
+        async with Fetcher(settings.fetch) as fetcher, ArticleWorkers() as readers:
+            full_text = FullText(fetcher, readers) if settings.enrich.full_text else None
 
-        async def one(source: Source) -> None:
-            async with admitted:
-                outcome = await refresh_source(store, fetcher, source, full_text=full_text, workers=workers)
-            report.outcomes.append(outcome)
-            if on_progress:
-                on_progress(outcome)
+            async def one(source: Source) -> None:
+                async with admitted:
+                    outcome = await refresh_source(store, fetcher, source, full_text=full_text, workers=workers,
+                                                   batch=batch)
+                report.outcomes.append(outcome)
+                if on_progress:
+                    on_progress(outcome)
 
-        await asyncio.gather(*(one(source) for source in sources))
+            await asyncio.gather(*(one(source) for source in sources))
+    finally:
+        batch.commit()  # every feed stored so far is whole: keep it, even when the refresh was stopped
     report.outcomes.sort(key=lambda outcome: outcome.source.id)
     return report
 
 
+class WriteBatch:
+    """The feeds a refresh stores, several to a transaction (store.database.Batch), committed every BATCH_FEEDS
+    feeds, BATCH_SECONDS after the batch began, and at the end.
+
+    Between feeds the transaction stays open at most BATCH_SECONDS, so another writer (a worker renewing its
+    leases, the web app) waits at most that long. All of it runs on the event loop's thread and a feed's
+    writes hold no await, so the timed commit never falls inside one.
+    """
+
+    def __init__(self, store: Store, feeds: int = BATCH_FEEDS, seconds: float = BATCH_SECONDS) -> None:
+        self.batch = Batch(store.conn, feeds)
+        self.seconds = seconds
+        self.timer: asyncio.TimerHandle | None = None
+
+    @contextmanager
+    def unit(self):
+        """One feed's writes: all of them or none, durable once the batch commits."""
+        if not self.batch.open:
+            try:
+                self.timer = asyncio.get_running_loop().call_later(self.seconds, self.commit)
+            except RuntimeError:  # no event loop: committed by the count or at the end
+                self.timer = None
+        with self.batch.unit():
+            yield
+        if not self.batch.open and self.timer is not None:  # committed by the count
+            self.timer.cancel()
+            self.timer = None
+
+    def commit(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.batch.commit()
+
+
 async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_text: FullText | None = None,
-                         workers=None) -> SourceOutcome:
+                         workers=None, batch: WriteBatch | None = None) -> SourceOutcome:
     """Refresh one source: conditional GET, parse only when the body changed, store in one transaction."""
     if source.disabled:
         return SourceOutcome(source, SKIPPED, error="disabled")
@@ -151,11 +210,11 @@ async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_te
     except BlogReaderError as exc:
         store.record_fetch_failure(source.id, str(exc))
         return SourceOutcome(source, FAILED, error=str(exc))
-    return await store_result(store, fetcher, source, result, full_text=full_text, workers=workers)
+    return await store_result(store, fetcher, source, result, full_text=full_text, workers=workers, batch=batch)
 
 
 async def store_result(store: Store, fetcher: Fetcher | None, source: Source, result: FetchResult,
-                       full_text: FullText | None = None, workers=None) -> SourceOutcome:
+                       full_text: FullText | None = None, workers=None, batch: WriteBatch | None = None) -> SourceOutcome:
     """Parse and store a fetched feed body for `source`, completing teasers with `full_text` when given."""
     moved_to = result.final_url if result.permanent_redirect else None
     if result.not_modified:
@@ -168,10 +227,11 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     try:
         if workers is None:
-            feed, entries, splits = read_source(source, result, keep_private, presplit=False)
+            feed, entries, splits, marks = read_source(source, result, keep_private, presplit=False, with_marks=False)
         else:
             loop = asyncio.get_running_loop()
-            feed, entries, splits = await loop.run_in_executor(workers, read_source, source, result, keep_private)
+            feed, entries, splits, marks = await loop.run_in_executor(
+                workers, partial(read_source, source, result, keep_private, with_marks=True))
     except ParseError as exc:
         page = "feed" if source.kind == "feed" else "listing page"
         message = f"{exc}; check that {source.url} is still the {page}'s address"
@@ -181,9 +241,13 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     if full_text is not None:
         completed, page_problems = await full_text.complete(store, source.id, entries)
         splits = [split if done is entry else None for split, done, entry in zip(splits, completed, entries)]
+        if marks is not None:
+            marks = [mark if done is entry else None for mark, done, entry in zip(marks, completed, entries)]
         entries, problem = completed, with_problems(problem, page_problems)
-    with store.transaction():
-        saved = store.save_entries(source.id, entries)
+    if marks is not None and any(mark is None for mark in marks):
+        marks = [mark or near_duplicate_marks(entry.text) for mark, entry in zip(marks, entries)]
+    with batch.unit() if batch is not None else store.transaction():
+        saved = store.save_entries(source.id, entries, marks)
         split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url, splits=splits)
         store.record_fetch_success(
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
@@ -193,18 +257,30 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=problem)
 
 
-def read_source(source: Source, result: FetchResult, keep_private_links: bool, presplit: bool = True):
+def read_source(source: Source, result: FetchResult, keep_private_links: bool, presplit: bool = True,
+                with_marks: bool = False):
     """The entries of a fetched feed, or of a listing page (each post with its excerpt, to be completed),
-    and, with `presplit`, each full entry's roundup items (None: split later, once known to be new).
+    with `presplit` each full entry's roundup items (None: split later, once known to be new), and with
+    `with_marks` each entry's near-duplicate marks (else None: computed when stored).
 
-    Pure work on bytes, so a large refresh runs it in worker processes, splitting there too.
+    Pure work on bytes, so a large refresh runs it in worker processes, splitting and marking there too.
     """
     feed, entries = _read_entries(source, result, keep_private_links)
+    marks = [near_duplicate_marks(entry.text) for entry in entries] if with_marks else None
     if not presplit:
-        return feed, entries, [None] * len(entries)
+        return feed, entries, [None] * len(entries), marks
     publication = feed.site_url or source.site_url
-    splits = [None if entry.teaser else split_roundup(entry.content_html, entry.url, publication) for entry in entries]
-    return feed, entries, splits
+    splits = [None if entry.teaser else roundup_items(entry.content_html, entry.url, publication) for entry in entries]
+    return feed, entries, splits, marks
+
+
+def roundup_items(html: str, url: str | None, publication_url: str | None) -> list:
+    """`split_roundup`, after cheap screens: a post with fewer than two links, or with none of the structures a
+    roundup is made of, is not parsed."""
+    found = _ANCHOR.search(html)
+    if found is None or _ANCHOR.search(html, found.end()) is None or not _ROUNDUP_STRUCTURE.search(html):
+        return []
+    return split_roundup(html, url, publication_url)
 
 
 def _read_entries(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:
@@ -231,7 +307,7 @@ def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url
             continue
         items = splits[index] if splits and splits[index] is not None else None
         if items is None:
-            items = split_roundup(entry.content_html, entry.url, publication_url)
+            items = roundup_items(entry.content_html, entry.url, publication_url)
         if items:
             store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
             split += 1

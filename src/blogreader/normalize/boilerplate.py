@@ -8,6 +8,8 @@ introduce you to a wonderful book ... Grab your copy →"), paid-tier pitches, "
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 _FLAGS = re.IGNORECASE
 # A line that is only a button or a caption credit.
@@ -43,8 +45,8 @@ _BLOCK_END = re.compile(r"and so many more!?$|premium today$", _FLAGS)
 # Cheap screens (substring tests): the full patterns run only on lines containing one of these.
 _MAY_PITCH = (
     "subscri", "paid", "free", "restack", "sharing it", "support my", "grab your", "discount", "% off", "premium",
-    "refer a friend", "gift", "sponsor", "courtesy", "lesson", "back to", "on to", "like button", "comment",
-    "reader-supported", "link", "love", "thanks for reading", "forget", "upgrade", "join", "brought to you",
+    "refer a friend", "gift", "sponsor", "courtesy", "lesson", "to the post", "to the newsletter", "to today",
+    "like button", "comment", "reader-supported", "this link", "following link", "love", "thanks for reading", "forget", "upgrade", "join", "brought to you",
     "presented by",
 )
 _MAY_START_BLOCK = ("before we begin", "sponsor", "paid tier", "access to all", "paid member", "paid subscriber",
@@ -56,16 +58,19 @@ MAX_BLOCK_LINES = 10
 def strip_promo_blocks(text: str) -> str:
     """The text with promo blocks, pitches and buttons removed; everything else unchanged."""
     lines = text.split("\n")
+    # The screens run once over the whole text, not once per line and needle.
+    lowered = [line.strip().lower() for line in lines]
+    may_pitch = _lines_holding(lowered, _SCREEN)  # a line holding any needle of either list
+    may_start = {index for index in may_pitch if any(needle in lowered[index] for needle in _MAY_START_BLOCK)}
     kept: list[str] = []
     index = 0
     while index < len(lines):
         line = lines[index].strip()
-        lowered = line.lower()
-        if _contains_any(lowered, _MAY_START_BLOCK) and _BLOCK_START.search(line):
+        if index in may_start and _BLOCK_START.search(line):
             index = _block_end(lines, index) + 1
             continue
         if (not line or _is_button(line) or _is_call_to_action(line)
-                or (_contains_any(lowered, _MAY_PITCH) and _PITCH.search(line))):
+                or (index in may_pitch and _PITCH.search(line))):
             index += 1
             continue
         kept.append(lines[index])
@@ -73,12 +78,47 @@ def strip_promo_blocks(text: str) -> str:
     return "\n".join(kept)
 
 
+def _lines_holding(lowered: list[str], screen: re.Pattern) -> set[int]:
+    """The indexes of the lines in which `screen` (one of the needle lists, as a trie) finds a needle."""
+    joined = "\n".join(lowered)
+    found_at = screen.search(joined)
+    if found_at is None:
+        return set()
+    starts = list(accumulate((len(line) + 1 for line in lowered[:-1]), initial=0))
+    found: set[int] = set()
+    while found_at is not None:
+        line = bisect_right(starts, found_at.start()) - 1
+        found.add(line)
+        found_at = screen.search(joined, starts[line + 1]) if line + 1 < len(starts) else None
+    return found
+
+
+def _trie(needles: tuple[str, ...]) -> re.Pattern:
+    """A pattern that finds any of `needles`, its alternatives nested by shared prefix: the regex engine tries
+    a few first letters at each position rather than every needle (a plain alternation was slower than a
+    substring search per needle)."""
+    root: dict = {}
+    for needle in needles:
+        node = root
+        for char in needle:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return re.compile(pattern(root))
+
+
+_SCREEN = _trie(_MAY_PITCH + _MAY_START_BLOCK)
+
+
 def _is_button(line: str) -> bool:
     return len(line) < 40 and bool(_BUTTON.match(line))
-
-
-def _contains_any(text: str, needles: tuple[str, ...]) -> bool:
-    return any(needle in text for needle in needles)
 
 
 def _is_call_to_action(line: str) -> bool:

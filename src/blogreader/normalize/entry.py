@@ -23,7 +23,12 @@ def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
     content_html = sanitize_html(body_html, base_url=item.url or base_url)
     raw_text = repair_text(html_to_text(content_html, sanitized=True))
     text = strip_promo_blocks(raw_text)
-    summary_text = repair_text(html_to_text(item.summary_html)) if item.summary_html else ""
+    if not item.summary_html:
+        summary_text = ""
+    elif item.summary_html == body_html:  # one HTML given as both body and summary: read it once
+        summary_text = raw_text
+    else:
+        summary_text = repair_text(html_to_text(item.summary_html))
     title = plain_title(item.title) if item.title else ""
     if not title:
         title = _title_from_text(text) or UNTITLED

@@ -15,7 +15,9 @@ _BLOCK_BOUNDARY = re.compile(
     r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|figure|figcaption|dd|dt)\b[^>]*|br\s*/?)(?:>|\Z)",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# A run of spaces to collapse: two or more, or any that is not a plain space (a single " " is left alone,
+# rather than rewritten as itself at every word).
+_SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
 # A run of whitespace holding a line break, tried only from the run's first character: tried from every
 # character of a long run without one (120,000 em spaces), `\s*\n` rescanned the run each time, for minutes.
 _BLANK_LINES = re.compile(r"(?<![^\S\n])[^\S\n]*\n\s*")

@@ -16,6 +16,10 @@ from blogreader.store.snapshot import pre_migration_backup
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+# Page cache of a connection, in KiB (SQLite's default is 2 MB): a fetch inserts rows into indexes keyed by
+# hashes (near-duplicate bands), at random places, and with the default cache every insert read its pages
+# back from the file once the library passed a few thousand entries.
+CACHE_KIB = 32 * 1024
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -51,6 +55,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
     except sqlite3.OperationalError as exc:
@@ -123,9 +128,20 @@ def _statements(sql: str):
 
 @contextmanager
 def transaction(conn: sqlite3.Connection):
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; nested use joins the outer transaction."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. Nested use is a savepoint of the outer
+    transaction: an error undoes the inner unit's writes alone (and goes on up), and the writes become
+    durable when the outer transaction commits (a fetch commits several feeds at once)."""
     if conn.in_transaction:
-        yield conn
+        conn.execute("SAVEPOINT unit")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+            raise
+        else:
+            conn.execute("RELEASE unit")
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -138,6 +154,35 @@ def transaction(conn: sqlite3.Connection):
         raise
     else:
         conn.execute("COMMIT")
+
+
+class Batch:
+    """Several units of work in one transaction: each unit a savepoint (all of it or none of it), the
+    transaction committed after `size` units or when `commit` is called. A process killed mid-batch loses the
+    batch's uncommitted units only, never what an earlier commit made durable."""
+
+    def __init__(self, conn: sqlite3.Connection, size: int) -> None:
+        self.conn, self.size, self.units = conn, size, 0
+        self.open = False
+
+    @contextmanager
+    def unit(self):
+        if not self.open:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise busy_error(exc) from None
+            self.open, self.units = True, 0
+        with transaction(self.conn):  # a savepoint of the batch
+            yield self.conn
+        self.units += 1
+        if self.units >= self.size:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.open and self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.open, self.units = False, 0
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:

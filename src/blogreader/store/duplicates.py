@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 
 from blogreader.dedupe.fingerprint import text_fingerprint
 from blogreader.dedupe.near_duplicates import MAX_CANDIDATES, band_keys, shingles, similarity, threshold
@@ -12,20 +13,35 @@ from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
 
 
-def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry) -> None:
+@dataclass(frozen=True)
+class Marks:
+    """What near-duplicate linking needs of a text, computed before the entry is stored (in a parse worker
+    during a large refresh): the fingerprint of its opening words and its LSH band keys (None: too short)."""
+
+    fingerprint: str | None
+    keys: tuple[int, ...] | None
+
+
+def near_duplicate_marks(text: str) -> Marks:
+    marks = shingles(text)
+    return Marks(text_fingerprint(text), tuple(band_keys(marks)) if marks is not None else None)
+
+
+def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry, marks: Marks | None = None) -> None:
     """Link a new entry to a stored copy of the same story (alike by content): the original (by structure)
     is shown, the other copies point to it (`duplicate_of`) and take its read state; what the user did on
-    either copy stays where it is."""
-    if entry.page_canonical:
-        conn.execute("UPDATE entries SET page_canonical = ? WHERE id = ?", (entry.page_canonical, entry_id))
-    mark = text_fingerprint(entry.text)
-    conn.execute("UPDATE entries SET fingerprint = ?, duplicate_of = NULL WHERE id = ?", (mark, entry_id))
-    marks = shingles(entry.text)
+    either copy stays where it is.
+
+    The entry's row already holds its fingerprint and page canonical (written by the insert, from `marks`).
+    """
     if marks is None:
+        marks = near_duplicate_marks(entry.text)
+        conn.execute("UPDATE entries SET page_canonical = coalesce(?, page_canonical), fingerprint = ? WHERE id = ?",
+                     (entry.page_canonical, marks.fingerprint, entry_id))
+    if marks.keys is None:
         return
-    keys = band_keys(marks)
-    match = _best_match(conn, entry_id, marks, keys, mark)
-    _remember(conn, entry_id, keys)
+    match = _best_match(conn, entry_id, entry.text, list(marks.keys), marks.fingerprint)
+    _remember(conn, entry_id, marks.keys)
     if match is None:
         return
     shown = conn.execute("SELECT coalesce(duplicate_of, id) FROM entries WHERE id = ?", (match,)).fetchone()[0]
@@ -49,7 +65,7 @@ def remember_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
         _remember(conn, entry_id, band_keys(marks))
 
 
-def _remember(conn: sqlite3.Connection, entry_id: int, keys: list[int]) -> None:
+def _remember(conn: sqlite3.Connection, entry_id: int, keys) -> None:
     conn.executemany("INSERT OR IGNORE INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
                      [(band, key, entry_id) for band, key in enumerate(keys)])
 
@@ -92,13 +108,17 @@ _STORIES = """stories(id) AS (SELECT coalesce(duplicate_of, id) FROM entries
                               WHERE id IN (SELECT value FROM json_each(:ids)))"""
 
 
-def _best_match(conn: sqlite3.Connection, entry_id: int, marks: frozenset[bytes], keys: list[int],
+def _best_match(conn: sqlite3.Connection, entry_id: int, text: str, keys: list[int],
                 mark: str | None) -> int | None:
     """The stored entry most alike to the new one, if alike enough: candidates share an LSH band (an indexed
     lookup) or the opening words (entries stored before bands), then their text is compared in full."""
-    rows = conn.execute(CANDIDATES, {"bands": json.dumps(keys), "id": entry_id, "mark": mark,
+    bands = "[" + ",".join(map(str, keys)) + "]"  # a JSON array of integers, without json.dumps's machinery
+    rows = conn.execute(CANDIDATES, {"bands": bands, "id": entry_id, "mark": mark,
                                      "limit": MAX_CANDIDATES}).fetchall()
     if not rows:
+        return None
+    marks = shingles(text)  # only now: most new entries have no candidate at all
+    if marks is None:
         return None
     sources = _sources(conn, entry_id)
     best, best_score = None, 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from dataclasses import dataclass, fields
@@ -10,7 +11,7 @@ from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
-from blogreader.store.duplicates import link_near_duplicate, remember_bands, with_copies
+from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, remember_bands, with_copies
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
 _BOOLEANS = ("read", "picked", "starred", "promo")
@@ -63,19 +64,26 @@ class EntryQueries:
         """Is `entry` already stored (by guid in this source, canonical URL, or content)?"""
         return self._find_existing(source_id, entry) is not None
 
-    def save_entries(self, source_id: int | None, entries: list[NewEntry]) -> SaveOutcome:
-        """Insert new entries and refresh changed ones, in one transaction; user edits are kept."""
+    def save_entries(self, source_id: int | None, entries: list[NewEntry], marks: list[Marks] | None = None) -> SaveOutcome:
+        """Insert new entries and refresh changed ones, in one transaction; user edits are kept.
+
+        `marks` (one per entry, from `near_duplicate_marks`) may come computed already, by a parse worker.
+        """
         new_ids: list[int] = []
         ids: list[int] = []
         changed: list[int] = []
         updated = 0
         now = utc_now()
         with transaction(self.conn):
-            for entry in entries:
-                existing = self._find_existing(source_id, entry)
+            known = _Identities(self.conn, source_id, entries)
+            for index, entry in enumerate(entries):
+                existing = known.find(entry)
                 if existing is None:
-                    entry_id = self._insert(source_id, entry, now)
-                    link_near_duplicate(self.conn, entry_id, entry)
+                    mark = marks[index] if marks is not None else near_duplicate_marks(entry.text)
+                    entry_id = self._insert(source_id, entry, now, mark.fingerprint)
+                    link_near_duplicate(self.conn, entry_id, entry, mark)
+                    known.inserted(entry_id, entry)
+                    known.hashes[entry_id] = entry.content_hash
                     new_ids.append(entry_id)
                     changed.append(entry_id)
                 else:
@@ -85,36 +93,24 @@ class EntryQueries:
                     if content_hash != entry.content_hash and self._may_rewrite(source_id, entry_id, entry.url):
                         self._refresh(entry_id, entry, now)
                         remember_bands(self.conn, entry_id, entry.text)
+                        known.rewritten(entry_id, content_hash, entry.content_hash)
                         updated += 1
                         changed.append(entry_id)
                 ids.append(entry_id)
                 if source_id is not None:
-                    self.conn.execute(
+                    carried = self.conn.execute(
                         "INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid) VALUES (?, ?, ?)",
                         (entry_id, source_id, entry.guid),
                     )
+                    if carried.rowcount:
+                        known.hashes.setdefault(entry_id, existing[1] if existing else entry.content_hash)
+                        known.carried(entry_id, entry.guid)
         return SaveOutcome(new_ids, updated, ids, changed)
 
     def _find_existing(self, source_id: int | None, entry: NewEntry) -> tuple[int, str] | None:
         """(id, content hash) of the stored entry that `entry` is: by guid in its source, canonical URL,
         a self-describing guid, or (when nothing names it) the same text in the same source."""
-        in_source = "FROM entry_sources es JOIN entries e ON e.id = es.entry_id WHERE es.source_id = ?"
-        lookups = [
-            (entry.guid and source_id is not None,
-             f"SELECT e.id, e.content_hash {in_source} AND es.guid = ?", (source_id, entry.guid)),
-            (entry.canonical_url,
-             "SELECT id, content_hash FROM entries WHERE canonical_url = ?", (entry.canonical_url,)),
-            (entry.guid and _GLOBAL_GUID.match(entry.guid),
-             "SELECT id, content_hash FROM entries WHERE guid = ? ORDER BY id LIMIT 1", (entry.guid,)),
-            (not entry.guid and not entry.canonical_url and source_id is not None,
-             f"SELECT e.id, e.content_hash {in_source} AND e.content_hash = ?", (source_id, entry.content_hash)),
-        ]
-        for applies, sql, params in lookups:
-            if applies:
-                row = self.conn.execute(sql, params).fetchone()
-                if row:
-                    return row[0], row[1]
-        return None
+        return _Identities(self.conn, source_id, [entry]).find(entry)
 
     def _may_rewrite(self, source_id: int | None, entry_id: int, url: str | None) -> bool:
         if source_id is None:  # a saved page: the page itself is the authority
@@ -130,16 +126,17 @@ class EntryQueries:
         site = self.conn.execute("SELECT coalesce(site_url, url) FROM sources WHERE id = ?", (source_id,)).fetchone()
         return bool(site and url) and _site_host(site[0]) == _site_host(url)
 
-    def _insert(self, source_id: int, entry: NewEntry, now: str) -> int:
+    def _insert(self, source_id: int, entry: NewEntry, now: str, fingerprint: str | None = None) -> int:
+        # The row is written once, whole: its near-duplicate fingerprint is known before the insert.
         cursor = self.conn.execute(
             """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
                    content_html, text, word_count, reading_minutes, feed_summary, content_hash,
-                   summary, summary_origin)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   summary, summary_origin, page_canonical, fingerprint)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
              iso(entry.published), now, entry.content_html, entry.text, entry.word_count,
              entry.reading_minutes, entry.feed_summary, entry.content_hash,
-             entry.summary, "feed" if entry.summary else None),
+             entry.summary, "feed" if entry.summary else None, entry.page_canonical, fingerprint),
         )
         return cursor.lastrowid
 
@@ -247,6 +244,77 @@ class EntryQueries:
                     f"no entry with id {', '.join(map(str, missing))}; nothing was changed; `blogreader list` shows ids"
                 )
             self.conn.executemany(f"UPDATE entries SET {assignments} WHERE id = ?", [(*params, i) for i in ids])
+
+
+class _Identities:
+    """Who the entries of one save already are: each identity look-up (guid in the source, canonical URL,
+    self-describing guid, text in the source) made once for the whole list, as a query with every key in it,
+    then kept up to date with what the save itself inserts or rewrites."""
+
+    def __init__(self, conn: sqlite3.Connection, source_id: int | None, entries: list[NewEntry]) -> None:
+        self.source_id = source_id
+        guids = sorted({entry.guid for entry in entries if entry.guid})
+        urls = sorted({entry.canonical_url for entry in entries if entry.canonical_url})
+        hashes = sorted({entry.content_hash for entry in entries if not entry.guid and not entry.canonical_url})
+        globals_ = [guid for guid in guids if _GLOBAL_GUID.match(guid)]
+        in_source = "FROM entry_sources es JOIN entries e ON e.id = es.entry_id WHERE es.source_id = ?"
+        each = "IN (SELECT value FROM json_each(?))"
+        self.by_guid: dict[str, tuple[int, str]] = {}
+        self.by_url: dict[str, tuple[int, str]] = {}
+        self.by_global_guid: dict[str, tuple[int, str]] = {}
+        self.by_hash: dict[str, tuple[int, str]] = {}
+        self.hashes: dict[int, str] = {}  # the content hash of each entry this save inserted or rewrote
+        if source_id is not None and guids:  # the first match by rowid, as the one-by-one look-up found it
+            for guid, entry_id, content_hash in conn.execute(
+                    f"SELECT es.guid, e.id, e.content_hash {in_source} AND es.guid {each} ORDER BY es.rowid DESC",
+                    (source_id, json.dumps(guids))):
+                self.by_guid[guid] = (entry_id, content_hash)
+        if urls:
+            for url, entry_id, content_hash in conn.execute(
+                    f"SELECT canonical_url, id, content_hash FROM entries WHERE canonical_url {each}", (json.dumps(urls),)):
+                self.by_url[url] = (entry_id, content_hash)
+        if globals_:
+            for guid, entry_id, content_hash in conn.execute(
+                    f"SELECT guid, id, content_hash FROM entries WHERE guid {each} ORDER BY id DESC", (json.dumps(globals_),)):
+                self.by_global_guid[guid] = (entry_id, content_hash)  # the lowest id wins, as ORDER BY id LIMIT 1
+        if source_id is not None and hashes:
+            for content_hash, entry_id in conn.execute(
+                    f"SELECT e.content_hash, e.id {in_source} AND e.content_hash {each} ORDER BY es.rowid DESC",
+                    (source_id, json.dumps(hashes))):
+                self.by_hash[content_hash] = (entry_id, content_hash)
+
+    def find(self, entry: NewEntry) -> tuple[int, str] | None:
+        """(id, content hash) of the stored entry that `entry` is, tried in the order of trust."""
+        found = None
+        if entry.guid and self.source_id is not None:
+            found = self.by_guid.get(entry.guid)
+        if found is None and entry.canonical_url:
+            found = self.by_url.get(entry.canonical_url)
+        if found is None and entry.guid and _GLOBAL_GUID.match(entry.guid):
+            found = self.by_global_guid.get(entry.guid)
+        if found is None and not entry.guid and not entry.canonical_url and self.source_id is not None:
+            found = self.by_hash.get(entry.content_hash)
+        return None if found is None else (found[0], self.hashes.get(found[0], found[1]))
+
+    def inserted(self, entry_id: int, entry: NewEntry) -> None:
+        known = (entry_id, entry.content_hash)
+        if entry.canonical_url:
+            self.by_url.setdefault(entry.canonical_url, known)
+        if entry.guid and _GLOBAL_GUID.match(entry.guid):
+            self.by_global_guid.setdefault(entry.guid, known)  # a lower id, found first, stays first
+
+    def rewritten(self, entry_id: int, old_hash: str, new_hash: str) -> None:
+        self.hashes[entry_id] = new_hash
+        if self.by_hash.get(old_hash, (None,))[0] == entry_id:
+            del self.by_hash[old_hash]  # no longer found by its old text
+
+    def carried(self, entry_id: int, guid: str | None) -> None:
+        """The source now carries `entry_id` (its entry_sources row was just written, with `guid`)."""
+        known = (entry_id, self.hashes.get(entry_id))
+        if guid:
+            self.by_guid.setdefault(guid, known)
+        if known[1] is not None:
+            self.by_hash.setdefault(known[1], known)
 
 
 def _site_host(url: str) -> str:
