@@ -137,7 +137,7 @@ def test_a_fetch_renews_its_lease_while_a_slow_feed_answers(server, home):
     body = dated_feed("slow", datetime.now(UTC), timedelta(days=1)).encode()
 
     def slow(request) -> None:
-        time.sleep(9)  # longer than two whole leases
+        time.sleep(13)  # longer than two whole leases
         request.send_response(200)
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
@@ -148,7 +148,7 @@ def test_a_fetch_renews_its_lease_while_a_slow_feed_answers(server, home):
         from blogreader.config import load_settings
         from blogreader.worker import Worker
 
-        fetching = threading.Thread(target=Worker(store, load_settings(home), owner="A", lease_seconds=4).fetch,
+        fetching = threading.Thread(target=Worker(store, load_settings(home), owner="A", lease_seconds=6).fetch,
                                     args=([source],))
         fetching.start()
         with Store.open(home / "blogreader.db") as rival:
