@@ -35,6 +35,27 @@ class Block:
     path: str = ""  # the element's path in the document, to tell which list item contains it
     list_parent: str | None = None  # the path of the list whose item holds this block, when one does
     hr_before: bool = False
+    lead: str = ""  # a title the block opens with: its leading bold, italic or linked run, after any number
+    lead_link: Link | None = None  # the link that lead is, or holds
+    first_line: str = ""  # the text before its first line break (or run of spaces), a cell's title line
+
+    @property
+    def row(self) -> str | None:
+        """The path of the innermost table row holding this block, when one does."""
+        end = self.path.rfind("/tr")
+        if end < 0:
+            return None
+        stop = self.path.find("/", end + 1)
+        return self.path if stop < 0 else self.path[:stop]
+
+    @property
+    def cell(self) -> str | None:
+        """The path of the table cell (of the innermost row) holding this block, when one does."""
+        row = self.row
+        if row is None or len(self.path) <= len(row):
+            return None
+        stop = self.path.find("/", len(row) + 1)
+        return self.path if stop < 0 else self.path[:stop]
 
     def inside(self, ancestor_path: str) -> bool:
         return self.path == ancestor_path or self.path.startswith(ancestor_path + "/")
@@ -58,6 +79,8 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (ValueError, lxml.etree.ParserError):
         return []
+    for line_break in root.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")
     blocks: list[Block] = []
     pending_hr = False
     for element in root.iter():
@@ -67,7 +90,8 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
             continue
         if tag not in LEAF_BLOCKS or _has_leaf_block_child(element):
             continue
-        text = _squash(element.text_content())
+        raw = element.text_content()
+        text = _squash(raw)
         links = [_link(anchor, base_url) for anchor in element.iter("a") if anchor.get("href")]
         if not text and not links:
             continue
@@ -75,10 +99,43 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
         item = _list_item(element)
         tree = element.getroottree()
         parent_path = tree.getpath(item.getparent()) if item is not None and item.getparent() is not None else None
+        lead, lead_link = _lead(element, base_url)
+        first_line = _squash(_LINE_BREAK.split(raw.strip(), 1)[0]) if text else ""
         blocks.append(Block(tag, text, [link for link in links if link], strong, tree.getpath(element), parent_path,
-                            pending_hr))
+                            pending_hr, lead, lead_link, first_line))
         pending_hr = False
     return blocks
+
+
+_LINE_BREAK = re.compile(r"\n|\s{2,}")
+_NUMBER_ONLY = re.compile(r"^\W*(?:#\s*)?\d{0,2}\s*[.):]?\s*\W*$")
+_EMPHASIS = {"strong", "b", "em", "i", "a", "u", "span"}
+
+
+def _lead(element, base_url: str | None) -> tuple[str, Link | None]:
+    """The bold, italic or linked run a block opens with (after a number such as "1)"), and its link."""
+    if not _NUMBER_ONLY.match(element.text or ""):
+        return "", None
+    for child in element:
+        if not isinstance(child.tag, str):
+            if _NUMBER_ONLY.match(child.tail or ""):
+                continue
+            return "", None
+        if child.tag not in _EMPHASIS:
+            return "", None
+        text = _squash(child.text_content())
+        if not text or _NUMBER_ONLY.match(text):
+            if _NUMBER_ONLY.match(child.tail or "") and child.tag != "a":
+                continue
+            return "", None
+        bold = child.tag in {"strong", "b", "em", "i", "u"} or any(
+            node.tag in {"strong", "b", "em", "i"} for node in child.iterdescendants() if isinstance(node.tag, str))
+        anchor = child if child.tag == "a" else next(child.iter("a"), None)
+        link = _link(anchor, base_url) if anchor is not None and anchor.get("href") else None
+        if not bold and link is None:
+            return "", None
+        return text, link
+    return "", None
 
 
 def _has_leaf_block_child(element) -> bool:

@@ -48,7 +48,7 @@ def main_link(heading: Block | None, body: list[Block], publication_hosts: set[s
     for block in body:
         onward_block = bool(_ONWARD_BLOCK.match(block.text))
         for link in candidate_links([block], publication_hosts):
-            if _ONWARD_TEXT.match(link.text) or (onward_block and link.text):
+            if is_onward(link.text) or (onward_block and link.text):
                 code = bool(_CODE_TEXT.search(link.text)) or (onward_block and bool(_CODE_TEXT.match(block.text.lstrip("📄💻🔗 "))))
                 onward.append((code, link))
     if onward:
@@ -60,6 +60,11 @@ def main_link(heading: Block | None, body: list[Block], publication_hosts: set[s
             return links[0], 3
     rest = candidate_links(body, publication_hosts)
     return (rest[0], 4) if rest else (None, 5)
+
+
+def is_onward(text: str) -> bool:
+    """Anchor text that only sends readers on ("Paper", "Read more →")."""
+    return bool(_ONWARD_TEXT.match(text.strip(" →»›>↗:.!")))
 
 
 def looks_like_url(text: str) -> bool:

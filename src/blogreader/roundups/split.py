@@ -1,22 +1,25 @@
 """Detect a roundup post and split it into its recommended items.
 
-Three shapes, tried in turn, each defined by structure rather than by one newsletter's template:
-numbered headings ("10. Title" down to "1. Title", or up), titled paragraphs that each end in a
-"Source" link, and a list of bullets that each recommend a link with commentary. A shape counts
-only when most of its items point somewhere outside the publication, so a tutorial's numbered
-sections or an article's few links do not split.
+Shapes, tried in turn, each defined by structure rather than by one newsletter's template: a table
+with one recommended link a row, numbered headings ("10. Title" down to "1. Title", or up), titled
+paragraphs that each end in a "Source" link, a list of bullets that each recommend a link with
+commentary, and titled sections (headings, bold or linked title lines, paragraphs opening on a bold
+title) that each lead to a link of their own. A shape counts only when most of its items point
+somewhere outside the publication, so a tutorial's numbered sections or an article's few links do
+not split.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import Block, read_blocks
 from blogreader.roundups.numbering import longest_run
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link
+from blogreader.roundups.shapes import table_rows, titled_sections
 
 MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
@@ -41,11 +44,23 @@ def split_roundup(html: str, page_url: str | None, publication_url: str | None =
     if len(blocks) < MIN_ITEMS:
         return []
     hosts = {_host(url) for url in (page_url, publication_url) if url and _host(url)}
-    for shape in (_numbered_headings, _source_paragraphs, _bulleted_links):
+    for shape in (_table_rows, _numbered_headings, _source_paragraphs, _bulleted_links, _titled_sections):
         items = shape(blocks, hosts)
         if items:
             return items
     return []
+
+
+def _item(rank: int, title: str, url: str | None, blurb: str) -> RoundupItem:
+    return RoundupItem(rank, _clean_title(title), url, strip_promo_blocks(blurb).strip())
+
+
+def _table_rows(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
+    return table_rows(blocks, hosts, _item)
+
+
+def _titled_sections(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
+    return titled_sections(blocks, hosts, _item)
 
 
 def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
@@ -126,6 +141,9 @@ def _bulleted_links(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
             words += sum(block.words for block in body)
             heading = body[0] if body[0].is_heading() and not body[0].links else None
             link, certainty = main_link(None, body, hosts)
+            lead = body[0].lead_link
+            if lead is not None and certainty > 1 and lead.text and candidate_links([Block("p", "", [lead])], hosts):
+                link, certainty = lead, 1  # a bullet that opens on its linked title
             if link is None:
                 items = []
                 break  # a bullet that recommends nothing: not a list of recommendations
@@ -134,6 +152,8 @@ def _bulleted_links(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
             confident += certainty <= 3
             title = heading.text if heading and (looks_like_url(link.text) or certainty > 3) else link.text
             title_block = next((b for b in body if b.text == link.text), None) if title == link.text else heading
+            if title_block is None and title and title == body[0].lead:
+                body = [replace(body[0], text=body[0].text[len(title):].lstrip(" :-–—.|"))] + body[1:]
             items.append(RoundupItem(rank, _clean_title(title or (heading.text if heading else "")), link.href,
                                      _blurb(body, skip=title_block)))
         if (len(items) >= MIN_ITEMS and words >= 0.5 * total_words and thin <= 0.2 * len(items)
@@ -177,7 +197,8 @@ def _blurb(body: list[Block], skip: Block | None = None) -> str:
 
 
 def _clean_title(title: str) -> str:
-    return " ".join(title.split()).strip(" :–—-")
+    title = " ".join(title.split()).strip(" :–—-|")
+    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
 
 
 def _host(url: str) -> str:

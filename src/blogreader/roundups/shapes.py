@@ -1,0 +1,235 @@
+"""Roundup shapes found by repetition: table rows, and titled sections that each send readers to one place.
+
+Both read the flat blocks of blocks.py. A table row is an item when the table is a list of links (most rows
+link somewhere outside the publication, each somewhere else) and holds most of the post. A titled section is
+an item when a run of sibling titles of one kind (headings of one level, bold lines, plain title lines,
+paragraphs that open on a bold or linked title) each lead to their own link, with few links apiece: an
+article's sections cite many sources, or none, and so never split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from statistics import median
+
+from blogreader.roundups.blocks import HEADINGS, Block
+from blogreader.roundups.links import candidate_links, is_onward, main_link
+
+MIN_ITEMS = 3
+TABLE_SHARE = 0.4  # of the post's words a table of links must hold to be the roundup
+SECTION_SHARE = 0.5  # of the post's words the titled items must hold
+CONFIDENT_SHARE = 0.8  # of items whose main link is sure
+MAX_LINKS_PER_ITEM = 4  # median links of an item: more, and it is an article's section citing its sources
+MAX_TITLE_WORDS = 20
+SIGN_OFF_WORDS = 40
+MAX_LEAD_FOLLOWERS = 2  # blocks after a titled paragraph that still belong to its item
+MAX_BLURB_WORDS = 80  # an item whose only link sits in its prose: longer, and it is an article's section
+LINKED_SHARE = 0.9  # of items that link anywhere: an article has sections that link nowhere
+_RANK = re.compile(r"^\s*(?:#\s*)?(\d{1,3})\s*[.):]\s*")
+_BARE_NUMBER = re.compile(r"^\s*#?(\d{1,3})\.?\s*$")
+_ONWARD = re.compile(r"^(?:paper|pdf|arxiv|link|source|code|read more|here)$", re.I)
+_TITLE_TAIL = re.compile(r"\s+[-–—:|]\s+.*$|\s*[-–—]\s*$")
+
+
+def table_rows(blocks: list[Block], hosts: set[str], make) -> list:
+    """One item per row of a table whose rows each recommend a link."""
+    total = sum(block.words for block in blocks) or 1
+    best: list = []
+    for rows in _tables(blocks).values():
+        body = [cells for cells in rows.values() if not all(cell.tag == "th" for cell in cells)]
+        if len(body) < MIN_ITEMS or sum(_cells(cells) >= 2 for cells in body) < 0.8 * len(body):
+            continue  # a layout table (one cell a row) is read as the blocks it holds
+        if sum(cell.words for cells in body for cell in cells) < TABLE_SHARE * total:
+            continue
+        items = []
+        for position, cells in enumerate(body, start=1):
+            link, _ = main_link(None, cells, hosts)
+            if link is None:
+                continue
+            title, title_cell = _row_title(cells, link)
+            blurb = []
+            for cell in cells:
+                if cell is title_cell:
+                    blurb.append(_after_title(cell, title))
+                elif cell.text and not _only_links(cell) and not _BARE_NUMBER.match(cell.text):
+                    blurb.append(cell.text)
+            items.append(make(_row_rank(cells, position), title, link.href, "\n".join(part for part in blurb if part)))
+        if len(items) >= MIN_ITEMS and len(items) >= 0.8 * len(body) and _distinct(items) and len(items) > len(best):
+            best = items
+    return best
+
+
+def _cells(blocks: list[Block]) -> int:
+    return len({block.cell for block in blocks})
+
+
+def _tables(blocks: list[Block]) -> dict[str, dict[str, list[Block]]]:
+    """Blocks by table (the path of their innermost row's parent), then by row, in document order."""
+    tables: dict[str, dict[str, list[Block]]] = defaultdict(dict)
+    for block in blocks:
+        row = block.row
+        if row is not None:
+            tables[row.rsplit("/", 1)[0]].setdefault(row, []).append(block)
+    return tables
+
+
+def titled_sections(blocks: list[Block], hosts: set[str], make) -> list:
+    """Items that each start at a title of one kind and run to the next; the kind that fits best wins."""
+    data_rows = {row for rows in _tables(blocks).values() for row, cells in rows.items() if _cells(cells) >= 2}
+    kinds: dict[str, list[int]] = defaultdict(list)
+    for index, block in enumerate(blocks):
+        kind = _title_kind(block) if block.row is None or block.row not in data_rows else None
+        if kind:
+            kinds[kind].append(index)
+    total = sum(block.words for block in blocks) or 1
+    best: list = []
+    for kind, starts in kinds.items():
+        if len(starts) < MIN_ITEMS:
+            continue
+        items = _sections(blocks, starts, kind, hosts, total, make)
+        if len(items) > len(best):
+            best = items
+    return best
+
+
+def _title_kind(block: Block) -> str | None:
+    if block.tag in HEADINGS:
+        return block.tag if block.words <= MAX_TITLE_WORDS else None
+    if block.tag not in {"p", "td", "div", "dt"}:
+        return None
+    if block.is_heading():
+        return "bold-line"
+    if block.lead and len(block.lead.split()) <= MAX_TITLE_WORDS and block.words > len(block.lead.split()) + 3 \
+            and _set_apart(block):
+        return "lead"
+    if 0 < block.words <= 12 and not block.text.rstrip().endswith((".", ",", ";", "?", "!", ":")) and block.links \
+            and len(block.links) == 1 and block.links[0].text == block.text and not is_onward(block.text):
+        return "linked-line"
+    return None
+
+
+def _sections(blocks: list[Block], starts: list[int], kind: str, hosts: set[str], total: int, make) -> list:
+    items, confident, linked, link_counts, words, sizes = [], 0, 0, [], 0, []
+    for position, start in enumerate(starts):
+        if position + 1 < len(starts):
+            end = starts[position + 1]
+        else:  # the last item is no longer than the longest before it: a footer follows it
+            longest = max(_kept(blocks[earlier + 1:later], kind) for earlier, later in zip(starts, starts[1:])) + 1
+            end = min(_end_of_last(blocks, start, kind), start + longest)
+        head = blocks[start]
+        body = blocks[start + 1:end]
+        body = body[:_kept(body, kind)]
+        # A heading or rule inside an item starts something else (a sponsor, a section); a titled paragraph's
+        # item is that paragraph and a line or two after it.
+        section = ([head] if kind == "lead" else []) + body
+        if kind == "lead":
+            link = head.lead_link if head.lead_link and candidate_links([Block("p", "", [head.lead_link])], hosts) else None
+            certainty = 1 if link else 5
+            if link is None:
+                link, certainty = main_link(None, section, hosts)
+        else:
+            link, certainty = main_link(head, body, hosts)
+        links = {found.href for found in candidate_links([head] + body, hosts)}
+        size = sum(block.words for block in [head] + body)
+        # Sure: a linked title or an onward link; or the one link of a short blurb, which can only be its subject.
+        if link is not None and (certainty <= 3 or (len(links) == 1 and size <= MAX_BLURB_WORDS)):
+            confident += 1
+        linked += link is not None
+        link_counts.append(len(links))
+        words += size
+        sizes.append(size)
+        title = head.lead if kind == "lead" else _RANK.sub("", head.text)
+        blurb_blocks = [_after_lead(head)] if kind == "lead" else []
+        said = [block.text for block in body if not (_only_links(block) and all(is_onward(l.text) for l in block.links))]
+        blurb = "\n".join(part for part in blurb_blocks + said if part)
+        items.append(make(position + 1, title, link.href if link else None, blurb))
+    if items and items[-1].url is None and sizes[-1] <= SIGN_OFF_WORDS:
+        items.pop()  # a short closing section ("Before you go") that recommends nothing
+    if len(items) < MIN_ITEMS:
+        return []
+    if (confident < CONFIDENT_SHARE * len(items) or linked < LINKED_SHARE * len(items) or median(link_counts) > MAX_LINKS_PER_ITEM
+            or words < SECTION_SHARE * total or not _distinct([item for item in items if item.url])):
+        return []
+    return items
+
+
+def _kept(body: list[Block], kind: str) -> int:
+    """How many blocks after a title belong to its item: up to a heading or a rule, a line or two for a paragraph."""
+    stop = next((at for at, block in enumerate(body) if block.tag in HEADINGS or block.hr_before), len(body))
+    return stop if kind != "lead" else min(stop, MAX_LEAD_FOLLOWERS)
+
+
+def _end_of_last(blocks: list[Block], start: int, kind: str) -> int:
+    """The last item stops at a rule or at the next heading of its level or above (a closing section)."""
+    level = int(kind[1]) if kind in HEADINGS else 7
+    for end in range(start + 1, len(blocks)):
+        block = blocks[end]
+        if block.hr_before or (block.tag in HEADINGS and int(block.tag[1]) <= level):
+            return end
+        if kind == "lead" and (block.is_heading() or end > start + 3):
+            return end
+    return len(blocks)
+
+
+def _set_apart(block: Block) -> bool:
+    """Is the block's bold or linked opening a title (followed by a stop, a dash or a new sentence), not the
+    subject of its first sentence ("Goodhart's law states that ...")?"""
+    rest = _after_lead_raw(block)
+    if not rest:
+        return False
+    return block.lead.rstrip()[-1:] in ".:!?" or rest[0] in ":.-–—|" or rest[0].isupper()
+
+
+def _after_lead_raw(block: Block) -> str:
+    return block.text[len(block.lead):].lstrip(" ") if block.text.startswith(block.lead) else ""
+
+
+def _after_lead(block: Block) -> str:
+    return block.text[len(block.lead):].lstrip(" :-–—.|") if block.text.startswith(block.lead) else block.text
+
+
+def _row_rank(cells: list[Block], position: int) -> int:
+    match = _RANK.match(cells[0].text) or _BARE_NUMBER.match(cells[0].text)
+    return int(match.group(1)) if match else position
+
+
+def _row_title(cells: list[Block], link) -> tuple[str, Block | None]:
+    """The row's title and the cell it is in: a linked title cell, else the first text cell's bold or first line."""
+    for cell in cells:
+        if link.text and _squash(_RANK.sub("", cell.text)) == _squash(link.text) and not _ONWARD.match(link.text):
+            return link.text, cell
+    first = next((cell for cell in cells if cell.text and not _BARE_NUMBER.match(cell.text) and not _only_links(cell)),
+                 None)
+    if first is None:
+        return link.text, None
+    if first.lead:
+        return first.lead, first
+    line = _RANK.sub("", first.first_line or first.text)
+    words = line.split()
+    if len(words) > MAX_TITLE_WORDS:
+        line = _TITLE_TAIL.sub("", line)
+        words = line.split()[:MAX_TITLE_WORDS]
+    return " ".join(words), first
+
+
+def _after_title(cell: Block, title: str) -> str:
+    text = _RANK.sub("", cell.text)
+    return text[len(title):].lstrip(" :-–—.|") if text.startswith(title) else text
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _only_links(block: Block) -> bool:
+    """A cell of links alone ("Paper, Code, Tweet")."""
+    rest = block.text
+    for link in block.links:
+        rest = rest.replace(link.text, "", 1)
+    return bool(block.links) and not re.sub(r"[\W_]+", "", rest)
+
+
+def _distinct(items: list) -> bool:
+    urls = [item.url for item in items]
+    return len(set(urls)) >= 0.9 * len(urls)

@@ -1,0 +1,127 @@
+"""Roundup shapes that real newsletters take, beyond the first three: a table with one item a row (Markdown
+or HTML), e-mail layout tables, unnumbered headings, titled paragraphs (plain, bold, bold-italic titles),
+numbered lists; and articles whose own sections, glossary terms or result tables are never items.
+
+Fixtures in tests/fixtures/roundup_shapes/ are written by us. Each runs through the sanitizer first, as the
+pipeline does; the test asserts the exact (rank, title, url) split, or none for a near-miss.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from blogreader.normalize.sanitize import sanitize_html
+from blogreader.roundups import split_roundup
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "roundup_shapes"
+PUBLICATION = "https://pub.example/"
+
+EXPECTED: dict[str, list[tuple[int, str, str]]] = {
+    "table_markdown": [
+        (1, "Sparse Routers Learn Curricula", "https://arxiv.org/abs/2607.01011"),
+        (2, "Quiet Tokens", "https://arxiv.org/pdf/2607.01022v2"),
+        (3, "Reward Models Disagree", "https://arxiv.org/abs/2607.01033"),
+        (4, "A Field Guide to Agent Failures", "https://example-lab.org/reports/agent-failures"),
+    ],
+    "table_html_linked_titles": [
+        (1, "Why warmup works", "https://blog.optimlab.example/posts/lr-warmup"),
+        (2, "Tokenizer drift", "https://arxiv.org/abs/2607.02044"),
+        (3, "A lecture on diffusion sampling", "https://www.youtube.com/watch?v=abc123"),
+        (4, "tiny-evals", "https://github.com/example/tiny-evals"),
+        (5, "Calibration under shift", "https://openreview.net/forum?id=Qz81kLm"),
+    ],
+    "newsletter_layout_tables": [
+        (1, "Protein folding at planetary scale", "https://deepmind.example.com/blog/protein-folding-at-scale"),
+        (2, "New chip export rules", "https://www.example-news.com/2026/07/chip-export-rules"),
+        (3, "Small models that plan", "https://arxiv.org/abs/2607.03055"),
+    ],
+    "newsletter_layout_headings": [
+        (1, "Retrieval that reads tables", "https://arxiv.org/abs/2607.04066"),
+        (2, "A sampler in four steps", "https://github.com/example/four-step-sampler"),
+        (3, "An honest benchmark", "https://openreview.net/forum?id=Hb82Lqp"),
+    ],
+    "headings_unnumbered": [
+        (1, "Benchmarks leak, and here is how much", "https://arxiv.org/abs/2607.05077"),
+        (2, "Judges prefer long answers", "https://blog.evalfolks.example/length-bias"),
+        (3, "Human raters drift too", "https://arxiv.org/abs/2607.05099"),
+        (4, "Cheap evals that track expensive ones", "https://github.com/example/tiny-suite"),
+    ],
+    "bold_titled_paragraphs": [
+        (1, "Scaling laws for data pruning", "https://arxiv.org/abs/2607.06011"),
+        (2, "Why RLHF collapses diversity", "https://arxiv.org/abs/2607.06022"),
+        (3, "Speculative decoding, explained", "https://jay.example.io/speculative-decoding"),
+        (4, "Open weights, closed data", "https://essays.example.org/open-weights-closed-data"),
+    ],
+    "bold_italic_linked_titles": [
+        (1, "tracecat", "https://github.com/example/tracecat"),
+        (2, "shardview", "https://pypi.org/project/shardview/"),
+        (3, "evalkit", "https://example-tools.dev/evalkit"),
+    ],
+    "plain_title_paragraphs": [
+        (1, "Grokking in linear models", "https://arxiv.org/abs/2607.07011"),
+        (2, "Circuits in vision models", "https://distill.example.pub/2026/circuits-in-vision"),
+        (3, "The loss landscape of transformers", "https://arxiv.org/abs/2607.07033"),
+    ],
+    "numbered_list_ol": [
+        (1, "Learning from play", "https://www.youtube.com/watch?v=talk111"),
+        (2, "The bitter lesson, revisited", "https://www.youtube.com/watch?v=talk222"),
+        (3, "Memory in state-space models", "https://slideslive.example.com/38901"),
+        (4, "Evaluating agents honestly", "https://www.youtube.com/watch?v=talk444"),
+    ],
+    # An article's headed sections that each cite one paper, a glossary of bold terms, a results table.
+    "nearmiss_article_sections": [],
+    "nearmiss_glossary_bold_terms": [],
+    "nearmiss_results_table": [],
+}
+
+
+def _split(name: str):
+    url = PUBLICATION + "p/" + name
+    return split_roundup(sanitize_html((FIXTURES / f"{name}.html").read_text(encoding="utf-8"), url), url, PUBLICATION)
+
+
+def test_every_fixture_has_an_expectation():
+    assert sorted(path.stem for path in FIXTURES.glob("*.html")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_split_is_exact(name):
+    assert [(item.rank, item.title, item.url) for item in _split(name)] == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", [name for name, expected in EXPECTED.items() if expected])
+def test_blurbs_are_the_commentary_without_title_links_or_promo(name):
+    for item in _split(name):
+        assert item.blurb, item
+        assert not item.blurb.startswith(item.title), item.blurb  # the title is not repeated as its blurb
+        for word in ("Unsubscribe", "Claim the offer", "Read more", "Read the paper"):
+            assert word not in item.blurb, item.blurb
+
+
+def test_a_sponsor_between_headed_items_is_not_part_of_the_item_before_it():
+    items = _split("newsletter_layout_headings")
+    assert all("GPU cloud" not in item.blurb for item in items)
+
+
+def test_table_row_item_keeps_its_row_commentary():
+    first = _split("table_markdown")[0]
+    assert first.blurb.startswith("shows that a mixture-of-experts router")
+    assert "converge 20% sooner" in first.blurb
+
+
+def test_real_roundups_split_and_no_other_post_does():
+    """On the real posts of ../shared/corpus/real (dev set): every roundup splits into its items, no other post splits."""
+    import json
+
+    from tests.conftest import corpus_file
+
+    posts = json.loads(corpus_file("real/posts.json").read_text(encoding="utf-8"))["posts"]
+    page = "http://127.0.0.1:8765/p"
+    for post in posts:
+        items = split_roundup(sanitize_html(post["html"], page), page, "http://127.0.0.1:8765/")
+        if post["items"]:
+            assert [item.url for item in items] == [truth["url"] for truth in post["items"]], post["id"]
+        else:
+            assert items == [], post["id"]
