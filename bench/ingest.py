@@ -129,7 +129,8 @@ def measure(feeds: int, items: int) -> dict:
     results = [FetchResult(url=url, final_url=url, status=200, body=body) for url, body in zip(urls, bodies)]
     pickled = 0.0
     for source, fetched in zip(sources, results):
-        answer = pipeline.read_source(source, fetched, True, with_marks=True)
+        answer = (pipeline.read_source(source, fetched, True, with_marks=True) if marks is not None
+                  else pipeline.read_source(source, fetched, True))
         started = time.process_time()
         pickle.loads(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         pickled += time.process_time() - started
@@ -140,7 +141,11 @@ def measure(feeds: int, items: int) -> dict:
         store = Store.open(path)
         for url in urls:
             store.add_source(url, "feed")
-        lookups = watch(entries_module.EntryQueries, "_find_existing")
+        # Identity look-ups: one by one before, for a whole feed at once (_Identities) after.
+        lookup_owner = getattr(entries_module, "_Identities", None)
+        lookup_name = "__init__" if lookup_owner is not None else "_find_existing"
+        lookup_owner = lookup_owner or entries_module.EntryQueries
+        lookups = watch(lookup_owner, lookup_name)
         inserts = watch(entries_module.EntryQueries, "_insert")
         near = watch(entries_module, "link_near_duplicate")
         commits = Stopwatch(lambda: store.conn.execute("COMMIT"))
@@ -164,7 +169,7 @@ def measure(feeds: int, items: int) -> dict:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         tables = _table_sizes(store.conn)
         store.close()
-        for owner, name, stopwatch in ((entries_module.EntryQueries, "_find_existing", lookups),
+        for owner, name, stopwatch in ((lookup_owner, lookup_name, lookups),
                                        (entries_module.EntryQueries, "_insert", inserts),
                                        (entries_module, "link_near_duplicate", near)):
             setattr(owner, name, stopwatch.function)

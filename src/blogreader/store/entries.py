@@ -257,8 +257,9 @@ class _Identities:
         urls = sorted({entry.canonical_url for entry in entries if entry.canonical_url})
         hashes = sorted({entry.content_hash for entry in entries if not entry.guid and not entry.canonical_url})
         globals_ = [guid for guid in guids if _GLOBAL_GUID.match(guid)]
-        in_source = "FROM entry_sources es JOIN entries e ON e.id = es.entry_id WHERE es.source_id = ?"
-        each = "IN (SELECT value FROM json_each(?))"
+        # Each query starts from the list of keys (CROSS JOIN keeps that order), so every key is one indexed
+        # look-up, whatever the size of the library or of the source.
+        keys = "json_each(?) j CROSS JOIN"
         self.by_guid: dict[str, tuple[int, str]] = {}
         self.by_url: dict[str, tuple[int, str]] = {}
         self.by_global_guid: dict[str, tuple[int, str]] = {}
@@ -266,21 +267,26 @@ class _Identities:
         self.hashes: dict[int, str] = {}  # the content hash of each entry this save inserted or rewrote
         if source_id is not None and guids:  # the first match by rowid, as the one-by-one look-up found it
             for guid, entry_id, content_hash in conn.execute(
-                    f"SELECT es.guid, e.id, e.content_hash {in_source} AND es.guid {each} ORDER BY es.rowid DESC",
-                    (source_id, json.dumps(guids))):
+                    f"""SELECT es.guid, e.id, e.content_hash FROM {keys} entry_sources es CROSS JOIN entries e
+                        WHERE es.source_id = ? AND es.guid = j.value AND e.id = es.entry_id ORDER BY es.rowid DESC""",
+                    (json.dumps(guids), source_id)):
                 self.by_guid[guid] = (entry_id, content_hash)
         if urls:
             for url, entry_id, content_hash in conn.execute(
-                    f"SELECT canonical_url, id, content_hash FROM entries WHERE canonical_url {each}", (json.dumps(urls),)):
+                    f"SELECT e.canonical_url, e.id, e.content_hash FROM {keys} entries e WHERE e.canonical_url = j.value",
+                    (json.dumps(urls),)):
                 self.by_url[url] = (entry_id, content_hash)
         if globals_:
             for guid, entry_id, content_hash in conn.execute(
-                    f"SELECT guid, id, content_hash FROM entries WHERE guid {each} ORDER BY id DESC", (json.dumps(globals_),)):
+                    f"SELECT e.guid, e.id, e.content_hash FROM {keys} entries e WHERE e.guid = j.value ORDER BY e.id DESC",
+                    (json.dumps(globals_),)):
                 self.by_global_guid[guid] = (entry_id, content_hash)  # the lowest id wins, as ORDER BY id LIMIT 1
         if source_id is not None and hashes:
             for content_hash, entry_id in conn.execute(
-                    f"SELECT e.content_hash, e.id {in_source} AND e.content_hash {each} ORDER BY es.rowid DESC",
-                    (source_id, json.dumps(hashes))):
+                    f"""SELECT e.content_hash, e.id FROM {keys} entries e CROSS JOIN entry_sources es
+                        WHERE e.content_hash = j.value AND es.entry_id = e.id AND es.source_id = ?
+                        ORDER BY es.rowid DESC""",
+                    (json.dumps(hashes), source_id)):
                 self.by_hash[content_hash] = (entry_id, content_hash)
 
     def find(self, entry: NewEntry) -> tuple[int, str] | None:
