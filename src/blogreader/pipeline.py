@@ -311,6 +311,7 @@ def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url
         if items:
             store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
             split += 1
+    store.link_discussions(entries, saved)  # after splitting: a roundup discusses no one paper
     return split
 
 
