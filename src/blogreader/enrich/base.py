@@ -27,6 +27,7 @@ class Document:
     url: str | None = None
     feed_summary: str | None = None
     source: str | None = None
+    picks: tuple[str, ...] = ()  # a split roundup's item titles, in order: what it recommends
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Scores the opening sentences by overlap with the title and with the post's own frequent words,
 by cue phrases ("this paper introduces", "we will learn"), and by position; then rewrites
-"In this lesson, we will learn about X" into the house style ("Explains X").
+"In this lesson, we will learn about X" into the house style ("Explains X"). Only sentences that
+stand alone (enrich/standalone.py) are candidates, and a short one takes the sentence after it
+when both fit. A split roundup is summed up from its own picks.
 """
 
 from __future__ import annotations
@@ -12,8 +14,18 @@ import re
 from blogreader.enrich.base import MAX_SUMMARY_CHARS, Document, Summary
 from blogreader.roundups.numbering import longest_run
 from blogreader.enrich.sentences import content_word_set, split_sentences, top_words
+from blogreader.enrich.standalone import points_back, standalone_problem
 
 CANDIDATES = 40
+_PARENTHETICAL = re.compile(r"\s*[(\[][^()\[\]]{0,160}[)\]]")
+_CLAUSE_END = re.compile(r":\s|;\s|\s[—–]\s|,\s(?:which|where|while|whereas)\b|\s\(1\)|,\s(?:e\.g\.|i\.e\.)")
+_DANGLING = frozenset("by with via through to and or as including such of for in on from into using".split())
+_SENTENCE_START = re.compile(r"[A-Z0-9\"“]")
+POSITION_WEIGHT = 1.5
+FIRST_BONUS = 0.0
+PAIR_BELOW = 100
+_CLAUSES = re.compile(r";\s+")
+_WORDY = re.compile(r"[\"“(]?[A-Za-z][A-Za-z'’-]*[,.;:!?)\"”]*")  # a summary shorter than this takes the next sentence too, when both fit
 FREQUENCY_WORDS = 1500  # the post's key words, from its opening
 _CUE = re.compile(
     r"\b(?:in this (?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|paper|work)|"
@@ -33,6 +45,8 @@ _VERBS = {
     "build": "Builds", "implement": "Implements", "go through": "Walks through", "walk through": "Walks through",
     "study": "Studies", "show": "Shows", "introduce": "Introduces", "present": "Presents", "propose": "Proposes",
     "argue": "Argues", "find": "Finds", "understand": "Explains", "examine": "Examines", "compare": "Compares",
+    "review": "Reviews", "look into": "Looks into", "delve into": "Delves into", "describe": "Describes",
+    "investigate": "Investigates", "survey": "Surveys", "focus on": "Focuses on", "talk about": "Talks about",
 }
 _OPENERS = [
     (re.compile(r"^(?:in )?this (?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|blog post|newsletter)[,:]?\s+", re.I), ""),
@@ -50,27 +64,74 @@ class ExtractiveSummarizer:
     name = "extractive"
 
     def summarize(self, doc: Document) -> Summary | None:
-        roundup = roundup_summary(doc.text)
-        if roundup:
-            return Summary(roundup, self.name)
-        sentence = best_sentence(doc.title, doc.text)
-        if not sentence:
-            return None
-        return Summary(fit(house_style(sentence)), self.name)
+        if doc.picks:
+            picked = picks_summary(doc.picks)
+            if picked:
+                return Summary(picked, self.name)
+        text = best_summary(doc.title, doc.text) or titled_fragment(doc.title, doc.text)
+        return Summary(text, self.name) if text else None
 
 
-def best_sentence(title: str, text: str) -> str | None:
-    sentences = split_sentences(text, limit=CANDIDATES)
+def best_summary(title: str, text: str) -> str | None:
+    """The best-scoring sentence that stands alone in the house style, with the next one when it is short."""
+    # Prose only: a post can open on dozens of lines of math macros or code.
+    sentences = [sentence for sentence in split_sentences(text, limit=5 * CANDIDATES) if _is_prose(sentence)]
+    sentences = sentences[:CANDIDATES]
     if not sentences:
         return None
     top = top_words(" ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS]), 25)
     title_words = content_word_set(title)
-    best, best_score = None, float("-inf")
-    for position, sentence in enumerate(sentences):
-        score = score_sentence(sentence, position, title_words, top)
-        if score > best_score:
-            best, best_score = sentence, score
-    return best if best_score > float("-inf") else None
+    scored = sorted(((score_sentence(sentence, position, title_words, top), position)
+                     for position, sentence in enumerate(sentences)), key=lambda pair: (-pair[0], pair[1]))
+    for score, position in scored:
+        if score == float("-inf"):
+            break
+        summary = fit(house_style(sentences[position]))
+        if not summary or standalone_problem(summary):
+            continue
+        return _with_next(summary, sentences, position)
+    return None
+
+
+def _with_next(summary: str, sentences: list[str], position: int) -> str:
+    """A short summary takes the sentence that follows it, when both fit and the pair still stands alone."""
+    if len(summary) >= PAIR_BELOW or position + 1 >= len(sentences):
+        return summary
+    following = sentences[position + 1].strip()
+    if not 6 <= len(following.split()) <= 60 or _UNSUITABLE_START.match(following) and not points_back(following):
+        return summary
+    if _contains_any(following.lower(), _UNSUITABLE_PARTS) or not following.rstrip("\"”’)").endswith((".", "!")):
+        return summary
+    pair = f"{summary} {following}"
+    return pair if len(pair) <= MAX_SUMMARY_CHARS and not standalone_problem(pair) else summary
+
+
+def titled_fragment(title: str, text: str) -> str | None:
+    """For a blurb written as a fragment ("a new decoder that ..."), its first clause after the item's title."""
+    title = " ".join(title.split()).rstrip(".:")
+    if not title:
+        return None
+    for sentence in split_sentences(text, limit=5):
+        for clause in _CLAUSES.split(sentence):
+            clause = clause.strip(" -–—:;,")
+            if len(clause.split()) < 6 or not _is_prose(clause):
+                continue
+            summary = fit(f"{title}: {clause[0].lower() if clause[1:2].islower() else clause[0]}{clause[1:]}")
+            if summary and not standalone_problem(summary):
+                return summary
+    return None
+
+
+def _is_prose(sentence: str) -> bool:
+    words = sentence.split()
+    wordy = sum(bool(_WORDY.fullmatch(word)) for word in words)
+    return len(words) >= 3 and "\\" not in sentence and wordy >= 0.6 * len(words)
+
+
+def best_sentence(title: str, text: str) -> str | None:
+    """The summary's text before any pairing (kept for callers that want one sentence)."""
+    summary = best_summary(title, text)
+    return split_sentences(summary)[0] if summary else None
 
 
 def score_sentence(sentence: str, position: int, title_words: set[str], top: set[str]) -> float:
@@ -85,7 +146,7 @@ def score_sentence(sentence: str, position: int, title_words: set[str], top: set
     score = 1.5 * len(content & title_words) / max(1, len(title_words))
     score += 1.0 * len(content & top) / max(4, len(content))
     score += 0.6 if _CUE.search(sentence) else 0.0
-    score += 0.6 * (1 - position / CANDIDATES)
+    score += POSITION_WEIGHT * (1 - position / CANDIDATES) + (FIRST_BONUS if position == 0 else 0.0)
     score -= 0.3 if sentence.endswith("!") else 0.0
     score -= 0.5 if _LOOKING_BACK.search(sentence) else 0.0
     score -= 0.2 if len(words) > 40 else 0.0
@@ -108,22 +169,70 @@ def house_style(sentence: str) -> str:
 
 
 def fit(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
-    """At most `limit` characters, cut at a word boundary, ending like a sentence."""
+    """At most `limit` characters, cut only where a sentence ends ("" when the first sentence is longer)."""
     text = re.sub(r"https?://\S+", "", " ".join(text.split())).strip()
+    original = text
     if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
-    elif text and text[-1] not in ".!?…":
+        text = _PARENTHETICAL.sub("", text)  # asides in brackets go first: the sentence stays whole
+    if len(text) > limit:
+        kept = ""
+        for sentence in split_sentences(text):
+            if len(kept) + len(sentence) + 1 > limit:
+                break
+            kept = f"{kept} {sentence}".strip()
+        text = kept if kept.endswith((".", "!", "?")) else _main_clause(original, limit)
+    elif text and text[-1] not in ".!?…\"”’)":
         text += "."
     return text
 
 
+def _main_clause(sentence: str, limit: int) -> str:
+    """A sentence too long to show, ended where its main clause does: before a colon, a semicolon, a dash, a
+    trailing which/where clause or an enumeration "(1) ... (2) ..."; "" when no such point fits."""
+    best = 0
+    for match in _CLAUSE_END.finditer(sentence, 0, 2 * limit):
+        if len(_PARENTHETICAL.sub("", sentence[:match.start()])) < limit:
+            best = match.start()
+    head = _PARENTHETICAL.sub("", sentence[:best]).rstrip(" ,")
+    words = head.split()
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
+    head = " ".join(words).rstrip(" ,")
+    return head + "." if len(words) >= 8 and _SENTENCE_START.match(head) else ""
+
+
+def picks_summary(picks: tuple[str, ...] | list[str]) -> str | None:
+    """What a split roundup recommends: how many picks, and as many of their titles as fit."""
+    titles = [" ".join(title.split()).rstrip(".") for title in picks if title and title.strip()]
+    if not titles:
+        return None
+    noun = "pick" if len(titles) == 1 else "picks"
+    named: list[str] = []
+    for title in titles:
+        rest = len(titles) - len(named) - 1
+        candidate = _picks_sentence(len(titles), noun, named + [title], rest)
+        if len(candidate) > MAX_SUMMARY_CHARS:
+            break
+        named.append(title)
+    if not named:
+        return f"Recommends {len(titles)} {noun}."
+    return _picks_sentence(len(titles), noun, named, len(titles) - len(named))
+
+
+def _picks_sentence(count: int, noun: str, named: list[str], rest: int) -> str:
+    listed = "; ".join(named)
+    return f"Recommends {count} {noun}: {listed}{f'; and {rest} more' if rest else ''}."
+
+
 def roundup_summary(text: str) -> str | None:
-    """For a numbered list of picks (either order): how many, and the first few titles."""
+    """For a numbered list of picks found in plain text (either order): how many, and the first few titles.
+
+    Only for callers that have nothing but text; the summarizer sums up a roundup from the picks it was
+    split into, so a post whose own sections are numbered never reads as a list of picks."""
     picks = numbered_run(text)
     if not picks:
         return None
-    named = ", ".join(title for _, title in sorted(picks)[:3])
-    return fit(f"The top {len(picks)} picks, including {named} and more.")
+    return picks_summary([title for _, title in sorted(picks)])
 
 
 def numbered_run(text: str, minimum: int = 5) -> list[tuple[int, str]]:

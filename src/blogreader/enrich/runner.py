@@ -17,7 +17,7 @@ from blogreader.enrich.local_classifier import Example
 from blogreader.enrich.promo import judge_promo
 from blogreader.enrich.registry import classifier_for, summarizer_chain
 from blogreader.store import EnrichmentUpdate, Store
-from blogreader.store.enrichment import USER_ORIGINS, EnrichmentInput
+from blogreader.store.enrichment import PICK_SEPARATOR, USER_ORIGINS, EnrichmentInput
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,8 @@ def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]
 
 
 def _document(entry: EnrichmentInput) -> Document:
-    return Document(entry.title, entry.text, feed_summary=entry.feed_summary, source=entry.source)
+    picks = tuple(entry.picks.split(PICK_SEPARATOR)) if entry.picks else ()
+    return Document(entry.title, entry.text, feed_summary=entry.feed_summary, source=entry.source, picks=picks)
 
 
 def _summarize(chain: list[Summarizer], doc: Document, problems: list[str]) -> Summary | None:

@@ -12,6 +12,8 @@ from blogreader.normalize.urls import canonical_url
 from blogreader.parse.listing import ListingItem
 
 _ELLIPSES = ("[…]", "[...]", "…", "...")
+LISTING_SENTENCES = 12  # an excerpt's opening sentences that may start its summary
+PAIR_WITHIN = 200  # two sentences are shown together when both fit in this many characters
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
 # Words ending in a period that do not end a sentence ("e.g.", "vs.", "et al.", an initial).
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|fig|eq|dr|mr|mrs|ms|prof|no|approx|inc)|\b[A-Z])\.$", re.I)
@@ -33,7 +35,7 @@ def listing_entry(item: ListingItem) -> NewEntry:
         text=excerpt,
         word_count=words,
         reading_minutes=item.reading_minutes or reading_minutes(words),
-        feed_summary=excerpt_summary(excerpt),
+        feed_summary=listing_summary(excerpt),
         content_hash=hashlib.blake2b(" ".join([title, excerpt]).encode(), digest_size=16).hexdigest(),
         teaser=False,
     )
@@ -50,3 +52,26 @@ def excerpt_summary(excerpt: str) -> str | None:
     if ends:
         text = text[: ends[-1]]
     return text or None
+
+
+def listing_summary(excerpt: str) -> str | None:
+    """What a listing page's excerpt can show as a summary: its first one or two whole sentences that stand
+    alone, at most 300 characters (an index's excerpt runs to 500-1,000, cut off mid-sentence)."""
+    from blogreader.enrich.extractive import fit
+    from blogreader.enrich.sentences import split_sentences
+    from blogreader.enrich.standalone import standalone_problem
+
+    whole = excerpt_summary(excerpt)
+    if not whole:
+        return None
+    sentences = split_sentences(whole, limit=LISTING_SENTENCES)
+    for position, sentence in enumerate(sentences):
+        summary = fit(sentence)
+        if not summary or standalone_problem(summary):
+            continue
+        if position + 1 < len(sentences):
+            pair = f"{summary} {sentences[position + 1]}"
+            if len(pair) <= PAIR_WITHIN and not standalone_problem(pair):
+                return pair
+        return summary
+    return None

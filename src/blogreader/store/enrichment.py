@@ -9,6 +9,7 @@ from blogreader.clock import utc_now
 from blogreader.store.database import transaction
 
 USER_ORIGINS = ("user", "import")
+PICK_SEPARATOR = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class EnrichmentInput:
     promo_origin: str | None
     parent_id: int | None
     roundup: bool = False  # it names picks of its own (a roundup split into items)
+    picks: str | None = None  # those picks' titles in the order printed, joined by PICK_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ class LabelledEntry:
 _INPUT_SQL = """
     SELECT e.id, e.kind, e.title, e.text, e.feed_summary, coalesce(s.title, s.url) AS source,
            e.summary_origin, e.category_origin, e.promo_origin, e.parent_id,
-           EXISTS (SELECT 1 FROM mentions m WHERE m.roundup_id = e.id) AS roundup
+           EXISTS (SELECT 1 FROM mentions m WHERE m.roundup_id = e.id) AS roundup,
+           (SELECT group_concat(title, char(31)) FROM
+               (SELECT m.title FROM mentions m WHERE m.roundup_id = e.id ORDER BY m.position)) AS picks
     FROM entries e LEFT JOIN sources s ON s.id = e.source_id
 """
 

@@ -1,0 +1,98 @@
+"""Summaries that stand alone: the rules, the extractive summarizer under them, roundups summed up from their
+picks, and listing excerpts cut to whole sentences. Texts are written by us."""
+
+from __future__ import annotations
+
+import pytest
+
+from blogreader.enrich.base import Document
+from blogreader.enrich.extractive import ExtractiveSummarizer, fit, picks_summary
+from blogreader.enrich.standalone import standalone_problem
+from blogreader.normalize.listing_entry import listing_summary
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("Among these, the sparse variant trains fastest on long inputs.", "opens on a word that points back"),
+    ("To address this, the authors add a second reward model to training.", "opens on a word that points back"),
+    ("It is the first model to solve the puzzle without search at all.", "opens on a word that points back"),
+    ("Figure 1. Double descent in an ordinary linear regression model.", "a caption"),
+    ("Scaling Laws for Sparse Mixtures", "not cut at a sentence end"),
+    ("Experimental Results on Long Benchmark Suites.", "a heading, not a sentence"),
+    ("- a list item that trails off into detail here.", "a list fragment"),
+    ("and then the model learns to plan in real time.", "a list fragment"),
+    ("The model answers in real time.The model is small and cheap to run.", "sentences run together"),
+    ("The model reads long inputs and answers questions about them in a way that…", "not cut at a sentence end"),
+    ("A sentence that is long. " * 15, "longer than 300 characters"),
+    ("One claim here now. Two claims here now. Three claims here now.", "more than two sentences"),
+    ("", "no summary"),
+])
+def test_rules_name_what_is_wrong(text, problem):
+    assert standalone_problem(text) == problem
+
+
+@pytest.mark.parametrize("text", [
+    "This post explains how warmup stabilizes Adam in the first steps.",
+    "This is a tutorial on building a retrieval system from scratch.",
+    "We review the main approaches to open-domain question answering.",
+    "While many methods exist, few of them scale to fleets of robots.",
+    "xLSTM scales recurrent networks to billions of parameters with new gating.",
+    "Explains the second-moment estimate of Adam and why it explodes early.",
+])
+def test_sentences_that_stand_alone_pass(text):
+    assert standalone_problem(text) is None
+
+
+def test_extractive_skips_sentences_that_point_back_captions_and_math():
+    text = "\n".join([
+        "\\newcommand{\\E}{\\mathbb{E}}",
+        "Figure 1. The loss curve of the small model over training steps.",
+        "However, the large model behaves differently from the small one.",
+        "Gradient noise sets the largest useful batch size for a given model and dataset.",
+        "It depends on the loss the model has reached.",
+    ])
+    summary = ExtractiveSummarizer().summarize(Document("The largest useful batch size", text))
+    assert summary.text.startswith("Gradient noise sets the largest useful batch size")
+    assert standalone_problem(summary.text) is None
+
+
+def test_a_long_sentence_ends_where_its_main_clause_does():
+    long = ("Our planner is a new gradient-based method for learned world models that makes long-horizon planning "
+            "practical by (1) lifting the trajectory into virtual states so optimization runs in parallel across "
+            "time, (2) adding noise to the state iterates for exploration, and (3) reshaping gradients so actions "
+            "get clean signals through high-dimensional vision models.")
+    assert fit(long) == ("Our planner is a new gradient-based method for learned world models that makes "
+                         "long-horizon planning practical.")
+
+
+def test_a_split_roundup_says_what_it_recommends_and_two_issues_differ():
+    first = Document("Issue #1", "Some aside of the curator.", picks=("Muon at Scale", "Tokenizer Drift", "Quiet Tokens"))
+    second = Document("Issue #2", "Some aside of the curator.", picks=("Sparse Routers", "Reward Models Disagree"))
+    a, b = (ExtractiveSummarizer().summarize(doc).text for doc in (first, second))
+    assert a == "Recommends 3 picks: Muon at Scale; Tokenizer Drift; Quiet Tokens."
+    assert a != b and standalone_problem(a) is None and standalone_problem(b) is None
+
+
+def test_many_picks_fit_in_300_characters_and_say_how_many_more():
+    summary = picks_summary([f"A fairly long paper title about topic number {n}" for n in range(1, 21)])
+    assert len(summary) <= 300 and summary.startswith("Recommends 20 picks: ") and summary.endswith("more.")
+
+
+def test_a_post_with_numbered_sections_that_was_not_split_is_no_roundup():
+    text = "\n".join(f"{n}. Step {n} of the setup\nRun the command for step {n} and check its output carefully."
+                     for n in range(1, 8))
+    summary = ExtractiveSummarizer().summarize(Document("Setting up the cluster", text))
+    assert summary is None or not summary.text.startswith(("Recommends", "The top"))
+
+
+def test_a_fragment_blurb_is_summed_up_after_its_title():
+    doc = Document("AlphaWidget", "a new decoder that finds errors in quantum circuits; it beats the baselines by 6%")
+    summary = ExtractiveSummarizer().summarize(doc)
+    assert summary.text == "AlphaWidget: a new decoder that finds errors in quantum circuits."
+
+
+def test_listing_excerpt_becomes_one_or_two_whole_sentences_under_300_characters():
+    excerpt = ("[Updated on 2024-01-02: added a section.] Diffusion models learn to reverse a noising process. "
+               "They are slow to sample from. " + "Later sections cover many samplers in detail " * 20 + "and so…")
+    summary = listing_summary(excerpt)
+    assert summary == "Diffusion models learn to reverse a noising process. They are slow to sample from."
+    assert listing_summary("x" * 2000 + "…") is None
