@@ -93,7 +93,8 @@ def read_with_blogreader(name: str, data: bytes, headers: dict):
     signal.alarm(GIVE_UP_SECONDS)
     started = time.perf_counter()
     try:
-        feed, entries, _ = read_source(source, result, keep_private_links=False, presplit=False)
+        read = read_source(source, result, keep_private_links=False, presplit=False)
+        feed, entries = read[0], read[1]  # then roundup splits and what else the pipeline computes per entry
         return feed, entries, None, time.perf_counter() - started
     except ParseError as exc:
         return None, [], f"refused: {exc}", time.perf_counter() - started
