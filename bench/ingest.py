@@ -17,6 +17,7 @@ Also the library's size per 1,000 entries and its ratio to the feed bytes.
 
     .venv/bin/python bench/ingest.py               # 200 feeds x 20 items
     .venv/bin/python bench/ingest.py --feeds 50    # a smoke run
+    .venv/bin/python bench/ingest.py --description-only   # the whole post in <description>
 
 One JSON object goes to stdout.
 """
@@ -63,7 +64,7 @@ def per_entry(seconds: float, entries: int) -> float:
     return round(seconds / max(1, entries) * 1e6, 1)
 
 
-def measure(feeds: int, items: int) -> dict:
+def measure(feeds: int, items: int, description_only: bool = False) -> dict:
     import feedparser
 
     import blogreader.normalize.entry as normalize
@@ -73,10 +74,11 @@ def measure(feeds: int, items: int) -> dict:
     from blogreader.parse.feeds import parse_feed
     from blogreader.store import Store
 
-    bodies = [make_feed(n, items)[0] for n in range(feeds)]
+    bodies = [make_feed(n, items, description_only=description_only)[0] for n in range(feeds)]
     feed_bytes = sum(map(len, bodies))
     urls = [f"http://127.0.0.1:8000/feeds/{n}.xml" for n in range(feeds)]
-    result: dict = {"feeds": feeds, "items_per_feed": items, "feed_mb": round(feed_bytes / 1e6, 2)}
+    result: dict = {"feeds": feeds, "items_per_feed": items, "description_only": description_only,
+                    "feed_mb": round(feed_bytes / 1e6, 2)}
     stages: dict = {}
 
     started = time.process_time()
@@ -205,8 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--description-only", action="store_true", help="each post in <description> alone")
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.feeds, args.items), indent=2))
+    print(json.dumps(measure(args.feeds, args.items, args.description_only), indent=2))
     return 0
 
 

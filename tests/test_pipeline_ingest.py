@@ -152,3 +152,26 @@ def test_band_keys_are_datasketchs_bit_for_bit():
     values = signature.hashvalues.astype("<u4").tobytes()
     ranges = datasketch.MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS)).hashranges
     assert band_keys(marks) == [int.from_bytes(values[a * 4:b * 4], "little", signed=True) for a, b in ranges]
+
+
+def test_a_batch_commits_after_its_size_undoes_a_failed_unit_alone_and_joins_a_callers_transaction(tmp_path):
+    from blogreader.store.database import Batch, connect, transaction
+
+    conn = connect(tmp_path / "blogreader.db")
+    conn.execute("CREATE TABLE probe (v INTEGER)")
+    batch = Batch(conn, 2)
+    with batch.unit():
+        conn.execute("INSERT INTO probe VALUES (1)")
+    assert conn.in_transaction  # one unit: not committed yet
+    with pytest.raises(ValueError), batch.unit():
+        conn.execute("INSERT INTO probe VALUES (2)")
+        raise ValueError("this unit fails")
+    with batch.unit():
+        conn.execute("INSERT INTO probe VALUES (3)")
+    assert not conn.in_transaction  # two units done: committed
+    with transaction(conn):
+        with Batch(conn, 1).unit():
+            conn.execute("INSERT INTO probe VALUES (4)")
+        assert conn.in_transaction  # the caller's transaction is the caller's to commit
+    assert [row[0] for row in conn.execute("SELECT v FROM probe ORDER BY v")] == [1, 3, 4]
+    conn.close()

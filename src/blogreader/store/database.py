@@ -159,7 +159,8 @@ def transaction(conn: sqlite3.Connection):
 class Batch:
     """Several units of work in one transaction: each unit a savepoint (all of it or none of it), the
     transaction committed after `size` units or when `commit` is called. A process killed mid-batch loses the
-    batch's uncommitted units only, never what an earlier commit made durable."""
+    batch's uncommitted units only, never what an earlier commit made durable. Inside a transaction the caller
+    opened, units join it and the caller commits."""
 
     def __init__(self, conn: sqlite3.Connection, size: int) -> None:
         self.conn, self.size, self.units = conn, size, 0
@@ -167,7 +168,7 @@ class Batch:
 
     @contextmanager
     def unit(self):
-        if not self.open:
+        if not self.open and not self.conn.in_transaction:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -176,7 +177,7 @@ class Batch:
         with transaction(self.conn):  # a savepoint of the batch
             yield self.conn
         self.units += 1
-        if self.units >= self.size:
+        if self.open and self.units >= self.size:
             self.commit()
 
     def commit(self) -> None:
