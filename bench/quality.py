@@ -140,7 +140,8 @@ def summary_scores(entries, llm_model: str | None) -> dict:
     violations = []
     for entry in entries:
         reference = entry.to_json(full=True)
-        doc = Document(entry.title, entry.text or "")  # no feed_summary: the reference stays hidden
+        # no feed_summary: the reference stays hidden; a split roundup's picks, as the enrich stage passes them
+        doc = Document(entry.title, entry.text or "", picks=entry_picks.get(entry.id, ()))
         first = next(iter(split_sentences(entry.text or "")), "")
         scores["first_sentence"].append(scorer.score(reference_text(entry), first)["rougeL"].fmeasure)
         for name, backend in backends.items():
@@ -273,6 +274,7 @@ def reference_text(entry) -> str:
 
 
 entry_references: dict[int, str] = {}
+entry_picks: dict[int, tuple[str, ...]] = {}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             entry_references[entry.id] = store.conn.execute(
                 "SELECT feed_summary FROM entries WHERE id = ?", (entry.id,)).fetchone()[0] or ""
         entries = [e for e in entries if e.kind == "post"]
+        for entry in entries:
+            entry_picks[entry.id] = tuple(child.title for child in store.children(entry.id))
         report = {"benchmark": "quality", **works}
         report.update(splitting_scores(entries, store))
         report.update(category_scores(entries, labelled_texts()))

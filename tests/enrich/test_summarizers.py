@@ -40,7 +40,7 @@ def test_numbered_roundups_are_summarized_as_picks_in_either_order():
     for number in range(10, 0, -1):
         lines += [f"{number}. Paper number {number}", "This paper introduces something useful for everyone."]
     summary = roundup_summary("\n".join(lines))
-    assert summary.startswith("Recommends 10 picks: Paper number 1; Paper number 2; Paper number 3")
+    assert summary == "The top 10 picks: Paper number 1; Paper number 2; Paper number 3; and 7 more."
     assert roundup_summary("1. Install it\n2. Run it\n3. Done") is None
 
 

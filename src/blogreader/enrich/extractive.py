@@ -24,6 +24,7 @@ _SENTENCE_START = re.compile(r"[A-Z0-9\"“]")
 POSITION_WEIGHT = 1.5
 FIRST_BONUS = 0.0
 PAIR_BELOW = 100
+NAMED_PICKS = 3  # a roundup's summary names its first few picks
 _CLAUSES = re.compile(r";\s+")
 _WORDY = re.compile(r"[\"“(]?[A-Za-z][A-Za-z'’-]*[,.;:!?)\"”]*")  # a summary shorter than this takes the next sentence too, when both fit
 FREQUENCY_WORDS = 1500  # the post's key words, from its opening
@@ -208,20 +209,24 @@ def picks_summary(picks: tuple[str, ...] | list[str]) -> str | None:
         return None
     noun = "pick" if len(titles) == 1 else "picks"
     named: list[str] = []
-    for title in titles:
+    for title in titles[:NAMED_PICKS]:
         rest = len(titles) - len(named) - 1
         candidate = _picks_sentence(len(titles), noun, named + [title], rest)
         if len(candidate) > MAX_SUMMARY_CHARS:
             break
         named.append(title)
     if not named:
-        return f"Recommends {len(titles)} {noun}."
+        return f"{_picks_head(len(titles), noun)}."
     return _picks_sentence(len(titles), noun, named, len(titles) - len(named))
 
 
 def _picks_sentence(count: int, noun: str, named: list[str], rest: int) -> str:
     listed = "; ".join(named)
-    return f"Recommends {count} {noun}: {listed}{f'; and {rest} more' if rest else ''}."
+    return f"{_picks_head(count, noun)}: {listed}{f'; and {rest} more' if rest else ''}."
+
+
+def _picks_head(count: int, noun: str) -> str:
+    return f"The top {count} {noun}" if count > 1 else "The one pick"
 
 
 def roundup_summary(text: str) -> str | None:
