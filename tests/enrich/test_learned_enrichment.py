@@ -133,3 +133,25 @@ def test_the_real_quality_report_skips_without_the_corpus(tmp_path):
     result = quality_real_labels.report(tmp_path / "absent.json")
     assert "absent" in result["skipped"]
     json.dumps(result)
+
+
+def test_labels_teach_their_own_source_most():
+    """Labels of one feed move its entries fully; an entry of a feed with no labels hears them only in part."""
+    post = Document("Notes on our robot lab's week", RL_TEXT, source="Robot Lab")
+    labels = [Example(Document(f"Lab note {n}", RL_TEXT, source="Robot Lab"), "Safety") for n in range(12)]
+    classifier = LocalClassifier(DEFAULT_TAXONOMY, labels)
+    own = classifier.classify(post)
+    other = classifier.classify(Document(post.title, post.text, source="Another Blog"))
+    untaught = LocalClassifier(DEFAULT_TAXONOMY).classify(post)
+    assert own.category == "Safety"
+    assert untaught.category == "RL"
+    share = lambda result: result.confidence if result.category == "Safety" else 0.0  # noqa: E731
+    assert share(own) > share(other)
+
+
+def test_the_base_fit_is_saved_beside_the_taught_one(tmp_path):
+    labels = [Example(Document("A lab note", RL_TEXT, source="Robot Lab"), "RL")]
+    model_cache.load_or_fit(DEFAULT_TAXONOMY, labels, tmp_path)
+    assert len(list(tmp_path.glob("classifier-*.npz"))) == 2
+    again = model_cache.load_or_fit(DEFAULT_TAXONOMY, labels, tmp_path)
+    assert again.base is not None and again.classify(Document("Robot policy", RL_TEXT, source="Other")).category == "RL"

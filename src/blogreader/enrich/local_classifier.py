@@ -26,10 +26,12 @@ from blogreader.enrich.taxonomy import KEYWORDS, Category
 TEXT_WORDS = 400  # the opening of the text read beside the title
 FALLBACK = "News"
 C = 10.0  # inverse regularization of the logistic regression: results hold from 3 to 30 (bench/quality_real_labels.py)
-USER_WEIGHT = 1.0  # one of the user's labels counts as much as a shipped example: more let 20 labels cost other blogs points
+USER_WEIGHT = 2  # one of the user's labels counts as much as a shipped example: more let 20 labels cost other blogs points
 UNCERTAIN_BELOW = 0.20  # probability of the best category under which the guess is shown as uncertain
 OWN_LABEL_MIN_PROBABILITY = 0.5  # a label the user invented is given only to entries that clearly fit it
-EXAMPLE_FILES = ("seed_examples.tsv", "examples.tsv")
+HEADLINE_WEIGHT = 0.3  # the title (and subtitle) read on its own, beside the whole text: a long body does not drown it
+LABEL_REACH = 0.5  # how far labels of one source move entries of a source with no labels (1 = as far as their own)
+EXAMPLE_FILES = ("seed_examples.tsv", "examples.tsv", "short_examples.tsv")
 _TOKEN = re.compile(r"(?u)\b\w[\w-]*\w\b|\b\w\b")
 
 
@@ -76,6 +78,10 @@ def analyze(text: str, stops: frozenset[str]) -> list[str]:
     """Lower-cased words without stop words or bare numbers, and each pair of neighbouring words."""
     words = [word for word in _TOKEN.findall(text.lower()) if word not in stops and not word.isdigit()]
     return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
+
+
+def headline_text(doc: Document) -> str:
+    return f"{doc.title} {doc.feed_summary or ''}"
 
 
 def document_text(doc: Document) -> str:
@@ -129,7 +135,7 @@ def fit(categories: tuple[Category, ...], examples: list[Example]) -> LinearMode
     names = sorted(set(labels))
     if len(names) == 1:  # a taxonomy of one category: nothing to decide
         return LinearModel(names, [], np.zeros(0), np.zeros((0, 1)), np.zeros(1), stops)
-    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", solver="saga")
     model.fit(matrix, labels, sample_weight=np.array(weights))
     coef, intercept = model.coef_.T, model.intercept_
     if len(names) == 2:  # scikit-learn keeps one row for two classes
@@ -144,10 +150,16 @@ class LocalClassifier:
     name = "local"
 
     def __init__(self, categories: tuple[Category, ...], examples: list[Example] = (),
-                 model: LinearModel | None = None) -> None:
+                 model: LinearModel | None = None, base: LinearModel | None = None) -> None:
         self.categories = categories
         self.taxonomy = {c.name for c in categories}
-        self.model = model or fit(categories, list(examples))
+        examples = list(examples)
+        self.model = model or fit(categories, examples)
+        # Labels teach most about the source they came from: entries of other sources also hear the model
+        # fitted without them (labels with no source, as in tests and imports, count everywhere).
+        sources = {example.doc.source for example in examples}
+        self.base = None if not examples or None in sources else base or fit(categories, [])
+        self.taught_sources = sources
         labels = Counter(example.category for example in examples)
         names = self.model.names
         self.fallback = FALLBACK if FALLBACK in names else labels.most_common(1)[0][0] if labels else names[0]
@@ -162,7 +174,17 @@ class LocalClassifier:
     def classify_many(self, docs: list[Document]) -> list[Categorization]:
         if not docs:
             return []
-        probabilities = self.model.probabilities([document_text(doc) for doc in docs])
+        probabilities = self.blended(self.model, docs)
+        if self.base is not None:
+            import numpy as np
+
+            others = np.array([doc.source not in self.taught_sources for doc in docs])
+            if others.any():
+                base = self.blended(self.base, docs)
+                columns = [self.base.names.index(n) if n in self.base.names else -1 for n in self.model.names]
+                aligned = np.where(np.array(columns) >= 0, base[:, columns], probabilities)
+                mixed = _geometric(aligned, probabilities, LABEL_REACH)
+                probabilities = np.where(others[:, None], mixed, probabilities)
         results = []
         for row in probabilities:
             order = row.argsort()[::-1]
@@ -176,3 +198,20 @@ class LocalClassifier:
             origin = self.name if confidence >= UNCERTAIN_BELOW else "uncertain"
             results.append(Categorization(name, origin, confidence))
         return results
+
+    @staticmethod
+    def blended(model: LinearModel, docs: list[Document]):
+        """The model's probabilities for the whole text and for the headline alone, blended."""
+        whole = model.probabilities([document_text(doc) for doc in docs])
+        heads = model.probabilities([headline_text(doc) for doc in docs])
+        return _geometric(whole, heads, HEADLINE_WEIGHT)
+
+
+def _geometric(first, second, weight: float):
+    """Weighted geometric mean of two probability rows, renormalized."""
+    import numpy as np
+
+    logs = (1 - weight) * np.log(np.maximum(first, 1e-12)) + weight * np.log(np.maximum(second, 1e-12))
+    logs -= logs.max(axis=1, keepdims=True)
+    exp = np.exp(logs)
+    return exp / exp.sum(axis=1, keepdims=True)

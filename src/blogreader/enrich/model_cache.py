@@ -18,7 +18,7 @@ from blogreader.enrich.taxonomy import Category
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 KEEP = 3  # saved fits kept per library: older ones are removed
 
 
@@ -30,7 +30,7 @@ def cache_key(categories: tuple[Category, ...], examples: list[Example]) -> str:
             digest.update(str(part).encode("utf-8", "surrogatepass"))
             digest.update(b"\x1f")
 
-    add(FORMAT, lc.C, lc.USER_WEIGHT, lc.TEXT_WORDS, lc.shipped_text())
+    add(FORMAT, lc.C, lc.USER_WEIGHT, lc.TEXT_WORDS, lc.HEADLINE_WEIGHT, lc.shipped_text())
     for category in categories:
         add(category.name, category.description)
     for example in examples:
@@ -42,13 +42,19 @@ def load_or_fit(categories: tuple[Category, ...], examples: list[Example], folde
     """The classifier for these labels: loaded from `folder` when saved there, else fitted (and saved)."""
     if folder is None:
         return LocalClassifier(categories, examples)
+    # Entries of sources the user labelled nothing in also hear the fit without labels: it is saved too.
+    base = _load_or_fit_model(categories, [], folder) if examples else None
+    model = _load_or_fit_model(categories, examples, folder) if examples else None
+    return LocalClassifier(categories, examples, model=model or _load_or_fit_model(categories, [], folder), base=base)
+
+
+def _load_or_fit_model(categories: tuple[Category, ...], examples: list[Example], folder: Path) -> LinearModel:
     path = folder / f"classifier-{cache_key(categories, examples)}.npz"
     model = load_model(path)
     if model is None:
-        classifier = LocalClassifier(categories, examples)
-        save_model(classifier.model, path)
-        return classifier
-    return LocalClassifier(categories, examples, model=model)
+        model = lc.fit(categories, examples)
+        save_model(model, path)
+    return model
 
 
 def load_model(path: Path) -> LinearModel | None:

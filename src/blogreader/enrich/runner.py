@@ -177,7 +177,7 @@ def _teaching_examples(store: Store, settings: Settings) -> list[Example]:
     labelled = store.labelled_entries()
     taxonomy = {category.name for category in settings.taxonomy}
     uses = Counter(entry.category for entry in labelled)
-    return [Example(Document(entry.title, entry.text, feed_summary=entry.summary), entry.category)
+    return [Example(Document(entry.title, entry.text, feed_summary=entry.summary, source=entry.source), entry.category)
             for entry in labelled if entry.category in taxonomy or uses[entry.category] >= MIN_OWN_LABEL_USES]
 
 

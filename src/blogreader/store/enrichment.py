@@ -48,6 +48,7 @@ class LabelledEntry:
     text: str
     summary: str | None
     category: str
+    source: str | None = None  # the feed it came from: labels teach most about their own source
 
 
 _INPUT_SQL = """
@@ -103,8 +104,9 @@ class EnrichmentQueries:
     def labelled_entries(self) -> list[LabelledEntry]:
         """Entries the user (or an imported list) filed under a category: what the local classifier learns from."""
         rows = self.conn.execute(
-            "SELECT title, substr(text, 1, 4000), summary, category FROM entries "
-            "WHERE category IS NOT NULL AND category_origin IN ('user', 'import') ORDER BY id"
+            "SELECT e.title, substr(e.text, 1, 4000), e.summary, e.category, coalesce(s.title, s.url) "
+            "FROM entries e LEFT JOIN sources s ON s.id = e.source_id "
+            "WHERE e.category IS NOT NULL AND e.category_origin IN ('user', 'import') ORDER BY e.id"
         ).fetchall()
         return [LabelledEntry(*row) for row in rows]
 
