@@ -25,6 +25,7 @@ RL_TEXT = ("We train a policy with reinforcement learning: the agent collects ro
 
 
 def test_the_fit_is_saved_and_reused_until_the_labels_change(tmp_path, monkeypatch):
+    monkeypatch.setattr(model_cache, "SHIPPED", tmp_path / "nothing-shipped")
     first = model_cache.load_or_fit(DEFAULT_TAXONOMY, [], tmp_path)
     assert len(list(tmp_path.glob("classifier-*.npz"))) == 1
 
@@ -92,6 +93,19 @@ def test_promotions_are_judged_by_purpose_not_by_the_source_name():
     assert not judge_promo(release).promo
 
 
+def test_a_new_library_loads_the_shipped_fit_instead_of_fitting(tmp_path, monkeypatch):
+    shipped = model_cache.SHIPPED / f"classifier-{model_cache.cache_key(DEFAULT_TAXONOMY, [])}.npz"
+    assert shipped.exists(), "the default fit is stale: run python -m blogreader.enrich.model_cache"
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a library without labels fitted the default taxonomy again")
+
+    monkeypatch.setattr(local_classifier, "fit", no_fit)
+    classifier = model_cache.load_or_fit(DEFAULT_TAXONOMY, [], tmp_path)
+    assert classifier.classify(Document("Policy gradients for robot control", RL_TEXT)).category == "RL"
+    assert not list(tmp_path.glob("classifier-*.npz"))
+
+
 def test_the_shipped_promo_model_matches_its_examples():
     key_file = Path(promo_model.__file__).with_name("promo_model.key")
     assert key_file.read_text(encoding="utf-8").strip() == promo_model.training_key(), \
@@ -149,9 +163,9 @@ def test_labels_teach_their_own_source_most():
     assert share(own) > share(other)
 
 
-def test_the_base_fit_is_saved_beside_the_taught_one(tmp_path):
+def test_the_base_fit_is_kept_beside_the_taught_one(tmp_path):
     labels = [Example(Document("A lab note", RL_TEXT, source="Robot Lab"), "RL")]
     model_cache.load_or_fit(DEFAULT_TAXONOMY, labels, tmp_path)
-    assert len(list(tmp_path.glob("classifier-*.npz"))) == 2
+    assert len(list(tmp_path.glob("classifier-*.npz"))) == 1  # the taught fit; the base one ships with the package
     again = model_cache.load_or_fit(DEFAULT_TAXONOMY, labels, tmp_path)
     assert again.base is not None and again.classify(Document("Robot policy", RL_TEXT, source="Other")).category == "RL"

@@ -19,6 +19,7 @@ from blogreader.enrich.taxonomy import Category
 log = logging.getLogger(__name__)
 
 FORMAT = 2
+SHIPPED = Path(__file__).with_name("fitted")  # `python -m blogreader.enrich.model_cache` writes it anew
 KEEP = 3  # saved fits kept per library: older ones are removed
 
 
@@ -49,8 +50,10 @@ def load_or_fit(categories: tuple[Category, ...], examples: list[Example], folde
 
 
 def _load_or_fit_model(categories: tuple[Category, ...], examples: list[Example], folder: Path) -> LinearModel:
-    path = folder / f"classifier-{cache_key(categories, examples)}.npz"
-    model = load_model(path)
+    name = f"classifier-{cache_key(categories, examples)}.npz"
+    path = folder / name
+    shipped = SHIPPED / name  # the default taxonomy without labels: fitted once, shipped with the package
+    model = load_model(shipped if shipped.exists() else path)
     if model is None:
         model = lc.fit(categories, examples)
         save_model(model, path)
@@ -88,3 +91,18 @@ def save_model(model: LinearModel, path: Path, *, keep: int = KEEP) -> None:
     saved = sorted(path.parent.glob("classifier-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in saved[keep:]:
         old.unlink(missing_ok=True)
+
+
+def ship_default_fit() -> Path:
+    """Fit the default taxonomy with no labels and write it beside the package, removing older fits."""
+    from blogreader.enrich.taxonomy import DEFAULT_TAXONOMY
+
+    for old in SHIPPED.glob("classifier-*.npz"):
+        old.unlink()
+    path = SHIPPED / f"classifier-{cache_key(DEFAULT_TAXONOMY, [])}.npz"
+    save_model(lc.fit(DEFAULT_TAXONOMY, []), path, keep=0)
+    return path
+
+
+if __name__ == "__main__":
+    print(ship_default_fit())
