@@ -1,7 +1,8 @@
 """Quality gate: splitting, category accuracy, promo precision/recall and summary ROUGE-L, beside baselines.
 
-Runs the real pipeline stages on ../shared/corpus (labels in bench/labels.json are ours) and prints
-one JSON object. Exits 1 when a figure falls below the floors pinned here, 0 otherwise; when the
+Runs the real pipeline stages on ../shared/corpus (labels in bench/labels.json are ours), and the
+real-posts reports on ../shared/corpus/real (dev figures, leave-one-source-out: nothing there is trained
+on), and prints one JSON object. Exits 1 when a figure falls below the floors pinned here, 0 otherwise; when the
 corpus is absent it says so and exits 0.
 
     .venv/bin/python bench/quality.py [--llm MODEL_ID]
@@ -26,7 +27,9 @@ FLOORS = {
     "split_item_recall": 0.95,
     "listing_item_precision": 0.95,
     "listing_item_recall": 0.95,
-    "category_accuracy_local": 0.80,
+    # Pinned at 0.80 with a classifier tuned on these five files; the one that holds on unseen blogs (real/,
+    # below) scores 0.68 here: the short items' labels hinge on knowing the named work, not on its words.
+    "category_accuracy_local": 0.65,
     "promo_precision": 0.99,
     "promo_recall": 0.99,
     "summary_rouge_l_extractive": 0.17,
@@ -36,6 +39,41 @@ FLOORS = {
     "near_duplicate_precision": 0.99,
     "near_duplicate_recall": 0.95,
 }
+
+
+# Dev floors on ../shared/corpus/real (bench/quality_real_labels.py, bench/quality_real_text.py): a path into
+# their reports, and the least each may be; the "no more than" figures are listed in REAL_CEILINGS.
+REAL_FLOORS = {
+    "labels.category.local.overall.strict": 0.75,
+    "labels.category.local.overall.lenient": 0.85,
+    "labels.promo.short_name_vllm.precision": 0.95,
+    "labels.promo.short_name_vllm.recall": 0.9,
+    "text.roundup_item_recall": 0.95,
+    "text.roundup_item_precision": 0.98,
+    "text.summary_min_ratio": 1.2,
+}
+REAL_CEILINGS = {"text.roundup_false_splits": 0, "text.summary_rule_failures": 0, "text.listing_excerpt_rule_failures": 0}
+
+
+def real_posts_scores() -> tuple[dict, list[str]]:
+    """The real-posts reports (skipped when absent) and the names of the real floors they miss."""
+    sys.path.insert(0, str(HERE))
+    import quality_real_labels
+    import quality_real_text
+
+    real = {"labels": quality_real_labels.report(), "text": quality_real_text.report()}
+    if any("skipped" in part for part in real.values()):
+        return real, []
+
+    def value(path: str):
+        found = real
+        for key in path.split("."):
+            found = found[key]
+        return found
+
+    failed = [f"real.{path}" for path, floor in REAL_FLOORS.items() if value(path) < floor]
+    failed += [f"real.{path}" for path, ceiling in REAL_CEILINGS.items() if value(path) > ceiling]
+    return real, failed
 
 
 def labelled_texts() -> list[tuple[str, str, str, str]]:
@@ -304,7 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     failures = [name for name, floor in FLOORS.items() if report[name] < floor]
     if report["summary_violations"]:
         failures.append("summary_violations")
-    report["floors"] = FLOORS
+    report["real"], real_failures = real_posts_scores()
+    failures += real_failures
+    report["floors"] = FLOORS | {f"real.{path}": floor for path, floor in REAL_FLOORS.items()}
     report["failed"] = failures
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 1 if failures else 0
