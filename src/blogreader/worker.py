@@ -41,6 +41,32 @@ def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def release_dead_local_leases(store: Store, now: datetime) -> int:
+    """Free the leases of processes on this host that are gone (killed, crashed): theirs need not run out.
+
+    An owner is "host:pid:random"; one on another host, or whose pid still runs, keeps its lease until it
+    expires (a reused pid only makes us wait, as for a remote owner)."""
+    host = socket.gethostname()
+    freed = 0
+    for owner in store.lease_owners(now):
+        owner_host, pid, _ = (owner.rsplit(":", 2) + ["", ""])[:3]
+        if owner_host != host or not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        freed += store.release_all(owner)
+        log.info("freed the leases of %s: that process is gone", owner)
+    return freed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 @dataclass
 class PassReport:
     """What one pass did."""
@@ -81,12 +107,14 @@ class Worker:
 
     def run_once(self) -> PassReport:
         """Claim what is due now, refresh it, plan each source's next poll; enrich and publish when new."""
+        release_dead_local_leases(self.store, self.clock())
         claimed = self.store.claim_due_sources(self.owner, self.clock(), self.lease_seconds, self.batch)
         # The schedule already honoured Retry-After on this clock; the pipeline's own check would not.
         return self._poll([replace(source, retry_after=None) for source in claimed])
 
     def poll_now(self, source_id: int) -> PassReport:
         """Poll one source at once ("Fetch now"), unless another process is polling it (then claimed is 0)."""
+        release_dead_local_leases(self.store, self.clock())
         source = self.store.claim_source(source_id, self.owner, self.clock(), self.lease_seconds)
         return self._poll([source] if source else [])
 
@@ -102,6 +130,7 @@ class Worker:
         if not leases_supported():  # an old SQLite: fetch as before leases, which `update` from cron relies on
             return Fetched(self._refresh(list(sources), set(), on_progress))
         wanted = [source for source in sources if not source.disabled]
+        release_dead_local_leases(self.store, self.clock())
         held = self.store.claim_sources([source.id for source in wanted], self.owner, self.clock(),
                                         self.lease_seconds) if wanted else []
         held_ids = {source.id for source in held}

@@ -109,6 +109,13 @@ class ScheduleQueries:
                 (iso(next_poll_at), interval, reason, source_id, owner),
             ).rowcount == 1
 
+    def lease_owners(self, now: datetime) -> list[str]:
+        """The owners of the leases still running at `now`."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT lease_owner FROM sources WHERE lease_owner IS NOT NULL AND lease_until >= ?", (iso(now),)
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def release_all(self, owner: str) -> int:
         """Drop every lease `owner` holds, leaving the sources due as they were (a clean shutdown)."""
         with transaction(self.conn):
