@@ -28,16 +28,8 @@ class PublishedQueries:
 
     conn: sqlite3.Connection
 
-    def keeps_publications(self) -> bool:
-        """Does this library's schema record publications (migration 0015)? While that migration waits for
-        0012-0014 to be numbered in, a library without the table publishes as before and records nothing."""
-        return self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'published'").fetchone() is not None
-
     def record_published(self, output: str, period: str, entry_ids: list[int], now: str | None = None) -> int:
         """Note that `output` for `period` carried `entry_ids`; a second publish keeps the first date. Returns new rows."""
-        if not self.keeps_publications():
-            return 0
         now = now or utc_now()
         with transaction(self.conn):
             before = self.conn.total_changes
@@ -48,8 +40,6 @@ class PublishedQueries:
 
     def publications(self, entry_ids: list[int]) -> dict[int, list[Publication]]:
         """Every publication of each entry's story (the entry and its near-duplicate copies), oldest first."""
-        if not self.keeps_publications():
-            return {}
         roots: dict[int, int] = {}
         ids = list(dict.fromkeys(entry_ids))
         for start in range(0, len(ids), _CHUNK):
