@@ -149,18 +149,36 @@ def test_the_real_quality_report_skips_without_the_corpus(tmp_path):
     json.dumps(result)
 
 
-def test_labels_teach_their_own_source_most():
-    """Labels of one feed move its entries fully; an entry of a feed with no labels hears them only in part."""
-    post = Document("Notes on our robot lab's week", RL_TEXT, source="Robot Lab")
-    labels = [Example(Document(f"Lab note {n}", RL_TEXT, source="Robot Lab"), "Safety") for n in range(12)]
+SAFETY_TEXT = ("Jailbreaks and backdoors: we red-team the model for misalignment, measure AI risk and propose "
+               "governance rules for deployment. ") * 4
+VAGUE_TEXT = "A short note from the lab this week: what we did, who visited and what comes next. "
+
+
+def test_labels_teach_their_own_source_what_it_writes_about():
+    """A lab whose labels are mostly Safety: its vague entries lean Safety; the same entry of another feed does not."""
+    labels = [Example(Document(f"Red-teaming note {n}", SAFETY_TEXT, source="Safety Lab"), "Safety") for n in range(8)]
+    labels += [Example(Document(f"Lab week {n}", VAGUE_TEXT, source="Safety Lab"), "Safety") for n in range(4)]
+    labels += [Example(Document("Robot policy notes", RL_TEXT, source="Safety Lab"), "RL")]
     classifier = LocalClassifier(DEFAULT_TAXONOMY, labels)
+    assert classifier.local.weights["Safety Lab"] > 0  # leaving each label out, the shares filed more of them right
+    post = Document("Lab week 9", VAGUE_TEXT, source="Safety Lab")
     own = classifier.classify(post)
     other = classifier.classify(Document(post.title, post.text, source="Another Blog"))
-    untaught = LocalClassifier(DEFAULT_TAXONOMY).classify(post)
     assert own.category == "Safety"
-    assert untaught.category == "RL"
     share = lambda result: result.confidence if result.category == "Safety" else 0.0  # noqa: E731
     assert share(own) > share(other)
+    # words that clearly say otherwise keep their category in the labelled source too
+    assert classifier.classify(Document("Policy gradients for robot control", RL_TEXT, source="Safety Lab")).category == "RL"
+
+
+def test_labels_that_do_not_predict_their_source_are_not_heard():
+    """Labels the fit alone already files right teach nothing more: the source's entries are filed as without them."""
+    labels = [Example(Document(f"Robot policy {n}", RL_TEXT, source="Robot Lab"), "RL") for n in range(6)]
+    classifier = LocalClassifier(DEFAULT_TAXONOMY, labels)
+    assert classifier.local.weights["Robot Lab"] == 0
+    post = Document("Sparse autoencoders", "We train sparse autoencoders on the residual stream and find "
+                    "interpretable features; probing and steering with them. " * 3, source="Robot Lab")
+    assert classifier.classify(post).category == LocalClassifier(DEFAULT_TAXONOMY).classify(post).category
 
 
 def test_the_base_fit_is_kept_beside_the_taught_one(tmp_path):

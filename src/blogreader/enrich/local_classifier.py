@@ -160,6 +160,13 @@ class LocalClassifier:
         sources = {example.doc.source for example in examples}
         self.base = None if not examples or None in sources else base or fit(categories, [])
         self.taught_sources = sources
+        # ... and entries of a labelled source hear the fit without labels times the source's label shares,
+        # as far as those shares predict the source's own labels (source_labels.py).
+        from blogreader.enrich.source_labels import SourceLabels
+
+        self.local = SourceLabels(self.model.names, ((e.doc.source, e.category, e.doc) for e in examples)
+                                  if self.base is not None else ())
+        self.local.choose_weights(lambda docs: self._aligned(self.blended(self.base, docs), None))
         labels = Counter(example.category for example in examples)
         names = self.model.names
         self.fallback = FALLBACK if FALLBACK in names else labels.most_common(1)[0][0] if labels else names[0]
@@ -180,11 +187,10 @@ class LocalClassifier:
 
             others = np.array([doc.source not in self.taught_sources for doc in docs])
             if others.any():
-                base = self.blended(self.base, docs)
-                columns = [self.base.names.index(n) if n in self.base.names else -1 for n in self.model.names]
-                aligned = np.where(np.array(columns) >= 0, base[:, columns], probabilities)
+                aligned = self._aligned(self.blended(self.base, docs), probabilities)
                 mixed = _geometric(aligned, probabilities, LABEL_REACH)
                 probabilities = np.where(others[:, None], mixed, probabilities)
+        probabilities = self.source_local(docs, probabilities)
         results = []
         for row in probabilities:
             order = row.argsort()[::-1]
@@ -198,6 +204,29 @@ class LocalClassifier:
             origin = self.name if confidence >= UNCERTAIN_BELOW else "uncertain"
             results.append(Categorization(name, origin, confidence))
         return results
+
+    def source_local(self, docs: list[Document], probabilities):
+        """Entries of a source the user labelled: the fit without labels times that source's label shares.
+
+        A label of the user's own (not in the fit without labels) keeps the taught fit's probability.
+        """
+        rows = [row for row, doc in enumerate(docs) if doc.source in self.local.weights]
+        if not rows:
+            return probabilities
+        probabilities = probabilities.copy()
+        base = self._aligned(self.blended(self.base, [docs[row] for row in rows]), probabilities[rows])
+        for row, values in zip(rows, base):
+            probabilities[row] = self.local.adjust(docs[row].source, values[None, :])[0]
+        return probabilities
+
+    def _aligned(self, base, taught):
+        """The fit without labels' rows over the taught fit's categories (the taught values where it has none)."""
+        import numpy as np
+
+        columns = np.array([self.base.names.index(n) if n in self.base.names else -1 for n in self.model.names])
+        fill = taught if taught is not None else np.full((len(base), len(columns)), 1e-6)
+        aligned = np.where(columns >= 0, base[:, np.maximum(columns, 0)], fill)
+        return aligned / aligned.sum(axis=1, keepdims=True)
 
     @staticmethod
     def blended(model: LinearModel, docs: list[Document]):
