@@ -108,7 +108,9 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
 
 
 _LINE_BREAK = re.compile(r"\n|\s{2,}")
-_NUMBER_ONLY = re.compile(r"^\W*(?:#\s*)?\d{0,2}\s*[.):]?\s*\W*$")
+# Only non-word characters around at most two digits ("1)", "#2.", "—"). Possessive runs: with two
+# adjacent \W* a long run of spaces before a letter was tried at every split, cubic in its length.
+_NUMBER_ONLY = re.compile(r"^\W*+(?:\d{1,2}\W*+)?$")
 _EMPHASIS = {"strong", "b", "em", "i", "a", "u", "span"}
 
 
