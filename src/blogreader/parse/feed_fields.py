@@ -80,8 +80,11 @@ def author_name(item) -> str | None:
     email = _EMAIL.search(value)
     if email is None:
         return value
-    rest = (value[:email.start()] + value[email.end():]).replace("()", "").replace("<>", "")
-    return rest.strip(" \t\r\n()<>,;") or value
+    rest = (value[:email.start()] + value[email.end():]).replace("()", "").replace("<>", "").strip(" \t\r\n,;")
+    if rest.startswith("(") and rest.endswith(")"):  # "jane@example.com (Jane Doe)"
+        rest = rest[1:-1].strip()
+    # Only the address's own brackets go: stripping any "<" would turn "<script>...</script>" into text.
+    return rest or value
 
 
 def windows_1252(value):
