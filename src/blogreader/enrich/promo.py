@@ -38,6 +38,9 @@ _ABOUT_THE_PUBLICATION = re.compile(
 )
 SHORT_POST_WORDS = 900
 PURPOSE_THRESHOLD = 0.5  # the model's probability that the post is about the publisher itself
+# Below this many words of text the model hears little but the title, and generic words ("post", "short")
+# lean it either way: a title-only item or a one-line blurb is judged by its headline alone.
+MODEL_MIN_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def judge_promo(doc: Document) -> PromoVerdict:
         return PromoVerdict(False, "content")  # the cheap screen: a long post without a pitch is never a promotion
     if pitch and short:
         return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is short")
-    if short:
+    if short and words >= MODEL_MIN_WORDS:
         from blogreader.enrich.promo_model import promo_probability
 
         probability = promo_probability([doc])[0]
