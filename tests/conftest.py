@@ -179,6 +179,55 @@ def cli(home: Path, capsys, monkeypatch):
     return run
 
 
+# BLOGREADER_TEST_ENGINE=postgresql runs the suite against PostgreSQL: every library a test opens (its
+# `home`, or any SQLite path it names) becomes a fresh schema of a throwaway server, the same path always the
+# same schema within a test. Tests of what only a SQLite file has (its backup, its migrations) are marked
+# sqlite_only and skip there.
+ENGINE = os.environ.get("BLOGREADER_TEST_ENGINE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL server per test session (or $BLOGREADER_TEST_DATABASE_URL's), else a skip."""
+    from postgres_cluster import cluster_or_skip_reason
+
+    cluster, why = cluster_or_skip_reason()
+    if cluster is None:
+        pytest.skip(f"no PostgreSQL for the tests: {why}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _engine(request, monkeypatch, home):
+    if ENGINE != "postgresql":
+        yield
+        return
+    if request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("tests what only a SQLite library file has")
+    from postgres_cluster import fresh_schema_url
+
+    from blogreader.config import Settings
+    from blogreader.store import Store
+
+    cluster = request.getfixturevalue("postgres_cluster")
+    schemas: dict[str, str] = {}
+    opened = Store.open.__func__
+
+    def url_for(location) -> str:
+        if isinstance(location, str) and location.startswith("postgresql://"):
+            return location
+        key = str(Path(location).resolve())
+        if key not in schemas:
+            schemas[key] = fresh_schema_url(cluster.url, cluster)
+        return schemas[key]
+
+    monkeypatch.setattr(Store, "open", classmethod(lambda cls, location: opened(cls, url_for(location))))
+    monkeypatch.setattr(Settings, "database", property(lambda self: url_for(self.database_path)))
+    monkeypatch.setenv("BLOGREADER_DATABASE_URL", url_for(home / "blogreader.db"))  # for child processes
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _no_user_library(monkeypatch, tmp_path):
     """No test touches the real user data folder."""

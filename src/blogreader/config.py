@@ -23,6 +23,10 @@ allow_private_networks = false
 # Subscribe a new library to the starter set of AI/ML blogs on its first `update`.
 starter_subscriptions = true
 
+# Where the library lives: blogreader.db in this folder (SQLite), or a PostgreSQL database shared by a
+# team, e.g. "postgresql://blogreader@db.example/blogreader" ($BLOGREADER_DATABASE_URL overrides it).
+# database = "postgresql://..."
+
 [fetch]
 concurrency = 50          # requests in flight at once, all hosts together
 per_host = 2              # requests in flight to one host
@@ -155,6 +159,7 @@ class Settings:
     """Everything configurable, resolved once per command."""
 
     home: Path
+    database_url: str | None = None
     allow_private_networks: bool = False
     starter_subscriptions: bool = True
     fetch: FetchSettings = FetchSettings()
@@ -168,6 +173,11 @@ class Settings:
     @property
     def database_path(self) -> Path:
         return self.home / DATABASE_NAME
+
+    @property
+    def database(self) -> Path | str:
+        """The library's database: a PostgreSQL address when one is configured, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def config_path(self) -> Path:
@@ -237,6 +247,7 @@ def _from_mapping(home: Path, data: dict) -> Settings:
     allow = bool(data.get("allow_private_networks", False))
     return Settings(
         home=home,
+        database_url=_database_url(home / CONFIG_NAME, data.get("database"), "database"),
         allow_private_networks=allow,
         starter_subscriptions=bool(data.get("starter_subscriptions", True)),
         fetch=replace(FetchSettings(**fetch_kwargs), allow_private_networks=allow),
@@ -366,7 +377,20 @@ def _typed(name: str, value, type_name: str, home: Path):
     return value
 
 
+def _database_url(where, value, name: str) -> str | None:
+    """A PostgreSQL address, or None for the SQLite file in the library folder."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not value.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{where}: {name} must be a PostgreSQL address such as "
+                          "\"postgresql://user@host/dbname\", not {value!r}; leave it out to use SQLite")
+    return value
+
+
 def _apply_environment(settings: Settings) -> Settings:
+    url = os.environ.get("BLOGREADER_DATABASE_URL")
+    if url:
+        settings = replace(settings, database_url=_database_url("$BLOGREADER_DATABASE_URL", url, "it"))
     flag = os.environ.get("BLOGREADER_ALLOW_PRIVATE_NETWORKS")
     if flag is None:
         return settings

@@ -256,13 +256,13 @@ class Worker:
     @contextmanager
     def _renewing(self):
         """Renew this worker's leases from a second connection while a refresh runs, so a slow one keeps them."""
-        if self.store.path is None:
+        if self.store.location is None:
             yield
             return
         done = threading.Event()
 
         def renew() -> None:
-            with Store.open(self.store.path) as other:
+            with Store.open(self.store.location) as other:
                 while not done.wait(self.lease_seconds / 3):
                     try:
                         other.renew_leases(self.owner, self.clock(), self.lease_seconds)
@@ -297,12 +297,12 @@ class BackgroundWorker:
         self._stop.set()
         self._thread.join(wait_seconds)
         if self._thread.is_alive():
-            with Store.open(self.settings.database_path) as store:
+            with Store.open(self.settings.database) as store:
                 store.release_all(self.owner)
 
     def _run(self) -> None:
         try:
-            with Store.open(self.settings.database_path) as store:
+            with Store.open(self.settings.database) as store:
                 Worker(store, self.settings, owner=self.owner).run(self._stop, self.idle_seconds)
         except BlogReaderError as exc:
             log.error("the background poller stopped: %s", exc)

@@ -22,7 +22,7 @@ class App:
         if self._store is None:
             from blogreader.store import Store
 
-            self._store = Store.open(self.settings.database_path)
+            self._store = Store.open(self.settings.database)
         return self._store
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ def backup(app, path: Path, force: bool) -> None:
         raise UsageError("backup writes a database file, not standard output: give a file or folder instead of -")
     from blogreader.store.backup import backup_library
 
+    _sqlite_only(app, "backup", "pg_dump")
     info = backup_library(app.settings.database_path, path, force=force)
     echo(f"backed up {info.summary()} to {info.path}")
 
@@ -46,10 +47,17 @@ def restore(app, path: Path) -> None:
         raise UsageError("restore reads a backup file, not standard input: give the backup's path instead of -")
     from blogreader.store.backup import restore_library
 
+    _sqlite_only(app, "restore", "pg_restore")
     info, kept = restore_library(app.settings.database_path, path)
     echo(f"restored {info.summary()} from {path}")
     if kept:
         echo(f"the library as it was is kept in {kept}")
+
+
+def _sqlite_only(app, command: str, tool: str) -> None:
+    if app.settings.database_url:
+        raise UsageError(f"{command} copies a SQLite library file, and this library is on PostgreSQL; "
+                         f"use PostgreSQL's own {tool}, or `blogreader migrate-to --to-sqlite FILE` for a SQLite copy")
 
 
 COMMANDS = [backup, restore]

@@ -60,7 +60,7 @@ def worker(app, once: bool, interval_seconds: float, lease_seconds: float) -> No
         # Stopping at once: what the refresh in flight had not committed is rolled back with the process.
         from blogreader.store import Store
 
-        with Store.open(app.settings.database_path) as store:
+        with Store.open(app.settings.database) as store:
             store.release_all(runner.owner)
     finally:
         for number, handler in previous.items():

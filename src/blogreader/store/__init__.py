@@ -7,11 +7,13 @@ from pathlib import Path
 
 from blogreader.store.collection import CollectionQueries
 from blogreader.store.database import connect, transaction
+from blogreader.store.dialect import is_postgres
 from blogreader.store.endorsements import EndorsementQueries
 from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.mentions import MentionQueries
 from blogreader.store.pages import PageQueries
+from blogreader.store.postgres import is_database_url
 from blogreader.store.published import PublishedQueries
 from blogreader.store.reader_api import ReaderApiQueries
 from blogreader.store.schedule import ScheduleQueries
@@ -25,13 +27,23 @@ class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, Enr
             StatsQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, location: Path | str | None = None) -> None:
         self.conn = conn
-        self.path = path
+        self.location = location  # the SQLite file, or the PostgreSQL address
+        self.path = location if isinstance(location, Path) else None
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        return cls(connect(path), path)
+    def open(cls, location: Path | str) -> Store:
+        """The library at `location`: a SQLite file, or a PostgreSQL address (postgresql://...)."""
+        if is_database_url(location):
+            from blogreader.store.postgres import connect_postgres
+
+            return cls(connect_postgres(location), location)
+        return cls(connect(Path(location)), Path(location))
+
+    @property
+    def engine(self) -> str:
+        return "postgresql" if is_postgres(self.conn) else "sqlite"
 
     def transaction(self):
         return transaction(self.conn)
@@ -42,7 +54,8 @@ class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, Enr
 
     def set_meta(self, key: str, value: str) -> None:
         with transaction(self.conn):
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     def close(self) -> None:
         self.conn.close()

@@ -11,6 +11,7 @@ from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
+from blogreader.store.dialect import full_text_search, is_postgres
 from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, remember_bands, with_copies
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
@@ -187,14 +188,14 @@ class EntryQueries:
 
     def search(self, query: str, limit: int = 20) -> list[Entry]:
         """Full-text search over title, summary, text and note, best match first."""
-        match = fts_query(query)
-        if not match:
+        words = _TOKEN.findall(query)
+        if not words:
             raise UsageError("the search query has no words to look for")
+        tables, match, rank = full_text_search(self.conn)
         rows = self.conn.execute(
-            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries_fts f
-                JOIN entries e ON e.id = f.rowid LEFT JOIN sources s ON s.id = e.source_id
-                WHERE entries_fts MATCH ? ORDER BY bm25(entries_fts, 10.0, 5.0, 1.0, 5.0), e.id DESC LIMIT ?""",
-            (match, limit),
+            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM {tables}
+                LEFT JOIN sources s ON s.id = e.source_id WHERE {match} ORDER BY {rank}, e.id DESC LIMIT ?""",
+            (" ".join(words) if is_postgres(self.conn) else fts_query(query), limit),
         ).fetchall()
         return [_entry(row) for row in rows]
 

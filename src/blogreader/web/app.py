@@ -29,7 +29,7 @@ STATIC = Path(__file__).parent / "static"
 def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
                access_token: str | None = None, extra_hosts: tuple[str, ...] = ()) -> FastAPI:
     """The app serving the library in `settings.home`, answering to host:port (and `extra_hosts`)."""
-    stores = StorePool(settings.database_path)
+    stores = StorePool(settings.database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -40,7 +40,7 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
                   dependencies=[Depends(require_csrf)])
     app.state.settings = settings
     app.state.stores = stores
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         secret = library_secret(store)
     app.state.guard = Guard(allowed_hosts(host, port, extra_hosts), access_token, secret)
     app.state.media_signer = MediaSigner.from_secret(secret)

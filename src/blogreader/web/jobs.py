@@ -98,7 +98,7 @@ class Jobs:
             job.state = name
 
         try:
-            with Store.open(self.settings.database_path) as store:
+            with Store.open(self.settings.database) as store:
                 report = Worker(store, self.settings, on_stage=stage).poll_now(job.source_id)
                 if not report.claimed:
                     job.state = "busy"

@@ -58,7 +58,7 @@ class Server:
 def bind(settings: Settings, host: str = "127.0.0.1", port: int = 8080,
          extra_hosts: tuple[str, ...] = ()) -> Server:
     """Check the library opens, bind host:port, and make an access token unless only this machine can connect."""
-    Store.open(settings.database_path).close()  # a damaged or newer database is reported now, not per page
+    Store.open(settings.database).close()  # a damaged or newer database is reported now, not per page
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

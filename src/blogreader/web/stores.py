@@ -17,9 +17,9 @@ RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 
 
 class StorePool:
-    """Opens one Store per thread on first use (WAL lets them read side by side) and closes them all at the end."""
+    """Opens one Store per thread on first use (WAL lets them read side by side; on PostgreSQL a connection each) and closes them all at the end."""
 
-    def __init__(self, path: Path, opener: Callable[[Path], Store] = Store.open) -> None:
+    def __init__(self, path: Path | str, opener: Callable[[Path | str], Store] = Store.open) -> None:
         self.path = path
         self.opener = opener
         self._local = threading.local()

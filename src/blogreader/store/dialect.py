@@ -1,0 +1,65 @@
+"""The few SQL fragments SQLite and PostgreSQL spell differently; every other query is written once.
+
+Each function takes the connection (a sqlite3 connection, or `postgres.PostgresConnection`) and returns SQL
+text for it. Nothing here holds user input: values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+
+def is_postgres(conn) -> bool:
+    return getattr(conn, "engine", "sqlite") == "postgresql"
+
+
+def json_values(conn, placeholder: str, alias: str, integer: bool = True) -> str:
+    """A table of the items of a JSON array passed as one parameter, named `alias`, with columns `value` and
+    `key` (the item's place in the array, from 0). `integer` reads the items as integers on PostgreSQL
+    (SQLite keeps each item's own JSON type)."""
+    if is_postgres(conn):
+        value = "CAST(item AS BIGINT)" if integer else "item"
+        return (f"(SELECT {value} AS value, CAST(place - 1 AS INTEGER) AS key"
+                f" FROM json_array_elements_text(CAST({placeholder} AS json)) WITH ORDINALITY AS items(item, place))"
+                f" AS {alias}")
+    return f"json_each({placeholder}) AS {alias}"
+
+
+def in_json_list(conn, placeholder: str, integer: bool = True) -> str:
+    """`IN (...)` over the items of a JSON array parameter."""
+    return f"IN (SELECT value FROM {json_values(conn, placeholder, '_listed', integer)})"
+
+
+def nocase(conn, expression: str) -> str:
+    """`expression` compared and grouped without regard to case (SQLite's NOCASE collation; lower() in
+    PostgreSQL, which its lower(category) index answers)."""
+    if is_postgres(conn):
+        return f"lower({expression})"
+    return f"{expression} COLLATE NOCASE"
+
+
+def group_concat(conn, expression: str, separator_sql: str) -> str:
+    """The values of `expression` joined by the separator (an SQL expression such as "char(31)")."""
+    if is_postgres(conn):
+        return f"string_agg({expression}, {separator_sql.replace('char(', 'chr(')})"
+    return f"group_concat({expression}, {separator_sql})"
+
+
+def table_columns(conn, table: str) -> list[str]:
+    """The stored columns of `table`, in order (generated and engine-private ones left out)."""
+    if is_postgres(conn):
+        rows = conn.execute(
+            """SELECT column_name FROM information_schema.columns
+               WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER'
+               ORDER BY ordinal_position""", (table,)).fetchall()
+        return [row[0] for row in rows if row[0] not in ("rowid", "search_vector")]
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def full_text_search(conn) -> tuple[str, str, str]:
+    """(FROM, WHERE, ORDER BY) of a full-text search over entries `e` whose one parameter is the user's words,
+    every word required and stemmed: FTS5's index with bm25 (title weighs most, then summary and note), or
+    PostgreSQL's tsvector column and its GIN index with ts_rank over the same weights."""
+    if is_postgres(conn):
+        return ("plainto_tsquery('english', ?) AS q, entries e", "e.search_vector @@ q",
+                "ts_rank(e.search_vector, q) DESC")
+    return ("entries_fts f JOIN entries e ON e.id = f.rowid", "entries_fts MATCH ?",
+            "bm25(entries_fts, 10.0, 5.0, 1.0, 5.0)")
