@@ -57,6 +57,13 @@ class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, Enr
             self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
+    def keep_meta(self, key: str, value: str) -> str:
+        """`value` stored under `key` unless one is already there; the value kept either way (the first
+        writer's, when several processes race)."""
+        with transaction(self.conn):
+            self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, value))
+            return self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0]
+
     def close(self) -> None:
         self.conn.close()
 

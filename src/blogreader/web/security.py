@@ -36,6 +36,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 SECRET_KEY = "web_secret"
+TOKEN_KEY = "web_access_token"  # kept only for a PostgreSQL library, which several servers share
 # Browsers drop tabs and newlines inside a URL and strip controls around it, so "/\t/evil" is "//evil":
 # a redirect target holding any control character or space is refused outright.
 _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\s]")
@@ -63,8 +64,11 @@ def library_secret(store) -> bytes:
     if kept and len(kept) >= 43:
         return base64.urlsafe_b64decode(kept + "=" * (-len(kept) % 4))
     fresh = secrets.token_bytes(32)
-    try:
-        store.set_meta(SECRET_KEY, base64.urlsafe_b64encode(fresh).rstrip(b"=").decode("ascii"))
+    try:  # two servers starting at once both keep the first one written, so each accepts the other's forms
+        kept = store.keep_meta(SECRET_KEY, base64.urlsafe_b64encode(fresh).rstrip(b"=").decode("ascii"))
+        if len(kept) >= 43:
+            return base64.urlsafe_b64decode(kept + "=" * (-len(kept) % 4))
+        store.set_meta(SECRET_KEY, base64.urlsafe_b64encode(fresh).rstrip(b"=").decode("ascii"))  # a short one
     except StoreError as exc:
         log.info("cannot keep the web secret in the library (%s); forms and images will not outlive this run", exc)
     return fresh

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from blogreader.config import Settings
 from blogreader.errors import UsageError
 from blogreader.store import Store
-from blogreader.web.security import is_loopback, new_access_token
+from blogreader.web.security import TOKEN_KEY, is_loopback, new_access_token
 
 
 @dataclass
@@ -58,7 +58,10 @@ class Server:
 def bind(settings: Settings, host: str = "127.0.0.1", port: int = 8080,
          extra_hosts: tuple[str, ...] = ()) -> Server:
     """Check the library opens, bind host:port, and make an access token unless only this machine can connect."""
-    Store.open(settings.database).close()  # a damaged or newer database is reported now, not per page
+    with Store.open(settings.database) as store:  # a damaged or newer database is reported now, not per page
+        # Several servers of one PostgreSQL library, behind one address, answer to one token (kept in the
+        # library, made by the first); a SQLite library's single server makes a fresh one each run.
+        shared_token = store.keep_meta(TOKEN_KEY, new_access_token()) if store.engine == "postgresql" else None
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -71,5 +74,5 @@ def bind(settings: Settings, host: str = "127.0.0.1", port: int = 8080,
     sock.listen(128)
     sock.set_inheritable(True)
     bound_port = sock.getsockname()[1]
-    token = None if is_loopback(host) else new_access_token()
+    token = None if is_loopback(host) else shared_token or new_access_token()
     return Server(settings, sock, host, bound_port, token, extra_hosts)
