@@ -166,10 +166,16 @@ def _start(bin_dir: Path, data: Path, run: Path, as_root: bool, attempts: int = 
 
 
 def _create_database(admin_url: str) -> None:
+    """The test database, in an English ICU locale where the server has ICU (as a real server's database would
+    be, rather than "C"), so a query that sorts or folds text by the database's locale shows it in the tests."""
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {DATABASE}")
+        try:
+            conn.execute(f"CREATE DATABASE {DATABASE} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' "
+                         "LOCALE_PROVIDER icu ICU_LOCALE 'en-US'")
+        except psycopg.Error:  # before PostgreSQL 15, or built without ICU
+            conn.execute(f"CREATE DATABASE {DATABASE}")
 
 
 def _drop_schemas(url: str, schemas: list[str]) -> None:
