@@ -219,7 +219,7 @@ def _engine(request, monkeypatch, home):
             return location
         key = str(Path(location).resolve())
         if key not in schemas:
-            schemas[key] = fresh_schema_url(cluster.url, cluster)
+            schemas[key] = fresh_schema_url(cluster.url)
         return schemas[key]
 
     monkeypatch.setattr(Store, "open", classmethod(lambda cls, location: opened(cls, url_for(location))))

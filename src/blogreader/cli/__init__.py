@@ -36,9 +36,11 @@ def cli(ctx: click.Context, home: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from blogreader.cli import api, enriching, entries, fetching, maintenance, publishing, serving, sources, triage, worker
+    from blogreader.cli import (api, enriching, entries, fetching, maintenance, migrating, publishing, serving, sources,
+                                triage, worker)
 
-    for module in (sources, fetching, entries, triage, enriching, publishing, serving, worker, maintenance, api):
+    for module in (sources, fetching, entries, triage, enriching, publishing, serving, worker, maintenance, migrating,
+                   api):
         for command in module.COMMANDS:
             cli.add_command(command)
 
