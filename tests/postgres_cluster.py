@@ -17,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -43,11 +43,10 @@ class Cluster:
     folder: Path | None = None  # None: an outside server named by BLOGREADER_TEST_DATABASE_URL
     bin_dir: Path | None = None
     started_in: float = 0.0  # seconds from initdb to the first accepted connection
-    schemas: list[str] = field(default_factory=list)  # created in an outside database, dropped by stop()
 
     def stop(self) -> None:
-        if self.folder is None:
-            _drop_schemas(self.url, self.schemas)
+        if self.folder is None:  # an outside database: leave it as found
+            _drop_schemas(self.url)
             return
         data = self.folder / "data"
         if (data / "postmaster.pid").exists():
@@ -122,20 +121,19 @@ def start_cluster() -> Cluster:
     return cluster
 
 
-def fresh_schema_url(base_url: str, cluster: Cluster | None = None) -> str:
-    """A new empty schema lib_N in base_url's database, and a URL whose connections use it."""
+def fresh_schema_url(base_url: str) -> str:
+    """A new empty schema in base_url's database, and a URL whose connections use it. The schema is named
+    lib_<process id>_<n>: unique among test runs sharing an outside database, and found again to drop it."""
     import psycopg
 
     with psycopg.connect(base_url, autocommit=True) as conn:
         while True:
-            name = f"lib_{next(_schema_numbers)}"
+            name = f"{_schema_prefix()}{next(_schema_numbers)}"
             try:
                 conn.execute(f"CREATE SCHEMA {name}")
                 break
-            except psycopg.errors.DuplicateSchema:  # an outside database another run has used
-                continue
-    if cluster is not None and cluster.folder is None:
-        cluster.schemas.append(name)
+            except psycopg.errors.DuplicateSchema:  # made by an earlier process of this id, or this module
+                continue                              # imported a second time under another name
     return with_search_path(base_url, name)
 
 
@@ -178,15 +176,19 @@ def _create_database(admin_url: str) -> None:
             conn.execute(f"CREATE DATABASE {DATABASE}")
 
 
-def _drop_schemas(url: str, schemas: list[str]) -> None:
-    if not schemas:
-        return
+def _schema_prefix() -> str:
+    return f"lib_{os.getpid()}_"
+
+
+def _drop_schemas(url: str) -> None:
+    """Drop the schemas this process made in an outside database."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        for name in schemas:
-            conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-    schemas.clear()
+        names = [row[0] for row in conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s)", (_schema_prefix(),))]
+        for name in names:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 def _server_command(argv: list[str], as_root: bool, what: str, check: bool = True) -> None:

@@ -26,4 +26,4 @@ def postgres_url(postgres_cluster) -> str:
 @pytest.fixture
 def postgres_schema_url(postgres_cluster) -> str:
     """A URL whose connections use a new, empty schema of the test database (search_path)."""
-    return fresh_schema_url(postgres_cluster.url, postgres_cluster)
+    return fresh_schema_url(postgres_cluster.url)
