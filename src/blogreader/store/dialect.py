@@ -32,7 +32,10 @@ def nocase(conn, expression: str) -> str:
     """`expression` compared and grouped without regard to case (SQLite's NOCASE collation; lower() in
     PostgreSQL, which its lower(category) index answers)."""
     if is_postgres(conn):
-        return f"lower({expression})"
+        # Columns are COLLATE "C" (byte order, ASCII-only case folding, as SQLite's NOCASE); a parameter
+        # takes the same collation, so lower() folds it the same way and the lower(category) index serves.
+        placeholder = expression.startswith(("?", ":"))
+        return f'lower({expression} COLLATE "C")' if placeholder else f"lower({expression})"
     return f"{expression} COLLATE NOCASE"
 
 
@@ -63,3 +66,36 @@ def full_text_search(conn) -> tuple[str, str, str]:
                 "ts_rank(e.search_vector, q) DESC")
     return ("entries_fts f JOIN entries e ON e.id = f.rowid", "entries_fts MATCH ?",
             "bm25(entries_fts, 10.0, 5.0, 1.0, 5.0)")
+
+
+def skip_locked(conn) -> str:
+    """Appended to a SELECT that picks rows to claim: on PostgreSQL the rows are locked as they are picked and
+    those another transaction holds are passed over, so concurrent claimers never take a row twice nor wait on
+    each other; SQLite's writer lock (BEGIN IMMEDIATE) already makes every claim run alone."""
+    return " FOR UPDATE SKIP LOCKED" if is_postgres(conn) else ""
+
+
+def greatest(conn, *expressions: str) -> str:
+    """The largest of the values (none of them NULL): SQLite's scalar max(), PostgreSQL's greatest()."""
+    return f"{'greatest' if is_postgres(conn) else 'max'}({', '.join(expressions)})"
+
+
+def indexed_by(conn, table: str, index: str) -> str:
+    """`table` read through `index` where the engine lets a query say so (SQLite's INDEXED BY, for a planner
+    without statistics); PostgreSQL's planner chooses from its own statistics."""
+    return table if is_postgres(conn) else f"{table} INDEXED BY {index}"
+
+
+def joined_in_order(conn) -> str:
+    """An inner join whose left table SQLite's planner must read first (its CROSS JOIN, used with an ON
+    clause); PostgreSQL plans the order itself and takes a plain JOIN."""
+    return "JOIN" if is_postgres(conn) else "CROSS JOIN"
+
+
+def nocase_value(conn, placeholder: str) -> str:
+    """A parameter compared with `nocase(conn, column)`: on PostgreSQL folded under the "C" collation of the
+    columns (ASCII letters only, as SQLite's NOCASE), not the database's locale, so "Ünïcode" stays what the
+    column's lower() makes of it."""
+    if is_postgres(conn):
+        return f'lower(CAST({placeholder} AS TEXT) COLLATE "C")'
+    return f"{placeholder} COLLATE NOCASE"

@@ -179,9 +179,19 @@ class PostgresConnection:
 
 
 def _parameters(params):
+    """Values as PostgreSQL takes them where SQLite was lenient: a bool as 0/1 (flags are INTEGER columns) and
+    text without NUL characters (which PostgreSQL's text cannot hold)."""
     if isinstance(params, dict):
-        return params
-    return tuple(params)
+        return {key: _value(value) for key, value in params.items()}
+    return tuple(_value(value) for value in params)
+
+
+def _value(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
 
 
 class _sqlite_errors:
@@ -209,7 +219,6 @@ class _sqlite_errors:
 def connect_postgres(url: str) -> PostgresConnection:
     """Connect to the PostgreSQL library at `url` and bring its schema up to date."""
     import psycopg
-    from psycopg.types.numeric import FloatLoader
 
     try:
         raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory, connect_timeout=CONNECT_TIMEOUT_S)
@@ -217,8 +226,7 @@ def connect_postgres(url: str) -> PostgresConnection:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"cannot connect to the database {shown_url(url)} ({reason}); check the address, "
                          "that the server is running and the user's password") from None
-    # sum() and avg() of integers are NUMERIC in PostgreSQL: read them as floats, as SQLite gives them.
-    raw.adapters.register_loader("numeric", FloatLoader)
+    raw.adapters.register_loader("numeric", _numeric_loader())
     conn = PostgresConnection(raw, url)
     try:
         migrate_postgres(conn)
@@ -226,6 +234,20 @@ def connect_postgres(url: str) -> PostgresConnection:
         conn.close()
         raise
     return conn
+
+
+def _numeric_loader():
+    """sum() of a BIGINT and avg() are NUMERIC in PostgreSQL: read a whole number as int and any other as float,
+    as SQLite gives them (never Decimal, which JSON output and arithmetic with floats refuse)."""
+    from psycopg.adapt import Loader
+
+    class NumericLoader(Loader):
+        def load(self, data):
+            text = bytes(data).decode("ascii")
+            number = float(text)
+            return int(text) if text.lstrip("-").isdigit() else number
+
+    return NumericLoader
 
 
 def postgres_migrations() -> list[tuple[int, str, str]]:
