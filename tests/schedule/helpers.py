@@ -62,3 +62,11 @@ def dated_feed(name: str, newest: datetime, gap: timedelta, count: int = 6) -> s
     )
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{name}</title>'
             f"<link>https://{name}.example/</link><description>d</description>{items}</channel></rss>")
+
+
+def library_rows(home: Path, sql: str, params=()) -> list[tuple]:
+    """Rows of a query on the library at `home`, on whichever engine the tests run (a connection of its own)."""
+    from blogreader.store import Store
+
+    with Store.open(home / "blogreader.db") as store:
+        return [tuple(row) for row in store.conn.execute(sql, params).fetchall()]

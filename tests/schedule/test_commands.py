@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import signal
-import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 
 from blogreader.store import Store
 from tests.hostile.helpers import assert_clean_failure, blogreader_process
-from tests.schedule.helpers import dated_feed, library
+from tests.schedule.helpers import dated_feed, library, library_rows
 
 
 def test_serve_polls_due_sources_while_it_serves_and_frees_them_on_exit(server, home):
@@ -26,10 +25,8 @@ def test_serve_polls_due_sources_while_it_serves_and_frees_them_on_exit(server, 
         # Enrichment and publishing follow the release: wait for both before stopping the app.
         while time.monotonic() < end and not (polled and (home / "README.md").exists()):
             time.sleep(0.1)
-            conn = sqlite3.connect(home / "blogreader.db", timeout=10)
-            polled = conn.execute("SELECT poll_reason FROM sources WHERE id = ? AND lease_owner IS NULL "
-                                  "AND next_poll_at IS NOT NULL", (source.id,)).fetchone()
-            conn.close()
+            polled = next(iter(library_rows(home, "SELECT poll_reason FROM sources WHERE id = ? AND lease_owner IS NULL "
+                                                  "AND next_poll_at IS NOT NULL", (source.id,))), None)
     finally:
         app.send_signal(signal.SIGTERM)
         _out, err = app.communicate(timeout=40)

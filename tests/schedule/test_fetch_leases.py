@@ -116,7 +116,6 @@ def test_a_worker_leaves_alone_what_a_fetch_holds_and_a_fetch_what_a_worker_hold
     slow.release.clear()
     with Store.open(home / "blogreader.db") as store:  # due again, so the worker claims it at once
         store.conn.execute("UPDATE sources SET next_poll_at = NULL, etag = NULL, last_modified = NULL")
-        store.conn.commit()
     looping = blogreader_process(home, "worker", "--interval-seconds", "1")
     try:
         wait_for(lambda: slow.hits == 2 and lease_of(home, held.id), "the worker to hold the slow feed")

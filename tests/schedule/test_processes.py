@@ -4,7 +4,6 @@ sources picked up by another once its lease lapses."""
 from __future__ import annotations
 
 import signal
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,7 @@ from blogreader.config import load_settings
 from blogreader.store import Store
 from blogreader.worker import Worker
 from tests.hostile.helpers import blogreader_process
-from tests.schedule.helpers import dated_feed, library
+from tests.schedule.helpers import dated_feed, library, library_rows
 
 DEADLINE = 40  # seconds any wait below may take on a loaded machine before the test fails
 
@@ -29,11 +28,7 @@ def wait_for(condition, what: str):
 
 
 def rows(home, sql: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(home / "blogreader.db", timeout=10)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return library_rows(home, sql, params)
 
 
 class CountingFeeds:
@@ -138,5 +133,7 @@ def test_a_killed_worker_loses_nothing_and_its_source_is_picked_up(server, home)
     assert survivor.returncode == 0, err
     assert len(requests) == 2
     assert rows(home, "SELECT count(*) FROM entries")[0][0] == 12  # the steady feed's entries are all still there
-    assert rows(home, "PRAGMA integrity_check") == [("ok",)]
+    with Store.open(home / "blogreader.db") as store:
+        if store.engine == "sqlite":  # a SIGKILL mid-write leaves the file whole (PostgreSQL's WAL sees to its own)
+            assert rows(home, "PRAGMA integrity_check") == [("ok",)]
     assert rows(home, "SELECT count(*) FROM sources WHERE lease_owner IS NOT NULL")[0][0] == 0

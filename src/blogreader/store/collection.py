@@ -164,8 +164,8 @@ class CollectionQueries:
             """INSERT INTO entries (kind, source_id, guid, url, canonical_url, title, title_origin, added,
                    summary, summary_origin, category, category_origin, read, picked, picked_at, starred,
                    promo, promo_origin, picked_month)
-               VALUES ('post', NULL, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, 1, 1, ?, ?, 0, 'user', ?)""",
+               VALUES ('post', NULL, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, 1, 1, ?, ?, 0, 'user', ?) RETURNING id""",
             (pick.guid, pick.url, pick.canonical_url, pick.title, now, pick.summary, IMPORT, pick.category, IMPORT,
              pick.picked_at or now, int(pick.starred), _month_of(pick)),
         )
-        return cursor.lastrowid
+        return cursor.fetchone()[0]

@@ -99,3 +99,13 @@ def nocase_value(conn, placeholder: str) -> str:
     if is_postgres(conn):
         return f'lower(CAST({placeholder} AS TEXT) COLLATE "C")'
     return f"{placeholder} COLLATE NOCASE"
+
+
+def concat_in_order(conn, expression: str, separator_sql: str, rows_sql: str, order_sql: str) -> str:
+    """A scalar subquery: the values of `expression` over `rows_sql` (a FROM ... WHERE body) joined by the
+    separator in the order of `order_sql`. PostgreSQL orders inside string_agg; SQLite (before 3.44, which has
+    no ORDER BY in an aggregate) joins the rows of an ordered subquery, in the order they come."""
+    if is_postgres(conn):
+        return f"(SELECT string_agg({expression}, {separator_sql.replace('char(', 'chr(')} ORDER BY {order_sql}) FROM {rows_sql})"
+    return (f"(SELECT group_concat(_value, {separator_sql}) FROM "
+            f"(SELECT {expression} AS _value FROM {rows_sql} ORDER BY {order_sql}))")

@@ -36,7 +36,7 @@ class PageQueries:
         """How many entries match `spec`, counting no further than `cap` + 1 (so "1000+" costs what 1000 does)."""
         where, params = inbox_where(spec, grouped)
         return self.conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM entries e WHERE {where} LIMIT {int(cap) + 1})", params
+            f"SELECT count(*) FROM (SELECT 1 FROM entries e WHERE {where} LIMIT {int(cap) + 1}) AS capped", params
         ).fetchone()[0]
 
     def category_names(self) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from blogreader.errors import NotFoundError
 from blogreader.store.database import transaction
+from blogreader.store.dialect import in_json_list, nocase, nocase_value
 from blogreader.store.duplicates import read_copies
 
 LOGIN_USER = "api_user"
@@ -20,6 +21,7 @@ LOGIN_HASH = "api_password"
 FEVER_KEY = "api_fever_key"  # a salted hash of md5("user:password"), the key Fever apps send
 FEVER_PAGE = 50  # items a Fever call returns at most, as Fever itself does
 _VISIBLE = "e.promo = 0 AND e.duplicate_of IS NULL"
+_SET_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _ITEM_COLUMNS = """e.id, e.title, e.url, e.author, e.published, e.added, e.updated, e.sort_date, e.summary,
     e.content_html, e.category, e.read, e.starred, e.source_id, s.title AS source_title, s.url AS source_url,
     s.site_url AS source_site, s.category AS folder"""
@@ -57,10 +59,10 @@ class ReaderApiQueries:
     def set_api_login(self, user: str, password_hash: str, fever_key_hash: str | None = None) -> None:
         """Turn the API on for `user`; `fever_key_hash` (of the Fever key) turns the Fever endpoint on too."""
         with transaction(self.conn):
-            self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            self.conn.executemany(_SET_META,
                                   [(LOGIN_USER, user), (LOGIN_HASH, password_hash)])
             if fever_key_hash:
-                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (FEVER_KEY, fever_key_hash))
+                self.conn.execute(_SET_META, (FEVER_KEY, fever_key_hash))
             else:
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (FEVER_KEY,))
 
@@ -86,8 +88,8 @@ class ReaderApiQueries:
         return sorted((row[0] for row in rows), key=str.casefold)
 
     def api_is_folder(self, name: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM sources WHERE category = ? COLLATE NOCASE LIMIT 1",
-                                 (name,)).fetchone() is not None
+        same = f"{nocase(self.conn, 'category')} = {nocase_value(self.conn, '?')}"
+        return self.conn.execute(f"SELECT 1 FROM sources WHERE {same} LIMIT 1", (name,)).fetchone() is not None
 
     def api_edit_source(self, source_id: int, *, title: str | None = None, folder: str | None = None,
                         clear_folder: bool = False) -> None:
@@ -107,7 +109,7 @@ class ReaderApiQueries:
     def api_entry_ids(self, stream: ApiStream, count: int, after: tuple[str, int] | None = None,
                       oldest_first: bool = False) -> list[tuple[int, str, str]]:
         """(id, sort date, crawl time) of up to `count` entries of `stream`, newest first, after the key `after`."""
-        where, params = _stream_where(stream)
+        where, params = _stream_where(self.conn, stream)
         if after is not None:
             where += f" AND (e.sort_date, e.id) {'>' if oldest_first else '<'} (:after_date, :after_id)"
             params.update(after_date=after[0], after_id=after[1])
@@ -131,7 +133,7 @@ class ReaderApiQueries:
 
     def api_mark_read(self, stream: ApiStream) -> int:
         """Mark every unread entry of `stream` read (up to its `added_before`); returns how many."""
-        where, params = _stream_where(stream)
+        where, params = _stream_where(self.conn, stream)
         with transaction(self.conn):
             marked = [row[0] for row in self.conn.execute(
                 f"UPDATE entries SET read = 1 WHERE id IN (SELECT e.id FROM entries e WHERE {where} AND e.read = 0) "
@@ -157,8 +159,8 @@ class ReaderApiQueries:
         if with_ids is not None:
             rows = self.api_items(with_ids[:FEVER_PAGE])
             hidden = {row[0] for row in self.conn.execute(
-                f"SELECT e.id FROM entries e WHERE NOT ({_VISIBLE}) AND e.id IN "
-                "(SELECT value FROM json_each(?))", (json.dumps([row["id"] for row in rows]),))}
+                f"SELECT e.id FROM entries e WHERE NOT ({_VISIBLE}) AND e.id {in_json_list(self.conn, '?')}",
+                (json.dumps([row["id"] for row in rows]),))}
             return [row for row in rows if row["id"] not in hidden]
         if max_id is not None:
             where, order, bound = "e.id < :bound", "DESC", max_id
@@ -167,7 +169,7 @@ class ReaderApiQueries:
         params = {"bound": bound}
         if source_ids is not None:
             where += (" AND e.id IN (SELECT entry_id FROM entry_sources"
-                      " WHERE source_id IN (SELECT value FROM json_each(:sources)))")
+                      f" WHERE source_id {in_json_list(self.conn, ':sources')})")
             params["sources"] = json.dumps(source_ids)
         ids = [row[0] for row in self.conn.execute(
             f"SELECT e.id FROM entries e WHERE {_VISIBLE} AND {where} ORDER BY e.id {order} LIMIT {FEVER_PAGE}",
@@ -176,7 +178,7 @@ class ReaderApiQueries:
 
     def fever_item_ids(self, *, unread: bool = False, starred: bool = False) -> list[int]:
         """The ids of every shown item that is unread (or starred), ascending."""
-        state = "e.read = 0" if unread else "e.starred = 1" if starred else "1"
+        state = "e.read = 0" if unread else "e.starred = 1" if starred else "1 = 1"
         # Sorted here: with ORDER BY, SQLite walks the whole table by id instead of the partial index of
         # unread shown entries (entries_unread_shown), about five times slower at 10,000 entries.
         return sorted(row[0] for row in self.conn.execute(f"SELECT e.id FROM entries e WHERE {_VISIBLE} AND {state}"))
@@ -220,17 +222,17 @@ class ReaderApiQueries:
                 (len(everything), max(everything.values(), default=None)))
 
 
-def _stream_where(stream: ApiStream) -> tuple[str, dict]:
+def _stream_where(conn, stream: ApiStream) -> tuple[str, dict]:
     clauses, params = [_VISIBLE], {}
     if stream.source_id is not None:
         clauses.append("e.id IN (SELECT entry_id FROM entry_sources WHERE source_id = :source_id)")
         params["source_id"] = stream.source_id
     if stream.folder is not None:
-        clauses.append("""e.id IN (SELECT es.entry_id FROM entry_sources es JOIN sources s ON s.id = es.source_id
-                                   WHERE s.category = :folder COLLATE NOCASE)""")
+        clauses.append(f"""e.id IN (SELECT es.entry_id FROM entry_sources es JOIN sources s ON s.id = es.source_id
+                                   WHERE {nocase(conn, 's.category')} = {nocase_value(conn, ':folder')})""")
         params["folder"] = stream.folder
     if stream.tag is not None:
-        clauses.append("e.category = :tag COLLATE NOCASE")
+        clauses.append(f"{nocase(conn, 'e.category')} = {nocase_value(conn, ':tag')}")
         params["tag"] = stream.tag
     if stream.starred:
         clauses.append("e.starred = 1")

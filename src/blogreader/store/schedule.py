@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from blogreader.clock import iso
 from blogreader.errors import StoreError
 from blogreader.store.database import transaction
+from blogreader.store.dialect import greatest, in_json_list, skip_locked
 from blogreader.store.sources import _source
 
 _FREE = "(lease_until IS NULL OR lease_until < :now)"
@@ -39,7 +40,13 @@ class PollState:
 
 
 class ScheduleQueries:
-    """Mixin of Store: leases and poll times. A claim is one UPDATE, so two processes never share a source."""
+    """Mixin of Store: leases and poll times. A claim is one UPDATE, so two processes never share a source.
+
+    On SQLite the claim's transaction holds the writer lock, so claims run one at a time. On PostgreSQL the
+    rows to claim are picked with FOR UPDATE SKIP LOCKED: any number of workers on any number of machines
+    claim at once, each passing over the rows another is claiming, and none waits for another; the lease
+    (owner, until) written in the same statement keeps the source theirs after the transaction commits.
+    """
 
     conn: sqlite3.Connection
 
@@ -52,7 +59,7 @@ class ScheduleQueries:
             rows = self.conn.execute(
                 f"""UPDATE sources SET lease_owner = :owner, lease_until = :until
                     WHERE id IN (SELECT id FROM sources WHERE {_DUE} AND {_FREE}
-                                 ORDER BY coalesce(next_poll_at, ''), id LIMIT :limit)
+                                 ORDER BY coalesce(next_poll_at, ''), id LIMIT :limit{skip_locked(self.conn)})
                       AND {_FREE}
                     RETURNING *""",
                 params,
@@ -67,7 +74,9 @@ class ScheduleQueries:
         with transaction(self.conn):
             row = self.conn.execute(
                 f"""UPDATE sources SET lease_owner = :owner, lease_until = :until
-                    WHERE id = :id AND disabled = 0 AND {_FREE} RETURNING *""",
+                    WHERE id IN (SELECT id FROM sources WHERE id = :id AND disabled = 0 AND {_FREE}
+                                 {skip_locked(self.conn)})
+                      AND {_FREE} RETURNING *""",
                 params,
             ).fetchone()
         return _source(row) if row else None
@@ -84,7 +93,9 @@ class ScheduleQueries:
         with transaction(self.conn):
             rows = self.conn.execute(
                 f"""UPDATE sources SET lease_owner = :owner, lease_until = :until
-                    WHERE id IN (SELECT value FROM json_each(:ids)) AND disabled = 0 AND {_FREE}
+                    WHERE id IN (SELECT id FROM sources WHERE id {in_json_list(self.conn, ':ids')}
+                                     AND disabled = 0 AND {_FREE}{skip_locked(self.conn)})
+                      AND {_FREE}
                     RETURNING *""",
                 params,
             ).fetchall()
@@ -126,7 +137,8 @@ class ScheduleQueries:
     def next_due_at(self) -> str | None:
         """When the soonest enabled source is due and free ('' when one already is); None without sources."""
         row = self.conn.execute(
-            """SELECT min(max(coalesce(next_poll_at, ''), coalesce(retry_after, ''), coalesce(lease_until, '')))
+            f"""SELECT min({greatest(self.conn, "coalesce(next_poll_at, '')", "coalesce(retry_after, '')",
+                                     "coalesce(lease_until, '')")})
                FROM sources WHERE disabled = 0""",
         ).fetchone()
         return row[0] if row else None

@@ -32,11 +32,12 @@ class SourceQueries:
             existing = self.conn.execute("SELECT * FROM sources WHERE url = ?", (url,)).fetchone()
             if existing:
                 return _source(existing), False
-            cursor = self.conn.execute(
-                "INSERT INTO sources (url, kind, title, site_url, category, created) VALUES (?, ?, ?, ?, ?, ?)",
+            row = self.conn.execute(
+                "INSERT INTO sources (url, kind, title, site_url, category, created) VALUES (?, ?, ?, ?, ?, ?) "
+                "RETURNING *",
                 (url, kind, title, site_url, category, utc_now()),
-            )
-            return self.source(cursor.lastrowid), True
+            ).fetchone()
+            return _source(row), True
 
     def source(self, source_id: int) -> Source:
         row = self.conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
@@ -154,8 +155,8 @@ class SourceQueries:
             retry_at = iso(datetime.now(UTC) + timedelta(seconds=retry_after_seconds))
         with transaction(self.conn):
             self.conn.execute(
-                """UPDATE sources SET last_fetched = ?, last_error = ?, error_count = error_count + 1,
-                       disabled = max(disabled, ?), retry_after = ?
-                   WHERE id = ?""",
-                (utc_now(), error, int(disable), retry_at, source_id),
+                """UPDATE sources SET last_fetched = :now, last_error = :error, error_count = error_count + 1,
+                       disabled = CASE WHEN :disable = 1 THEN 1 ELSE disabled END, retry_after = :retry_at
+                   WHERE id = :id""",
+                {"now": utc_now(), "error": error, "disable": int(disable), "retry_at": retry_at, "id": source_id},
             )

@@ -109,7 +109,7 @@ class StatsQueries:
                        JOIN entries e ON e.id = es.entry_id WHERE e.picked = 1 GROUP BY es.source_id
                        UNION ALL
                        SELECT m.source_id, max(e.picked_at) FROM mentions m JOIN entries e ON e.id = m.entry_id
-                       WHERE e.picked = 1 AND m.source_id IS NOT NULL GROUP BY m.source_id)
+                       WHERE e.picked = 1 AND m.source_id IS NOT NULL GROUP BY m.source_id) AS picks
                    GROUP BY source_id"""):
             if source_id in stats:
                 stats[source_id].last_pick = last
@@ -124,7 +124,7 @@ class StatsQueries:
                                       e.starred AS starred
                                FROM mentions m JOIN entries e ON e.id = m.entry_id
                                WHERE m.source_id IS NOT NULL AND {_SHOWN}
-                               GROUP BY m.source_id, m.entry_id""", since, months_since)
+                               GROUP BY m.source_id, e.id""", since, months_since)
         for source_id, last in self.conn.execute(
                 """SELECT m.source_id, max(e.picked_at) FROM mentions m JOIN entries e ON e.id = m.entry_id
                    WHERE e.picked = 1 AND m.source_id IS NOT NULL GROUP BY m.source_id"""):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry
 from blogreader.store.database import transaction
+from blogreader.store.dialect import in_json_list, indexed_by, joined_in_order, nocase
 from blogreader.store.duplicates import read_copies
 from blogreader.store.entries import _LIST_COLUMNS, EntryFilter, _entry, _where
 
@@ -77,7 +78,7 @@ class TriageQueries:
             if not self.conn.execute("SELECT 1 FROM entries WHERE id = ?", (upto,)).fetchone():
                 raise NotFoundError(f"no entry with id {upto}; nothing was marked read")
         if ids is not None:
-            where += " AND e.id IN (SELECT value FROM json_each(:ids))"
+            where += f" AND e.id {in_json_list(self.conn, ':ids')}"
             params["ids"] = json.dumps([int(i) for i in ids])
         with transaction(self.conn):
             changed = [row[0] for row in self.conn.execute(
@@ -85,7 +86,8 @@ class TriageQueries:
             copies = read_copies(self.conn, changed, True)  # hidden copies of those stories, undone with them
             token = secrets.token_urlsafe(9) if changed else None
             if token:  # only the last bulk action can be undone: one row, however large the library
-                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                   (UNDO_KEY, json.dumps({"token": token, "ids": changed + copies,
                                                          "count": len(changed)})))
         return Marked(len(changed), token)
@@ -98,7 +100,7 @@ class TriageQueries:
             if not token or saved.get("token") != token:
                 raise UsageError("that mark-read can no longer be undone: only the last one can; "
                                  "mark entries unread one by one with u or the Mark unread button")
-            self.conn.execute("UPDATE entries SET read = 0 WHERE id IN (SELECT value FROM json_each(?))",
+            self.conn.execute(f"UPDATE entries SET read = 0 WHERE id {in_json_list(self.conn, '?')}",
                               (json.dumps(saved["ids"]),))
             self.conn.execute("DELETE FROM meta WHERE key = ?", (UNDO_KEY,))
         return saved.get("count", len(saved["ids"]))
@@ -108,7 +110,8 @@ class TriageQueries:
         reading it alone takes."""
         rows = self.conn.execute(
             """WITH story(id) AS (SELECT coalesce(duplicate_of, id) FROM entries WHERE id = :id)
-               UPDATE entries SET read = 1 WHERE id = :id OR id IN story OR duplicate_of IN story
+               UPDATE entries SET read = 1
+               WHERE id = :id OR id IN (SELECT id FROM story) OR duplicate_of IN (SELECT id FROM story)
                RETURNING *, (SELECT coalesce(s.title, s.url) FROM sources s WHERE s.id = entries.source_id) AS source""",
             {"id": entry_id},
         ).fetchall()
@@ -121,16 +124,17 @@ class TriageQueries:
         """Unread entries (as the inbox shows them) per source and per category, and every category in use,
         in one query that reads indexes only: the unread index (migration 0011) and the category index."""
         # INDEXED BY: without statistics the planner would scan the table, whose rows carry every post's text.
-        unread = "entries e INDEXED BY entries_unread_shown"
+        unread = indexed_by(self.conn, "entries e", "entries_unread_shown")
         rows = self.conn.execute(
             f"""SELECT 's', es.source_id, (SELECT coalesce(title, url) FROM sources WHERE id = es.source_id), count(*)
-                    FROM {unread} CROSS JOIN entry_sources es ON es.entry_id = e.id WHERE {_SHOWN}
+                    FROM {unread} {joined_in_order(self.conn)} entry_sources es ON es.entry_id = e.id WHERE {_SHOWN}
                     GROUP BY es.source_id
                 UNION ALL
-                SELECT 'c', NULL, e.category, count(*) FROM {unread} WHERE {_SHOWN} AND e.category IS NOT NULL
-                    GROUP BY e.category COLLATE NOCASE
+                SELECT 'c', NULL, min(e.category), count(*) FROM {unread} WHERE {_SHOWN} AND e.category IS NOT NULL
+                    GROUP BY {nocase(self.conn, 'e.category')}
                 UNION ALL
-                SELECT 'n', NULL, category, 0 FROM (SELECT DISTINCT category FROM entries WHERE category IS NOT NULL)"""
+                SELECT 'n', NULL, category, 0 FROM (SELECT DISTINCT category FROM entries WHERE category IS NOT NULL)
+                    AS in_use"""
         ).fetchall()
         return _counts(rows)
 
@@ -141,10 +145,10 @@ class TriageQueries:
             f"""SELECT * FROM (
                     SELECT {_LIST_COLUMNS}, m.roundup_id AS roundup, NULL AS source,
                            count(*) OVER (PARTITION BY m.roundup_id) AS items,
-                           sum(e.read = 0) OVER (PARTITION BY m.roundup_id) AS unread,
+                           count(CASE WHEN e.read = 0 THEN 1 END) OVER (PARTITION BY m.roundup_id) AS unread,
                            row_number() OVER (PARTITION BY m.roundup_id ORDER BY e.read, m.position) AS shown
                     FROM mentions m JOIN entries e ON e.id = m.entry_id
-                    WHERE m.roundup_id IN (SELECT value FROM json_each(?)))
+                    WHERE m.roundup_id {in_json_list(self.conn, '?')}) AS items_of_roundups
                 WHERE shown <= ?""",
             (json.dumps(roundup_ids), per_roundup),
         ).fetchall()
