@@ -577,6 +577,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--description-only", action="store_true",
                         help="each item's whole post in <description>, no content:encoded (as many feeds are)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 100 feeds, baseline on 20")
+    parser.add_argument("--database", help="a PostgreSQL address: time shared workers there (bench/workers.py)")
+    parser.add_argument("--workers", default="1,2,4", help="with --database: worker counts (default 1,2,4)")
+    parser.add_argument("--no-sqlite-worker", action="store_true", help="with --database: no 1-worker SQLite run")
+    parser.add_argument("--keep-schemas", action="store_true", help="with --database: keep each run's schema")
     args = parser.parse_args(argv)
     if args.quick:
         args.feeds, args.baseline_feeds = 100, 20
@@ -589,7 +593,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    result = run(parse_args(argv))
+    args = parse_args(argv)
+    if args.database:
+        from workers import main as workers_main  # bench/workers.py
+
+        return workers_main(args)
+    result = run(args)
     print(json.dumps(result, indent=2))
     return 0 if all(result["checks"].values()) else 1
 

@@ -180,7 +180,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=50)
+    from web_postgres import add_arguments, main as postgres_main  # bench/web_postgres.py: --database
+
+    add_arguments(parser)
     args = parser.parse_args()
+    if args.database:
+        return postgres_main(args)
     from fastapi.testclient import TestClient
 
     from blogreader.config import load_settings
