@@ -156,7 +156,7 @@ def test_global_options_may_follow_the_command(tmp_path, capsys, monkeypatch):
             main(args)
         except SystemExit as exc:
             assert exc.code == 0, capsys.readouterr().err
-    assert (library / "blogreader.db").exists()
+    assert (library / "config.toml").exists()  # the library named after the command was the one opened
     assert "No such option" not in capsys.readouterr().err
 
 

@@ -96,7 +96,6 @@ def test_works_stored_under_older_rules_are_found_by_their_new_address(tmp_path)
     store.conn.execute("INSERT INTO mentions (entry_id, roundup_id, source_id, rank, position, title, blurb, added) "
                        "VALUES (?, ?, ?, 1, 0, 'Mamba again', 'b', '2026-03-01T00:00:00Z')", (copy, rb, b))
     store.conn.execute("DELETE FROM meta WHERE key = 'works_folded'")
-    store.conn.commit()
 
     [third] = store.save_entries(b, [link("C's issue", "https://b.example/issue-2", "picks")]).ids
     assert store.save_items(third, [(1, link("Mamba (pdf)", "https://arxiv.org/pdf/2312.00752", "c")),
@@ -114,7 +113,6 @@ def test_a_stored_copy_the_user_kept_is_left_alone(tmp_path):
     store.conn.execute("UPDATE entries SET url = 'https://openreview.net/pdf?id=HkxLXnAcFQ', "
                        "canonical_url = 'https://openreview.net/pdf?id=HkxLXnAcFQ', note = 'mine' WHERE id = ?", (second,))
     store.conn.execute("DELETE FROM meta WHERE key = 'works_folded'")
-    store.conn.commit()
     store.save_items(ra, [(1, link("One", "https://openreview.net/forum?id=HkxLXnAcFQ", "z"))])
     assert store.entry(second).duplicate_of is None and store.entry(second).note == "mine"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from blogreader.imports.curated import find_link, parse_curated, split_row
+from blogreader.store import Store
 from tests.conftest import FIXTURES, corpus_file
 from tests.publish.support import GOLDEN, table_rows
 
@@ -58,8 +57,8 @@ def test_importing_twice_changes_nothing(cli, home):
     assert "5 new, 0 updated, 0 unchanged" in first.out
 
     def snapshot():
-        with sqlite3.connect(home / "blogreader.db") as conn:
-            return conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
+        with Store.open(home / "blogreader.db") as store:  # the library on the engine the tests run on
+            return [tuple(row) for row in store.conn.execute("SELECT * FROM entries ORDER BY id").fetchall()]
 
     before = snapshot()
     second = cli("import", str(source))

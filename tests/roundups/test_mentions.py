@@ -3,6 +3,8 @@ when the first roundup naming a work goes; migrated from the item links of schem
 
 from __future__ import annotations
 
+import pytest
+
 from blogreader.models import NewEntry
 from blogreader.roundups import RoundupItem
 from blogreader.roundups.entries import item_entry
@@ -80,6 +82,7 @@ def test_removing_the_source_of_the_first_roundup_keeps_what_others_name_and_wha
     assert store.conn.execute("SELECT count(*) FROM mentions WHERE roundup_id = ?", (roundup_a,)).fetchone()[0] == 0
 
 
+@pytest.mark.sqlite_only  # SQLite's own migrations, from a file at schema 6
 def test_a_schema_6_library_with_roundup_items_migrates_to_mentions(tmp_path, monkeypatch):
     """Items as schema 6 stored them (a link entry under its first roundup, a row per roundup in entry_parents)."""
     path = tmp_path / "blogreader.db"

@@ -87,7 +87,7 @@ class DiscussionQueries:
                 continue
             found = discussed_works(html, url, url)
             self.conn.executemany(
-                "INSERT OR IGNORE INTO discussions (post_id, work_url, reason, links) VALUES (?, ?, ?, ?)",
+                "INSERT INTO discussions (post_id, work_url, reason, links) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(post_id, item.work, item.reason, item.links) for item in found],
             )
             made += len(found)
@@ -109,4 +109,5 @@ class DiscussionQueries:
                 break
             self._link([(row[0], row[1], row[2]) for row in rows])
             last = rows[-1][0]
-        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, version))
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, version))

@@ -11,6 +11,7 @@ from blogreader.dedupe.fingerprint import text_fingerprint
 from blogreader.dedupe.near_duplicates import MAX_CANDIDATES, band_keys, shingles, similarity, threshold
 from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
+from blogreader.store.dialect import in_json_list, is_postgres, json_values
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry
     if match is None:
         return
     shown = conn.execute("SELECT coalesce(duplicate_of, id) FROM entries WHERE id = ?", (match,)).fetchone()[0]
-    story_read = "EXISTS (SELECT 1 FROM entries WHERE (id = :shown OR duplicate_of = :shown) AND read = 1)"
+    story_read = ("CASE WHEN EXISTS (SELECT 1 FROM entries WHERE (id = :shown OR duplicate_of = :shown) AND read = 1) "
+                  "THEN 1 ELSE 0 END")
     if original(_copy(conn, shown), _copy(conn, entry_id)).id != entry_id:
         conn.execute(f"UPDATE entries SET duplicate_of = :shown, read = {story_read} WHERE id = :id",
                      {"shown": shown, "id": entry_id})
@@ -66,7 +68,7 @@ def remember_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
 
 
 def _remember(conn: sqlite3.Connection, entry_id: int, keys) -> None:
-    conn.executemany("INSERT OR IGNORE INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
+    conn.executemany("INSERT INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                      [(band, key, entry_id) for band, key in enumerate(keys)])
 
 
@@ -75,7 +77,8 @@ def with_copies(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
     if not ids:
         return list(ids)
     rows = conn.execute(
-        f"""WITH {_STORIES} SELECT id FROM entries WHERE id IN stories OR duplicate_of IN stories ORDER BY id""",
+        f"""WITH {_stories(conn)} SELECT id FROM entries
+            WHERE id IN (SELECT id FROM stories) OR duplicate_of IN (SELECT id FROM stories) ORDER BY id""",
         {"ids": json.dumps([int(i) for i in ids])},
     ).fetchall()
     chosen = set(ids)
@@ -87,25 +90,36 @@ def read_copies(conn: sqlite3.Connection, ids: list[int], read: bool) -> list[in
     if not ids:
         return []
     return [row[0] for row in conn.execute(
-        f"""WITH {_STORIES} UPDATE entries SET read = :read
-            WHERE read != :read AND (id IN stories OR duplicate_of IN stories) RETURNING id""",
+        f"""WITH {_stories(conn)} UPDATE entries SET read = :read
+            WHERE read != :read AND (id IN (SELECT id FROM stories) OR duplicate_of IN (SELECT id FROM stories))
+            RETURNING id""",
         {"ids": json.dumps([int(i) for i in ids]), "read": int(read)},
     ).fetchall()]
 
 
 # Entries sharing a band with the new one (looked up by the (band, key) primary key), most bands first,
 # and entries with the same opening words.
-CANDIDATES = """SELECT entry_id FROM (
-        SELECT b.entry_id, count(*) AS shared FROM json_each(:bands) j
+_CANDIDATES = """SELECT entry_id FROM (
+        SELECT b.entry_id, count(*) AS shared FROM {bands}
         JOIN entry_bands b ON b.band = j.key AND b.key = j.value  -- a key's place in the list is its band
         WHERE b.entry_id != :id GROUP BY b.entry_id
         UNION ALL
-        SELECT id, 0 FROM entries WHERE fingerprint = :mark AND id != :id)
+        SELECT id, 0 FROM entries WHERE fingerprint = :mark AND id != :id) AS candidates
     GROUP BY entry_id ORDER BY max(shared) DESC, entry_id LIMIT :limit"""
+_CANDIDATES_BY_ENGINE: dict[bool, str] = {}
 
-# The story of an entry is named by its shown copy: the one it duplicates, or itself.
-_STORIES = """stories(id) AS (SELECT coalesce(duplicate_of, id) FROM entries
-                              WHERE id IN (SELECT value FROM json_each(:ids)))"""
+
+def candidates_sql(conn: sqlite3.Connection) -> str:
+    """The candidates query in the connection's dialect (written once per engine: it runs for every new entry)."""
+    postgres = is_postgres(conn)
+    if postgres not in _CANDIDATES_BY_ENGINE:
+        _CANDIDATES_BY_ENGINE[postgres] = _CANDIDATES.format(bands=json_values(conn, ":bands", "j"))
+    return _CANDIDATES_BY_ENGINE[postgres]
+
+
+def _stories(conn: sqlite3.Connection) -> str:
+    """The stories of the entries listed by :ids, each named by its shown copy: the one it duplicates, or itself."""
+    return f"""stories(id) AS (SELECT coalesce(duplicate_of, id) FROM entries WHERE id {in_json_list(conn, ':ids')})"""
 
 
 def _best_match(conn: sqlite3.Connection, entry_id: int, text: str, keys: list[int],
@@ -113,8 +127,8 @@ def _best_match(conn: sqlite3.Connection, entry_id: int, text: str, keys: list[i
     """The stored entry most alike to the new one, if alike enough: candidates share an LSH band (an indexed
     lookup) or the opening words (entries stored before bands), then their text is compared in full."""
     bands = "[" + ",".join(map(str, keys)) + "]"  # a JSON array of integers, without json.dumps's machinery
-    rows = conn.execute(CANDIDATES, {"bands": bands, "id": entry_id, "mark": mark,
-                                     "limit": MAX_CANDIDATES}).fetchall()
+    rows = conn.execute(candidates_sql(conn), {"bands": bands, "id": entry_id, "mark": mark,
+                                               "limit": MAX_CANDIDATES}).fetchall()
     if not rows:
         return None
     marks = shingles(text)  # only now: most new entries have no candidate at all

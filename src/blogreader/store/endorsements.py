@@ -20,7 +20,7 @@ _CHUNK = 500  # ids per query, under SQLite's limit on bound parameters
 _DIRECT_COLUMNS = f"""SELECT es.entry_id, coalesce(s.title, s.url) AS source, es.source_id, NULL AS roundup_id,
         NULL AS roundup_title, NULL AS rank, e.title, coalesce(e.feed_summary, '') AS blurb, e.added,
         e.sort_date AS sort_key, e.url, e.canonical_url, s.site_url, s.url AS feed_url,
-        es.source_id = e.source_id AS first_hand
+        CASE WHEN es.source_id = e.source_id THEN 1 ELSE 0 END AS first_hand
     FROM entry_sources es JOIN entries e ON e.id = es.entry_id JOIN sources s ON s.id = es.source_id
     WHERE {_IS_WORK}"""
 _MENTION_FIELDS = ("source", "source_id", "roundup_id", "roundup_title", "rank", "title", "blurb", "added")
@@ -88,7 +88,8 @@ class EndorsementQueries:
         latest: dict[int, str] = {}
         rows = self.conn.execute(
             """SELECT m.entry_id, coalesce('source ' || m.source_id, 'roundup ' || m.roundup_id), r.sort_date
-               FROM mentions m JOIN entries r ON r.id = m.roundup_id WHERE :since IS NULL OR r.sort_date >= :since""",
+               FROM mentions m JOIN entries r ON r.id = m.roundup_id
+               WHERE CAST(:since AS TEXT) IS NULL OR r.sort_date >= :since""",
             {"since": since},
         )
         direct = ((row["entry_id"], f"source {row['source_id']}", row["sort_key"]) for row in self._direct_posts(None, since))

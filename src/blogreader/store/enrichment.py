@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from blogreader.clock import utc_now
 from blogreader.store.database import transaction
+from blogreader.store.dialect import concat_in_order
 
 USER_ORIGINS = ("user", "import")
 PICK_SEPARATOR = "\x1f"
@@ -51,12 +52,15 @@ class LabelledEntry:
     source: str | None = None  # the feed it came from: labels teach most about their own source
 
 
-_INPUT_SQL = """
+
+
+def _input_sql(conn: sqlite3.Connection) -> str:
+    picks = concat_in_order(conn, "m.title", "char(31)", "mentions m WHERE m.roundup_id = e.id", "m.position")
+    return f"""
     SELECT e.id, e.kind, e.title, e.text, e.feed_summary, coalesce(s.title, s.url) AS source,
            e.summary_origin, e.category_origin, e.promo_origin, e.parent_id,
-           EXISTS (SELECT 1 FROM mentions m WHERE m.roundup_id = e.id) AS roundup,
-           (SELECT group_concat(title, char(31)) FROM
-               (SELECT m.title FROM mentions m WHERE m.roundup_id = e.id ORDER BY m.position)) AS picks
+           CASE WHEN EXISTS (SELECT 1 FROM mentions m WHERE m.roundup_id = e.id) THEN 1 ELSE 0 END AS roundup,
+           {picks} AS picks
     FROM entries e LEFT JOIN sources s ON s.id = e.source_id
 """
 
@@ -68,17 +72,18 @@ class EnrichmentQueries:
 
     def enrichment_inputs(self, ids: list[int] | None = None, *, only_unenriched: bool = False) -> list[EnrichmentInput]:
         """Entries to enrich: the given ids, or all (only those never enriched, when asked)."""
+        input_sql = _input_sql(self.conn)
         if ids is not None:
             rows = []
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows += self.conn.execute(f"{_INPUT_SQL} WHERE e.id IN ({marks}) ORDER BY e.id", chunk).fetchall()
+                rows += self.conn.execute(f"{input_sql} WHERE e.id IN ({marks}) ORDER BY e.id", chunk).fetchall()
         elif only_unenriched:
-            rows = self.conn.execute(f"{_INPUT_SQL} WHERE e.enriched_at IS NULL ORDER BY e.id").fetchall()
+            rows = self.conn.execute(f"{input_sql} WHERE e.enriched_at IS NULL ORDER BY e.id").fetchall()
         else:
-            rows = self.conn.execute(f"{_INPUT_SQL} ORDER BY e.id").fetchall()
-        return [EnrichmentInput(*row) for row in rows]
+            rows = self.conn.execute(f"{input_sql} ORDER BY e.id").fetchall()
+        return [EnrichmentInput(*row[:10], bool(row[10]), row[11]) for row in rows]
 
     def save_enrichment(self, updates: list[EnrichmentUpdate]) -> None:
         """Store machine output in one transaction; fields with a user or import origin are kept."""
@@ -86,19 +91,27 @@ class EnrichmentQueries:
         with transaction(self.conn):
             for update in updates:
                 self.conn.execute(
+                    # The parameters are cast: PostgreSQL cannot tell the type of a bare NULL parameter.
                     """UPDATE entries SET
-                           summary = CASE WHEN ?1 IS NULL OR summary_origin IN ('user', 'import') THEN summary ELSE ?1 END,
-                           summary_origin = CASE WHEN ?1 IS NULL OR summary_origin IN ('user', 'import')
-                                                 THEN summary_origin ELSE ?2 END,
-                           category = CASE WHEN ?3 IS NULL OR category_origin IN ('user', 'import') THEN category ELSE ?3 END,
-                           category_origin = CASE WHEN ?3 IS NULL OR category_origin IN ('user', 'import')
-                                                  THEN category_origin ELSE ?4 END,
-                           promo = CASE WHEN ?5 IS NULL OR promo_origin = 'user' THEN promo ELSE ?5 END,
-                           promo_origin = CASE WHEN ?5 IS NULL OR promo_origin = 'user' THEN promo_origin ELSE 'auto' END,
-                           enriched_at = ?6
-                       WHERE id = ?7""",
-                    (update.summary, update.summary_origin, update.category, update.category_origin,
-                     None if update.promo is None else int(update.promo), now, update.id),
+                           summary = CASE WHEN CAST(:summary AS TEXT) IS NULL OR summary_origin IN ('user', 'import')
+                                          THEN summary ELSE CAST(:summary AS TEXT) END,
+                           summary_origin = CASE WHEN CAST(:summary AS TEXT) IS NULL
+                                                      OR summary_origin IN ('user', 'import')
+                                                 THEN summary_origin ELSE CAST(:summary_origin AS TEXT) END,
+                           category = CASE WHEN CAST(:category AS TEXT) IS NULL OR category_origin IN ('user', 'import')
+                                           THEN category ELSE CAST(:category AS TEXT) END,
+                           category_origin = CASE WHEN CAST(:category AS TEXT) IS NULL
+                                                       OR category_origin IN ('user', 'import')
+                                                  THEN category_origin ELSE CAST(:category_origin AS TEXT) END,
+                           promo = CASE WHEN CAST(:promo AS INTEGER) IS NULL OR promo_origin = 'user'
+                                        THEN promo ELSE CAST(:promo AS INTEGER) END,
+                           promo_origin = CASE WHEN CAST(:promo AS INTEGER) IS NULL OR promo_origin = 'user'
+                                               THEN promo_origin ELSE 'auto' END,
+                           enriched_at = :now
+                       WHERE id = :id""",
+                    {"summary": update.summary, "summary_origin": update.summary_origin, "category": update.category,
+                     "category_origin": update.category_origin,
+                     "promo": None if update.promo is None else int(update.promo), "now": now, "id": update.id},
                 )
 
     def labelled_entries(self) -> list[LabelledEntry]:
@@ -138,7 +151,6 @@ class EnrichmentQueries:
         rows = self.conn.execute(
             f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source
                 FROM entries e LEFT JOIN sources s ON s.id = e.source_id
-                WHERE e.promo = 1 ORDER BY e.sort_date DESC, e.id DESC LIMIT ?""",
-            (-1 if limit is None else int(limit),),
+                WHERE e.promo = 1 ORDER BY e.sort_date DESC, e.id DESC {"" if limit is None else f"LIMIT {int(limit)}"}"""
         ).fetchall()
         return [_entry(row) for row in rows]

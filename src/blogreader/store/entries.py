@@ -11,7 +11,7 @@ from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
-from blogreader.store.dialect import full_text_search, is_postgres
+from blogreader.store.dialect import full_text_search, is_postgres, joined_in_order, json_values, nocase, nocase_value
 from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, remember_bands, with_copies
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
@@ -100,7 +100,7 @@ class EntryQueries:
                 ids.append(entry_id)
                 if source_id is not None:
                     carried = self.conn.execute(
-                        "INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid) VALUES (?, ?, ?)",
+                        "INSERT INTO entry_sources (entry_id, source_id, guid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                         (entry_id, source_id, entry.guid),
                     )
                     if carried.rowcount:
@@ -133,13 +133,13 @@ class EntryQueries:
             """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
                    content_html, text, word_count, reading_minutes, feed_summary, content_hash,
                    summary, summary_origin, page_canonical, fingerprint)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
              iso(entry.published), now, entry.content_html, entry.text, entry.word_count,
              entry.reading_minutes, entry.feed_summary, entry.content_hash,
              entry.summary, "feed" if entry.summary else None, entry.page_canonical, fingerprint),
         )
-        return cursor.lastrowid
+        return cursor.fetchone()[0]
 
     def _refresh(self, entry_id: int, entry: NewEntry, now: str) -> None:
         self.conn.execute(
@@ -172,7 +172,7 @@ class EntryQueries:
 
     def list_entries(self, spec: EntryFilter) -> list[Entry]:
         """Entries matching `spec`, newest first."""
-        where, params = _where(spec)
+        where, params = _where(spec, self.conn)
         limit = f"LIMIT {int(spec.limit)}" if spec.limit else ""
         rows = self.conn.execute(
             f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM entries e
@@ -183,19 +183,20 @@ class EntryQueries:
         return [_entry(row) for row in rows]
 
     def count_entries(self, spec: EntryFilter) -> int:
-        where, params = _where(spec)
+        where, params = _where(spec, self.conn)
         return self.conn.execute(f"SELECT count(*) FROM entries e WHERE {where}", params).fetchone()[0]
 
-    def search(self, query: str, limit: int = 20) -> list[Entry]:
-        """Full-text search over title, summary, text and note, best match first."""
+    def search(self, query: str, limit: int | None = 20) -> list[Entry]:
+        """Full-text search over title, summary, text and note, best match first; `limit` None or below 0: all."""
         words = _TOKEN.findall(query)
         if not words:
             raise UsageError("the search query has no words to look for")
         tables, match, rank = full_text_search(self.conn)
+        bound = "" if limit is None or limit < 0 else f"LIMIT {int(limit)}"
         rows = self.conn.execute(
             f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM {tables}
-                LEFT JOIN sources s ON s.id = e.source_id WHERE {match} ORDER BY {rank}, e.id DESC LIMIT ?""",
-            (" ".join(words) if is_postgres(self.conn) else fts_query(query), limit),
+                LEFT JOIN sources s ON s.id = e.source_id WHERE {match} ORDER BY {rank}, e.id DESC {bound}""",
+            (" ".join(words) if is_postgres(self.conn) else fts_query(query),),
         ).fetchall()
         return [_entry(row) for row in rows]
 
@@ -258,9 +259,10 @@ class _Identities:
         urls = sorted({entry.canonical_url for entry in entries if entry.canonical_url})
         hashes = sorted({entry.content_hash for entry in entries if not entry.guid and not entry.canonical_url})
         globals_ = [guid for guid in guids if _GLOBAL_GUID.match(guid)]
-        # Each query starts from the list of keys (CROSS JOIN keeps that order), so every key is one indexed
-        # look-up, whatever the size of the library or of the source.
-        keys = "json_each(?) j CROSS JOIN"
+        # Each query starts from the list of keys (SQLite's CROSS JOIN keeps that order), so every key is one
+        # indexed look-up, whatever the size of the library or of the source.
+        keys = json_values(conn, "?", "j", integer=False)
+        then = joined_in_order(conn)
         self.by_guid: dict[str, tuple[int, str]] = {}
         self.by_url: dict[str, tuple[int, str]] = {}
         self.by_global_guid: dict[str, tuple[int, str]] = {}
@@ -268,24 +270,27 @@ class _Identities:
         self.hashes: dict[int, str] = {}  # the content hash of each entry this save inserted or rewrote
         if source_id is not None and guids:  # the first match by rowid, as the one-by-one look-up found it
             for guid, entry_id, content_hash in conn.execute(
-                    f"""SELECT es.guid, e.id, e.content_hash FROM {keys} entry_sources es CROSS JOIN entries e
-                        WHERE es.source_id = ? AND es.guid = j.value AND e.id = es.entry_id ORDER BY es.rowid DESC""",
+                    f"""SELECT es.guid, e.id, e.content_hash FROM {keys}
+                        {then} entry_sources es ON es.source_id = ? AND es.guid = j.value
+                        {then} entries e ON e.id = es.entry_id ORDER BY es.rowid DESC""",
                     (json.dumps(guids), source_id)):
                 self.by_guid[guid] = (entry_id, content_hash)
         if urls:
             for url, entry_id, content_hash in conn.execute(
-                    f"SELECT e.canonical_url, e.id, e.content_hash FROM {keys} entries e WHERE e.canonical_url = j.value",
+                    f"""SELECT e.canonical_url, e.id, e.content_hash FROM {keys}
+                        {then} entries e ON e.canonical_url = j.value""",
                     (json.dumps(urls),)):
                 self.by_url[url] = (entry_id, content_hash)
         if globals_:
             for guid, entry_id, content_hash in conn.execute(
-                    f"SELECT e.guid, e.id, e.content_hash FROM {keys} entries e WHERE e.guid = j.value ORDER BY e.id DESC",
+                    f"""SELECT e.guid, e.id, e.content_hash FROM {keys}
+                        {then} entries e ON e.guid = j.value ORDER BY e.id DESC""",
                     (json.dumps(globals_),)):
                 self.by_global_guid[guid] = (entry_id, content_hash)  # the lowest id wins, as ORDER BY id LIMIT 1
         if source_id is not None and hashes:
             for content_hash, entry_id in conn.execute(
-                    f"""SELECT e.content_hash, e.id FROM {keys} entries e CROSS JOIN entry_sources es
-                        WHERE e.content_hash = j.value AND es.entry_id = e.id AND es.source_id = ?
+                    f"""SELECT e.content_hash, e.id FROM {keys} {then} entries e ON e.content_hash = j.value
+                        {then} entry_sources es ON es.entry_id = e.id AND es.source_id = ?
                         ORDER BY es.rowid DESC""",
                     (json.dumps(hashes), source_id)):
                 self.by_hash[content_hash] = (entry_id, content_hash)
@@ -333,7 +338,9 @@ def _site_host(url: str) -> str:
         return ""
 
 
-def _where(spec: EntryFilter) -> tuple[str, dict]:
+def _where(spec: EntryFilter, conn: sqlite3.Connection | None = None) -> tuple[str, dict]:
+    """The WHERE clause of `spec` over entries `e`, and its parameters; `conn` names the engine (SQLite when
+    None)."""
     clauses, params = ["1 = 1"], {}
     if spec.unread:
         clauses.append("e.read = 0")
@@ -342,7 +349,7 @@ def _where(spec: EntryFilter) -> tuple[str, dict]:
     if spec.starred:
         clauses.append("e.starred = 1")
     if spec.category:
-        clauses.append("e.category = :category COLLATE NOCASE")
+        clauses.append(f"{nocase(conn, 'e.category')} = {nocase_value(conn, ':category')}")
         params["category"] = spec.category
     if spec.source_id is not None:
         clauses.append("e.id IN (SELECT entry_id FROM entry_sources WHERE source_id = :source_id)")

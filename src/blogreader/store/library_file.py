@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from blogreader.errors import UsageError
 from blogreader.store.database import transaction
+from blogreader.store.dialect import is_postgres, table_columns
 
 # What an export carries of each table; validators, hashes of fetched bodies and the like stay behind.
 _PRIVATE_SOURCE_COLUMNS = ("etag", "last_modified", "body_hash", "lease_owner", "lease_until")
 _META_KEYS = ("collection_title", "collection_description", "curated_newest_month")
 _SCALARS = (str, int, float, bool, type(None))
+# Identity columns an import writes explicitly, whose PostgreSQL sequences must then move past the largest value.
+_IDENTITIES = (("sources", "id"), ("entries", "id"), ("mentions", "id"), ("entry_sources", "rowid"))
+_NAMED_TABLE = re.compile(r'table "(\w+)"')
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    """The stored columns of `table` (generated ones are not listed by table_info)."""
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    """The stored columns of `table` (generated and engine-private ones left out)."""
+    return table_columns(conn, table)
 
 
 def dump_library(conn: sqlite3.Connection) -> dict:
@@ -39,7 +44,8 @@ def dump_library(conn: sqlite3.Connection) -> dict:
         f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(_META_KEYS))})", _META_KEYS)}
     return {
         "sources": sources, "entries": entries,
-        "entry_sources": [dict(row) for row in conn.execute("SELECT * FROM entry_sources ORDER BY entry_id, source_id")],
+        "entry_sources": [dict(row) for row in conn.execute(
+            f"SELECT {', '.join(_columns(conn, 'entry_sources'))} FROM entry_sources ORDER BY entry_id, source_id")],
         "mentions": [dict(row) for row in conn.execute("SELECT * FROM mentions ORDER BY id")],
         "meta": meta,
     }
@@ -58,17 +64,32 @@ def load_library(conn: sqlite3.Connection, document: dict, name: str) -> dict[st
         if held:
             raise UsageError(f"{name}: a BlogReader export is imported into an empty library, and this one is not; "
                              "import it into a new folder (blogreader --home NEWFOLDER import FILE); nothing was imported")
-        conn.execute("PRAGMA defer_foreign_keys = ON")  # items may come before their roundup; checked at commit
+        postgres = is_postgres(conn)
+        # Items may come before their roundup: the foreign keys are checked once every row is in.
+        conn.execute("SET CONSTRAINTS ALL DEFERRED" if postgres else "PRAGMA defer_foreign_keys = ON")
+        broken = None
         try:
             for table, rows in (("sources", sources), ("entries", entries), ("entry_sources", carried),
                                 ("mentions", mentions)):
                 _insert(conn, table, rows, name)
             for key in _META_KEYS:
                 if isinstance(meta.get(key), str):
-                    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, meta[key]))
-            broken = conn.execute("PRAGMA foreign_key_check").fetchone()
-        except (sqlite3.IntegrityError, OverflowError) as exc:
-            raise UsageError(f"{name}: not a BlogReader export this version can load ({exc}); "
+                    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, meta[key]))
+            if postgres:
+                broken = _deferred_check(conn)
+                if not broken:
+                    _move_sequences(conn)
+            else:
+                broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        except (sqlite3.IntegrityError, sqlite3.DataError, OverflowError) as exc:
+            raise UsageError(f"{name}: not a BlogReader export this version can load ({_first_line(exc)}); "
+                             "nothing was imported") from None
+        except sqlite3.DatabaseError as exc:
+            if not postgres or isinstance(exc, sqlite3.OperationalError):
+                raise
+            # PostgreSQL refuses a value of the wrong type (text in a number column) where SQLite stores it.
+            raise UsageError(f"{name}: not a BlogReader export this version can load ({_first_line(exc)}); "
                              "nothing was imported") from None
         if broken:
             raise UsageError(f"{name}: a {broken[0]} row points at a {broken[2]} row the file does not hold; "
@@ -97,3 +118,29 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict], name: str) -
         marks = ", ".join("?" * len(present))
         conn.execute(f"INSERT INTO {table} ({', '.join(present)}) VALUES ({marks})",
                      [int(value) if isinstance(value, bool) else value for value in values])
+
+
+def _deferred_check(conn) -> tuple[str, None, str] | None:
+    """PostgreSQL: check the deferred foreign keys now, before COMMIT; (table, None, referenced table) of the
+    first one broken, as PRAGMA foreign_key_check names them, or None. A broken key aborts the transaction:
+    the caller rolls it back."""
+    try:
+        conn.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks every deferred key now
+    except sqlite3.IntegrityError as exc:
+        diag = getattr(exc.__cause__, "diag", None)
+        table = getattr(diag, "table_name", None) or "?"
+        referenced = _NAMED_TABLE.search(getattr(diag, "message_detail", None) or "")
+        return (table, None, referenced.group(1) if referenced else "?")
+    return None
+
+
+def _move_sequences(conn) -> None:
+    """PostgreSQL: each identity sequence past the largest id the import wrote, so the next insert is new."""
+    for table, column in _IDENTITIES:
+        conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                     f"coalesce(max({column}), 0) + 1, false) FROM {table}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -6,12 +6,14 @@ a row of its own, so no roundup can change what another one shows.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from blogreader.clock import utc_now
 from blogreader.dedupe.works import work_url
 from blogreader.models import Entry, NewEntry
 from blogreader.store.database import transaction
+from blogreader.store.dialect import in_json_list
 from blogreader.store.discussions import DiscussionQueries
 from blogreader.store.entries import _ENTRY_FIELDS, _entry
 
@@ -72,9 +74,8 @@ class MentionQueries(DiscussionQueries):
                 )
                 ids.append(entry_id)
                 named.add(entry_id)
-            marks = ", ".join("?" * len(ids))
-            self.conn.execute(f"DELETE FROM mentions WHERE roundup_id = ? AND entry_id NOT IN ({marks})",
-                              (parent_id, *ids))
+            self.conn.execute(f"DELETE FROM mentions WHERE roundup_id = ? AND entry_id NOT {in_json_list(self.conn, '?')}",
+                              (parent_id, json.dumps(ids)))
         return ids
 
     def children(self, parent_id: int) -> list[Entry]:
@@ -120,7 +121,8 @@ class MentionQueries(DiscussionQueries):
                 self.conn.execute("UPDATE entries SET canonical_url = ? WHERE id = ?", (work, entry_id))
             else:
                 self._merge_work(keeper[0], entry_id)
-        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, version))
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, version))
 
     def _merge_work(self, keeper: int, copy: int) -> None:
         """`copy` is `keeper`'s work stored twice: its mentions and sources go to `keeper`, and it is hidden as a
@@ -130,7 +132,10 @@ class MentionQueries(DiscussionQueries):
         if kept_by_user:
             return
         # A roundup naming both copies keeps its mention of the keeper; the copy's stays with the copy.
-        self.conn.execute("UPDATE OR IGNORE mentions SET entry_id = ? WHERE entry_id = ?", (keeper, copy))
-        self.conn.execute("""INSERT OR IGNORE INTO entry_sources (entry_id, source_id, guid)
-                             SELECT ?, source_id, guid FROM entry_sources WHERE entry_id = ?""", (keeper, copy))
+        self.conn.execute("""UPDATE mentions SET entry_id = :keeper WHERE entry_id = :copy AND NOT EXISTS (
+                                 SELECT 1 FROM mentions o WHERE o.roundup_id = mentions.roundup_id
+                                 AND o.entry_id = :keeper)""", {"keeper": keeper, "copy": copy})
+        self.conn.execute("""INSERT INTO entry_sources (entry_id, source_id, guid)
+                             SELECT ?, source_id, guid FROM entry_sources WHERE entry_id = ?
+                             ON CONFLICT DO NOTHING""", (keeper, copy))
         self.conn.execute("UPDATE entries SET duplicate_of = ? WHERE id = ? AND duplicate_of IS NULL", (keeper, copy))

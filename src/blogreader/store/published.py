@@ -31,12 +31,13 @@ class PublishedQueries:
     def record_published(self, output: str, period: str, entry_ids: list[int], now: str | None = None) -> int:
         """Note that `output` for `period` carried `entry_ids`; a second publish keeps the first date. Returns new rows."""
         now = now or utc_now()
+        rows = [(entry_id, output, period, now) for entry_id in dict.fromkeys(entry_ids)]
+        if not rows:
+            return 0
         with transaction(self.conn):
-            before = self.conn.total_changes
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO published (entry_id, output, period, published_at) VALUES (?, ?, ?, ?)",
-                [(entry_id, output, period, now) for entry_id in dict.fromkeys(entry_ids)])
-            return self.conn.total_changes - before
+            return self.conn.executemany(  # rowcount: the rows inserted, summed over the executions
+                "INSERT INTO published (entry_id, output, period, published_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING", rows).rowcount
 
     def publications(self, entry_ids: list[int]) -> dict[int, list[Publication]]:
         """Every publication of each entry's story (the entry and its near-duplicate copies), oldest first."""
