@@ -37,11 +37,17 @@ def drop_schema(url: str, name: str) -> None:
 
 
 def server_settings(url: str) -> dict:
+    """The server's version and the settings that weigh on the figures; a clear exit when it cannot be reached."""
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        names = ("server_version", "shared_buffers", "fsync", "synchronous_commit", "max_connections")
-        return {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in names}
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+            names = ("server_version", "shared_buffers", "fsync", "synchronous_commit", "max_connections")
+            return {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in names}
+    except psycopg.OperationalError as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[-1].strip()
+        raise SystemExit(f"cannot connect to the PostgreSQL server at {url} ({reason}); start one (see "
+                         "tests/postgres_cluster.py) or check the address given to --database") from None
 
 
 def server_cpu_probe(url: str):

@@ -298,13 +298,14 @@ def main(args) -> int:
         return 2
     started = time.perf_counter()
     load_at_start = round(os.getloadavg()[0], 2)
+    server = server_settings(args.database)  # exits with a clear message when the server cannot be reached
     probe = server_cpu_probe(args.database)
     result: dict = {"benchmark": "fetch_workers", "asked": ASKED,
                     "ran": {"feeds": args.feeds, "items": args.items, "workers": counts, "ports": args.ports},
                     "cpu_count": os.cpu_count(),
                     "cpu_note": "with more workers than cores the runs measure contention, not scaling",
                     "load_avg_1m_at_start": load_at_start}
-    result["postgresql_server"] = server_settings(args.database)
+    result["postgresql_server"] = server
     log(f"generating {args.feeds} feeds x {args.items} items")
     with CountingServer(args.feeds, args.items, args.ports) as server, \
             tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp:
