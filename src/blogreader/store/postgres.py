@@ -150,6 +150,7 @@ class PostgresConnection:
 
     def __init__(self, raw, url: str) -> None:
         self.raw, self.url = raw, url
+        self._trace = None
 
     @property
     def in_transaction(self) -> bool:
@@ -157,13 +158,23 @@ class PostgresConnection:
 
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
+    def set_trace_callback(self, callback) -> None:
+        """Call `callback` with the text of every statement run from now on (None: stop), as sqlite3's does."""
+        self._trace = callback
+
     def execute(self, sql: str, params=()) -> Cursor:
+        if self._trace is not None:
+            self._trace(sql)
         cursor = self.raw.cursor()
         with _sqlite_errors():
-            cursor.execute(translate(sql), _parameters(params) or None)
+            cursor.execute(translate(sql), _parameters(params))  # even empty: the doubled % of translate() is undone
         return Cursor(cursor)
 
     def executemany(self, sql: str, rows) -> Cursor:
+        rows = list(rows)
+        if self._trace is not None:
+            for _row in rows:
+                self._trace(sql)
         cursor = self.raw.cursor()
         with _sqlite_errors():
             cursor.executemany(translate(sql), [_parameters(row) for row in rows])
