@@ -182,7 +182,6 @@ def test_mark_an_item_read_unread_saved_unsaved(fever):
 def test_mark_a_feed_a_group_and_everything_read_before_a_time(fever):
     ids, store = fever.library.ids, fever.library.store
     store.conn.execute("UPDATE entries SET added = '2026-01-01T00:00:00Z' WHERE id = ?", (ids["ml1"],))
-    store.conn.commit()
     before = 1767312000  # 2026-01-02: only ml1 was added before it
     ok(fever, "", {"mark": "feed", "as": "read", "id": ids["ml_source"], "before": before})
     assert store.entry(ids["ml1"]).read and not store.entry(ids["ml2"]).read

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from blogreader.store import Store
-from tests.conftest import FixtureServer
+from tests.conftest import ENGINE, FixtureServer
 from tests.hostile.fixtures import *  # noqa: F403 - the suite's fixtures
 from tests.hostile.helpers import WebApp, blogreader_process, item, rss, write_config
 
@@ -79,29 +79,36 @@ def new_library(home: Path, urls: list[str]) -> Path:
     return home
 
 
-def committed(home: Path) -> tuple[set[str], dict[int, int]]:
-    """(guids of committed entries, {source id: entries} for sources marked fetched), read as another process would."""
+def rows(home: Path, sql: str) -> list[tuple]:
+    """The rows of `sql`, read as another process would: the SQLite file opened read-only, or a connection of
+    its own to the PostgreSQL library the tests run on."""
+    if ENGINE == "postgresql":
+        with Store.open(home / "blogreader.db") as store:
+            return [tuple(row) for row in store.conn.execute(sql)]
     conn = sqlite3.connect(f"file:{home / 'blogreader.db'}?mode=ro", uri=True, timeout=10)
     try:
-        guids = {row[0] for row in conn.execute("SELECT guid FROM entries WHERE guid IS NOT NULL")}
-        fetched = dict(conn.execute(
-            "SELECT s.id, count(es.entry_id) FROM sources s LEFT JOIN entry_sources es ON es.source_id = s.id "
-            "WHERE s.body_hash IS NOT NULL GROUP BY s.id"))
-        return guids, fetched
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def committed(home: Path) -> tuple[set[str], dict[int, int]]:
+    """(guids of committed entries, {source id: entries} for sources marked fetched), read as another process would."""
+    guids = {row[0] for row in rows(home, "SELECT guid FROM entries WHERE guid IS NOT NULL")}
+    fetched = dict(rows(home, "SELECT s.id, count(es.entry_id) FROM sources s "
+                              "LEFT JOIN entry_sources es ON es.source_id = s.id "
+                              "WHERE s.body_hash IS NOT NULL GROUP BY s.id"))
+    return guids, fetched
 
 
 def sound(home: Path) -> None:
-    """The database opens, passes integrity_check, and has no entry twice."""
-    conn = sqlite3.connect(home / "blogreader.db", timeout=10)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        total, distinct = conn.execute("SELECT count(*), count(DISTINCT guid) FROM entries").fetchone()
-        assert total == distinct
-    finally:
-        conn.close()
+    """The database opens, passes integrity_check (SQLite; PostgreSQL keeps its keys itself), and has no entry
+    twice."""
+    if ENGINE != "postgresql":
+        assert rows(home, "PRAGMA integrity_check")[0][0] == "ok"
+        assert rows(home, "PRAGMA foreign_key_check") == []
+    [(total, distinct)] = rows(home, "SELECT count(*), count(DISTINCT guid) FROM entries")
+    assert total == distinct
 
 
 def run_to_end(home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -147,8 +154,7 @@ def test_a_fetch_killed_at_a_random_moment_loses_nothing_and_a_second_fetch_comp
     try:
         deadline = time.monotonic() + 60
         while process.poll() is None and time.monotonic() < deadline and len(seen) < target:
-            if (home / "blogreader.db").exists():
-                seen = committed(home)[0]
+            seen = committed(home)[0]
             time.sleep(0.02)
         time.sleep(extra)
         seen = committed(home)[0]  # what was committed by now
@@ -167,9 +173,7 @@ def test_a_fetch_killed_at_a_random_moment_loses_nothing_and_a_second_fetch_comp
     sound(home)
     assert committed(home)[0] == reference
     if enrich:
-        conn = sqlite3.connect(home / "blogreader.db")
-        assert conn.execute("SELECT count(*) FROM entries WHERE summary IS NULL").fetchone()[0] == 0
-        conn.close()
+        assert rows(home, "SELECT count(*) FROM entries WHERE summary IS NULL")[0][0] == 0
 
 
 def test_two_fetches_and_a_server_at_once_agree_with_one_fetch(feeds, reference, tmp_path):
@@ -194,10 +198,8 @@ def test_two_fetches_and_a_server_at_once_agree_with_one_fetch(feeds, reference,
     assert statuses.count(200) > len(statuses) // 2
     sound(home)
     assert committed(home)[0] == reference
-    conn = sqlite3.connect(home / "blogreader.db")
-    assert conn.execute("SELECT count(*) FROM sources WHERE error_count > 0").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM entry_sources").fetchone()[0] == len(reference)
-    conn.close()
+    assert rows(home, "SELECT count(*) FROM sources WHERE error_count > 0")[0][0] == 0
+    assert rows(home, "SELECT count(*) FROM entry_sources")[0][0] == len(reference)
 
 
 @pytest.fixture
@@ -218,6 +220,7 @@ def held(cli, server, home, monkeypatch):
     holder.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file's one writer lock; PostgreSQL locks rows, never the whole library
 @pytest.mark.parametrize("command", [("fetch",), ("fetch", "1"), ("read", "1"), ("note", "1", "a note"),
                                      ("star", "1"), ("edit", "1", "--title", "T"), ("enrich", "--all"),
                                      ("add", "{feed2}"), ("remove", "1"), ("import", "{opml}")])

@@ -10,6 +10,9 @@ import pytest
 
 from tests.hostile.helpers import entries, item, rss, sources, write_config
 
+# An online copy of the SQLite file and its restore: a PostgreSQL library is backed up with pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 FEED = rss("".join(item(f"Post {n}", f"p{n}", f"<p>Body of post {n}.</p>") for n in range(5)), title="Backup Feed")
 
 

@@ -12,6 +12,9 @@ import pytest
 from blogreader.store import database
 from tests.hostile.helpers import item, rss, write_config
 
+# The SQLite migration scripts and the file's pre-migration copies (PostgreSQL's are tests/postgres/).
+pytestmark = pytest.mark.sqlite_only
+
 FEED = rss("".join(item(f"Post {n}", f"p{n}") for n in range(3)), title="Migration Feed")
 
 

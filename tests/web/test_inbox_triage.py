@@ -219,6 +219,7 @@ def test_cli_read_in_bulk(library, cli):
     done = cli("read", "--source", "Lil'Log", "--before", "2026-03-01")
     assert (done.code, done.out) == (0, "marked 1 entry read\n")  # 01:00 and 00:00 are on the day; 23:00 the day before is before it
     done = cli("read", "--category", "agents", "--source", str(blog))
+    assert done.code == 0, done.err
     assert done.out == "marked 2 entries read\n" and _unread(library, others) == []
     assert cli("read", "--category", "Interpretability", "--before", "2026-03-09").out == "marked 0 entries read\n"
     assert cli("read", "--all").out == "marked 4 entries read\n" and _unread(library, ids) == []

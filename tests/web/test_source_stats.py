@@ -25,7 +25,6 @@ def _fill(library):
         store.conn.execute("INSERT INTO mentions (entry_id, roundup_id, source_id, rank, position, title, blurb, added) "
                            "VALUES (?, ?, ?, ?, ?, 'A pick', 'Worth it.', ?)", (work, roundup, weekly, position + 1,
                                                                              position, now))
-    store.conn.commit()
     return lab, blog, weekly
 
 
