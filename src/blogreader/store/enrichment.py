@@ -148,9 +148,10 @@ class EnrichmentQueries:
         """Entries hidden as promotions, newest first: what `list --promo` shows so nothing disappears silently."""
         from blogreader.store.entries import _LIST_COLUMNS, _entry
 
+        bound = "" if limit is None else f"LIMIT {int(limit)}"
         rows = self.conn.execute(
             f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source
                 FROM entries e LEFT JOIN sources s ON s.id = e.source_id
-                WHERE e.promo = 1 ORDER BY e.sort_date DESC, e.id DESC {"" if limit is None else f"LIMIT {int(limit)}"}"""
+                WHERE e.promo = 1 ORDER BY e.sort_date DESC, e.id DESC {bound}"""
         ).fetchall()
         return [_entry(row) for row in rows]

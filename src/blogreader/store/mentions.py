@@ -74,8 +74,9 @@ class MentionQueries(DiscussionQueries):
                 )
                 ids.append(entry_id)
                 named.add(entry_id)
-            self.conn.execute(f"DELETE FROM mentions WHERE roundup_id = ? AND entry_id NOT {in_json_list(self.conn, '?')}",
-                              (parent_id, json.dumps(ids)))
+            self.conn.execute(  # the roundup's other mentions go (a JSON list: PostgreSQL has no empty IN ())
+                f"DELETE FROM mentions WHERE roundup_id = ? AND entry_id NOT {in_json_list(self.conn, '?')}",
+                (parent_id, json.dumps(ids)))
         return ids
 
     def children(self, parent_id: int) -> list[Entry]:
