@@ -182,6 +182,8 @@ def test_items_without_link_or_guid_are_matched_through_the_content_hash_index(c
             assert saved.new_ids == [] and len(set(saved.ids)) == 300  # each found again, by its text
             lookups = [sql for sql in statements if "content_hash =" in sql and sql.lstrip().upper().startswith("SELECT")]
             assert len(lookups) == 1  # one statement for the whole feed, with every item's hash
+            if store.engine != "sqlite":  # PostgreSQL's planner weighs index and scan by its own statistics
+                continue
             steps = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + lookups[0])]
             # Each hash of the list is one look-up in the index; the only scan is of the list itself.
             assert any("entries_by_content_hash" in step for step in steps), steps

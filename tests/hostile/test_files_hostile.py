@@ -218,6 +218,7 @@ PLANTED = {
 }
 
 
+@pytest.mark.sqlite_only  # a SQLite backup file restored over the library file
 @pytest.mark.parametrize("kind", list(PLANTED))
 def test_restore_refuses_a_backup_whose_schema_is_not_ours_and_replaces_nothing(cli, filled, tmp_path, kind):
     statements, says = PLANTED[kind]
@@ -230,6 +231,7 @@ def test_restore_refuses_a_backup_whose_schema_is_not_ours_and_replaces_nothing(
     assert titles(cli) == before and sources(cli)[0]["title"] == "Kept Feed"
 
 
+@pytest.mark.sqlite_only  # a SQLite backup file restored over the library file
 def test_a_planted_trigger_never_reaches_the_library(cli, filled, tmp_path):
     """The reported case: a backup whose trigger emptied the library on the next `unread`."""
     bad = tampered(cli, tmp_path, WIPE)
@@ -243,6 +245,7 @@ def test_a_planted_trigger_never_reaches_the_library(cli, filled, tmp_path):
     assert len(entries(cli)) == 4
 
 
+@pytest.mark.sqlite_only  # a SQLite backup file restored over the library file
 def test_restore_still_takes_a_backup_with_statistics_from_analyze(cli, filled, tmp_path):
     good = tampered(cli, tmp_path, "ANALYZE")
     result = cli("restore", str(good))
@@ -268,6 +271,7 @@ def _older_backup(path: Path, version: int, *extra: str) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only  # a SQLite backup file restored over the library file
 def test_an_older_backup_is_checked_against_its_own_schema_and_migrated(cli, filled, tmp_path):
     from blogreader.store import database
 
@@ -283,6 +287,7 @@ def test_an_older_backup_is_checked_against_its_own_schema_and_migrated(cli, fil
         conn.close()
 
 
+@pytest.mark.sqlite_only  # a SQLite backup file restored over the library file
 def test_an_older_backup_holding_a_newer_schemas_object_is_refused(cli, filled, tmp_path):
     """Schema objects are compared with the backup's own version, not with the newest one."""
     from blogreader.store import database

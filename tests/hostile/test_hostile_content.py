@@ -121,7 +121,14 @@ def hostile_json_feed() -> str:
                        "home_page_url": "javascript:PWNED()", "items": items})
 
 
-@pytest.fixture(scope="module")
+def _one_library_per(fixture_name: str, config) -> str:
+    """Once per module; on PostgreSQL once per test, since each test's libraries are schemas of its own."""
+    from tests.conftest import ENGINE
+
+    return "function" if ENGINE == "postgresql" else "module"
+
+
+@pytest.fixture(scope=_one_library_per)
 def hostile_library(tmp_path_factory):
     """The three hostile feeds fetched, enriched, picked and starred, and every output published, once."""
     from tests.conftest import FixtureServer
@@ -285,11 +292,15 @@ def test_a_title_whose_text_is_markup_stays_text_in_every_output(hostile_library
     assert TEXT_TITLE in titles
 
 
-def test_the_web_app_serves_hostile_entries_inert(hostile_library):
+def test_the_web_app_serves_hostile_entries_inert(hostile_library, monkeypatch):
     """`blogreader serve` over the same library: every page has its CSP and nosniff, and no active part."""
+    from blogreader.config import load_settings
+    from tests.conftest import ENGINE
     from tests.hostile.helpers import WebApp
 
     runner, home, _published = hostile_library
+    if ENGINE == "postgresql":  # the server process opens this library's schema, not the test's `home`
+        monkeypatch.setenv("BLOGREADER_DATABASE_URL", load_settings(home).database)
     app = WebApp(home)
     try:
         paths = ["/", "/?state=all", "/collection", "/sources", "/search?q=kept"]
