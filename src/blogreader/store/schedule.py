@@ -85,7 +85,8 @@ class ScheduleQueries:
         """Lease those of `source_ids` that are enabled and free, whatever their schedule (`fetch`, `update`).
 
         One UPDATE for the whole list (the ids travel as one JSON array), so no other process can take
-        some of them halfway; returns the sources leased, by id. The rest are held by another process.
+        some of them halfway; returns the sources leased, by id. The rest are held by another process (on
+        PostgreSQL, also one whose row another transaction is writing at that moment: passed over, not waited for).
         """
         _require_returning()
         params = {"owner": owner, "now": iso(now), "until": iso(now + timedelta(seconds=lease_seconds)),
