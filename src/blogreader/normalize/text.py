@@ -12,7 +12,7 @@ WORDS_PER_MINUTE = 220
 
 # An unclosed tag runs to the end (`\Z`): without that, each of many unclosed "<p" scanned the rest of the text.
 _BLOCK_BOUNDARY = re.compile(
-    r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|figure|figcaption|dd|dt)\b[^>]*|br\s*/?)(?:>|\Z)",
+    r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|section|article|figure|figcaption|dd|dt)\b[^>]*|br\s*/?)(?:>|\Z)",
     re.IGNORECASE,
 )
 # A run of spaces to collapse: two or more, or any that is not a plain space (a single " " is left alone,
