@@ -21,7 +21,7 @@ class PageQueries:
                      grouped: bool = False) -> list[Entry]:
         """Entries matching `spec`, newest (or oldest) first, `spec.limit` of them after skipping `offset`;
         `grouped` leaves out roundup items, which their roundup stands for."""
-        where, params = inbox_where(spec, grouped)
+        where, params = inbox_where(spec, grouped, self.conn)
         limit = int(spec.limit or 50)
         order = "ASC" if oldest_first else "DESC"
         rows = self.conn.execute(
@@ -34,7 +34,7 @@ class PageQueries:
 
     def count_upto(self, spec: EntryFilter, cap: int, *, grouped: bool = False) -> int:
         """How many entries match `spec`, counting no further than `cap` + 1 (so "1000+" costs what 1000 does)."""
-        where, params = inbox_where(spec, grouped)
+        where, params = inbox_where(spec, grouped, self.conn)
         return self.conn.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM entries e WHERE {where} LIMIT {int(cap) + 1}) AS capped", params
         ).fetchone()[0]
@@ -46,7 +46,7 @@ class PageQueries:
 
     def neighbours(self, entry_id: int, spec: EntryFilter) -> tuple[int | None, int | None]:
         """(newer, older): the ids next to `entry_id` in the listing `spec` describes, in one query."""
-        where, params = _where(spec)
+        where, params = _where(spec, self.conn)
         params = {**params, "entry_id": entry_id}
         here = "(SELECT sort_date FROM entries WHERE id = :entry_id)"
         row = self.conn.execute(

@@ -52,9 +52,9 @@ def _counts(rows: list) -> UnreadCounts:
     return UnreadCounts(sources, categories)
 
 
-def inbox_where(spec: EntryFilter, grouped: bool) -> tuple[str, dict]:
+def inbox_where(spec: EntryFilter, grouped: bool, conn=None) -> tuple[str, dict]:
     """The WHERE clause of a listing; `grouped` leaves out roundup items (their roundup stands for them)."""
-    where, params = _where(spec)
+    where, params = _where(spec, conn)
     return (f"{where} AND {GROUPED}" if grouped else where), params
 
 
@@ -67,7 +67,7 @@ class TriageQueries:
                            ids: list[int] | None = None) -> Marked:
         """Mark read every unread entry `spec` matches (older than `before`, at or below entry `upto` in
         newest-first order, among `ids`); remember them so `undo_mark_read` can put them back."""
-        where, params = _where(replace(spec, unread=True, limit=None))
+        where, params = _where(replace(spec, unread=True, limit=None), self.conn)
         if before:
             where += " AND e.sort_date < :before"
             params["before"] = before
