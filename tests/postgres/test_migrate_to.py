@@ -53,7 +53,8 @@ def views(cli, env_url, monkeypatch, ids) -> dict:
         "list": cli("list", "--all", "--json").json,
         "entries": [cli("show", str(entry_id), "--json").json for entry_id in ids],
         "sources": cli("sources", "--json").json,
-        "search": [entry["id"] for entry in cli("search", "model", "--json").json],
+        # The same entries match; each engine ranks them by its own measure (bm25, ts_rank).
+        "search": sorted(entry["id"] for entry in cli("search", "model", "--limit", "0", "--json").json),
         "picked": cli("list", "--picked", "--json").json,
     }
     monkeypatch.delenv("BLOGREADER_DATABASE_URL", raising=False)
