@@ -113,6 +113,26 @@ def test_search_ranks_a_title_match_above_a_text_match(store):
         store.search("?!")
 
 
+def test_a_search_with_a_limit_ranks_the_newest_matches_on_postgresql(engine, store, monkeypatch):
+    """PostgreSQL ranks only the newest SEARCH_CANDIDATES matches (ts_rank reads each one's vector); SQLite's
+    FTS5 ranks them all; asking for every match ranks every match on both."""
+    from blogreader.store import entries as entries_module
+
+    monkeypatch.setattr(entries_module, "SEARCH_CANDIDATES", 2)
+    a = source(store, "a")
+    old_title, newer, newest = store.save_entries(a, [
+        entry("Tokenizers", "https://a.example/1", "An old post.", day=1),
+        entry("Notes", "https://a.example/2", "On tokenizers.", day=2),
+        entry("More notes", "https://a.example/3", "Tokenizers again.", day=3),
+    ]).ids
+    best = store.search("tokenizers", limit=1)[0].id
+    if engine == "sqlite":
+        assert best == old_title
+    else:
+        assert best in (newer, newest)  # the old title match is beyond the newest two
+    assert store.search("tokenizers", limit=-1)[0].id == old_title
+
+
 def test_a_roundups_mentions_keep_their_own_rank_title_and_blurb(store):
     a, b = source(store, "a"), source(store, "b")
     [roundup_a] = store.save_entries(a, [link("A's picks", "https://a.example/picks", "picks")]).ids

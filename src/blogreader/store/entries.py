@@ -191,12 +191,13 @@ class EntryQueries:
         words = _TOKEN.findall(query)
         if not words:
             raise UsageError("the search query has no words to look for")
-        tables, match, rank = full_text_search(self.conn)
-        bound = "" if limit is None or limit < 0 else f"LIMIT {int(limit)}"
+        every = limit is None or limit < 0
+        tables, match, rank = full_text_search(self.conn, None if every else max(SEARCH_CANDIDATES, limit))
+        bound = "" if every else f"LIMIT {int(limit)}"
         rows = self.conn.execute(
             f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM {tables}
                 LEFT JOIN sources s ON s.id = e.source_id WHERE {match} ORDER BY {rank}, e.id DESC {bound}""",
-            (" ".join(words) if is_postgres(self.conn) else fts_query(query),),
+            {"words": " ".join(words) if is_postgres(self.conn) else fts_query(query)},
         ).fetchall()
         return [_entry(row) for row in rows]
 
@@ -373,6 +374,8 @@ def _where(spec: EntryFilter, conn: sqlite3.Connection | None = None) -> tuple[s
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# How many of the newest matches PostgreSQL ranks for a search with a limit (see dialect.full_text_search).
+SEARCH_CANDIDATES = 1000
 
 
 def fts_query(query: str) -> str:
