@@ -1,20 +1,11 @@
-"""PostgreSQL fixtures: one throwaway server per test session (or BLOGREADER_TEST_DATABASE_URL), one fresh
-schema per test. Without a server these tests skip and say why."""
+"""PostgreSQL fixtures over the session's throwaway server (`postgres_cluster`, in tests/conftest.py): its URL,
+and one fresh schema per test. Without a server these tests skip and say why."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.postgres_cluster import cluster_or_skip_reason, fresh_schema_url
-
-
-@pytest.fixture(scope="session")
-def postgres_cluster():
-    cluster, why = cluster_or_skip_reason()
-    if cluster is None:
-        pytest.skip(f"no PostgreSQL for the tests: {why}")
-    yield cluster
-    cluster.stop()
+from postgres_cluster import fresh_schema_url
 
 
 @pytest.fixture(scope="session")

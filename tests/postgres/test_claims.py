@@ -18,7 +18,7 @@ import psycopg
 from blogreader.config import load_settings
 from blogreader.store import Store
 from blogreader.worker import Worker
-from tests.schedule.helpers import FakeClock, dated_feed, library
+from tests.schedule.helpers import FakeClock, dated_feed, hanging_first_poll, library
 
 DEADLINE = 60  # seconds a wait below may take on a loaded machine before the test fails (a hang, not a speed)
 LEASE = 600.0
@@ -155,15 +155,7 @@ def test_a_worker_killed_holding_a_claim_loses_nothing_and_its_lease_lapses_to_a
     release = threading.Event()
     requests: list[float] = []
 
-    def slow(request) -> None:
-        requests.append(time.monotonic())
-        if len(requests) == 1:
-            release.wait(DEADLINE)  # the first poll hangs until its worker has been killed
-        request.send_response(200)
-        request.send_header("Content-Type", "application/rss+xml")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+    slow = hanging_first_poll(body, release, requests, DEADLINE)  # until its worker has been killed
 
     with Store.open(url) as store:
         source = store.add_source(server.serve_handler("/slow.xml", slow), "feed")[0]

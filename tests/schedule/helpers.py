@@ -70,3 +70,21 @@ def library_rows(home: Path, sql: str, params=()) -> list[tuple]:
 
     with Store.open(home / "blogreader.db") as store:
         return [tuple(row) for row in store.conn.execute(sql, params).fetchall()]
+
+
+def hanging_first_poll(body: bytes, release, requests: list, deadline: float):
+    """A feed handler whose first request hangs until `release` is set (its worker is killed meanwhile); every
+    request's time is appended to `requests`."""
+    import time
+
+    def handle(request) -> None:
+        requests.append(time.monotonic())
+        if len(requests) == 1:
+            release.wait(deadline)
+        request.send_response(200)
+        request.send_header("Content-Type", "application/rss+xml")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handle

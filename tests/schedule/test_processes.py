@@ -12,7 +12,7 @@ from blogreader.config import load_settings
 from blogreader.store import Store
 from blogreader.worker import Worker
 from tests.hostile.helpers import blogreader_process
-from tests.schedule.helpers import dated_feed, library, library_rows
+from tests.schedule.helpers import dated_feed, hanging_first_poll, library, library_rows
 
 DEADLINE = 40  # seconds any wait below may take on a loaded machine before the test fails
 
@@ -97,15 +97,7 @@ def test_a_killed_worker_loses_nothing_and_its_source_is_picked_up(server, home)
     requests = []
     slow_body = dated_feed("slow", now, timedelta(days=1)).encode()
 
-    def slow(request) -> None:
-        requests.append(time.monotonic())
-        if len(requests) == 1:
-            release.wait(DEADLINE)  # the first poll hangs until its worker has been killed
-        request.send_response(200)
-        request.send_header("Content-Type", "application/rss+xml")
-        request.send_header("Content-Length", str(len(slow_body)))
-        request.end_headers()
-        request.wfile.write(slow_body)
+    slow = hanging_first_poll(slow_body, release, requests, DEADLINE)  # until its worker has been killed
 
     with Store.open(home / "blogreader.db") as store:
         store.add_source(steady, "feed")
