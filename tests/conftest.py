@@ -222,9 +222,12 @@ def _engine(request, monkeypatch, home):
             schemas[key] = fresh_schema_url(cluster.url)
         return schemas[key]
 
+    harness_url = url_for(home / "blogreader.db")
     monkeypatch.setattr(Store, "open", classmethod(lambda cls, location: opened(cls, url_for(location))))
-    monkeypatch.setattr(Settings, "database", property(lambda self: url_for(self.database_path)))
-    monkeypatch.setenv("BLOGREADER_DATABASE_URL", url_for(home / "blogreader.db"))  # for child processes
+    # A library whose config names its own database keeps it; any other library folder is mapped.
+    monkeypatch.setattr(Settings, "database", property(
+        lambda self: self.database_url if self.database_url not in (None, harness_url) else url_for(self.database_path)))
+    monkeypatch.setenv("BLOGREADER_DATABASE_URL", harness_url)  # for child processes
     yield
 
 

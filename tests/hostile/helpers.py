@@ -23,17 +23,17 @@ starter_subscriptions = false
 [fetch]
 max_bytes = {max_bytes}
 total_timeout = {total_timeout}
-connect_timeout = 1
+connect_timeout = {connect_timeout}
 max_retry_wait = {max_retry_wait}
 {fetch_extra}"""
 
 
 def write_config(home: Path, *, max_bytes: int = 1_000_000, total_timeout: float = 1.0, max_retry_wait: float = 2,
-                 fetch_extra: str = "", extra: str = "") -> Path:
+                 fetch_extra: str = "", extra: str = "", connect_timeout: float = 1) -> Path:
     """A library folder whose fetches fail fast and small; no starter subscriptions."""
     home.mkdir(parents=True, exist_ok=True)
     limits = SMALL_LIMITS.format(max_bytes=max_bytes, total_timeout=total_timeout, max_retry_wait=max_retry_wait,
-                                 fetch_extra=fetch_extra)
+                                 fetch_extra=fetch_extra, connect_timeout=connect_timeout)
     (home / "config.toml").write_text(limits + extra, encoding="utf-8")
     return home
 

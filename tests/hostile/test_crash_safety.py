@@ -72,7 +72,9 @@ EXPECTED = {f"f{index}-p{n}" for index in range(FEEDS) for n in range(POSTS)}
 
 def new_library(home: Path, urls: list[str]) -> Path:
     """A library subscribed to every feed, never fetched; no full-text page fetches."""
-    write_config(home, total_timeout=5, fetch_extra="per_host = 6\n", extra="\n[enrich]\nfull_text = false\n")
+    # Connections may wait: two fetches, a web app and (on PostgreSQL) the server share two cores here.
+    write_config(home, total_timeout=10, connect_timeout=5, fetch_extra="per_host = 6\n",
+                 extra="\n[enrich]\nfull_text = false\n")
     with Store.open(home / "blogreader.db") as store:
         for index, url in enumerate(urls):
             store.add_source(url, "feed", title=f"Feed {index}")
