@@ -23,9 +23,8 @@ allow_private_networks = false
 # Subscribe a new library to the starter set of AI/ML blogs on its first `update`.
 starter_subscriptions = true
 
-# Where the library lives: blogreader.db in this folder (SQLite), or a PostgreSQL database shared by a
-# team, e.g. "postgresql://blogreader@db.example/blogreader" ($BLOGREADER_DATABASE_URL overrides it).
-# database = "postgresql://..."
+# The library: blogreader.db in this folder (SQLite), or a team's PostgreSQL ($BLOGREADER_DATABASE_URL wins).
+# database = "postgresql://blogreader@db.example/blogreader"
 
 [fetch]
 concurrency = 50          # requests in flight at once, all hosts together
@@ -379,12 +378,10 @@ def _typed(name: str, value, type_name: str, home: Path):
 
 def _database_url(where, value, name: str) -> str | None:
     """A PostgreSQL address, or None for the SQLite file in the library folder."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not value.startswith(("postgresql://", "postgres://")):
-        raise ConfigError(f"{where}: {name} must be a PostgreSQL address such as "
-                          "\"postgresql://user@host/dbname\", not {value!r}; leave it out to use SQLite")
-    return value
+    if value not in (None, "") and not (isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))):
+        raise ConfigError(f'{where}: {name} must be a PostgreSQL address such as "postgresql://user@host/dbname", '
+                          f"not {value!r}; leave it out to use SQLite")
+    return value or None
 
 
 def _apply_environment(settings: Settings) -> Settings:
