@@ -4,11 +4,13 @@ pre-screen, and one HTML read once when it is both body and summary."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
 
 from blogreader.config import load_settings
+from blogreader.dedupe.discussed import discussed_works
 from blogreader.models import ParsedEntry
 from blogreader.normalize.entry import normalize_entry
 from blogreader.normalize.text import html_to_text, repair_text
@@ -61,6 +63,29 @@ def test_many_feeds_are_stored_whole_and_searchable_in_batches(library, server, 
     assert count(store, "SELECT count(DISTINCT entry_id) FROM entry_bands") == 80
     again = refresh(store, store.sources(), settings)
     assert again.new_entries == 0 and count(store) == 80
+
+
+def test_the_papers_a_post_discusses_are_read_in_the_workers_as_the_store_reads_them(library, server):
+    store, settings = library
+    paper = "https://arxiv.org/abs/2312.00752"
+    words = " ".join(f"word{k}" for k in range(200))
+    about = (f'<p>We read <a href="{paper}">the selective scan paper</a> closely.</p><p>{words}</p>'
+             f'<p>Its recurrence, as <a href="{paper}">the paper</a> writes it, runs in linear time.</p>')
+    for n in range(40):  # enough to parse in worker processes
+        feed = rss(n, 1)
+        if n == 7:
+            feed = feed.replace("</channel>", "<item><title>On selective scans</title>"
+                                "<link>https://blog7.example.com/scans</link><guid>scans</guid>"
+                                f"<description>{html.escape(about)}</description></item></channel>")
+        store.add_source(server.serve(f"/{n}.xml", feed), "feed")
+    assert refresh(store, store.sources(), settings).new_entries == 41
+    rows = store.conn.execute("SELECT e.url, d.work_url, d.reason, d.links FROM discussions d "
+                              "JOIN entries e ON e.id = d.post_id").fetchall()
+    assert [tuple(row) for row in rows] == [("https://blog7.example.com/scans", paper, "opening", 2)]
+    # The store's own reading of the stored post (what a library made before the workers read) agrees.
+    stored = store.conn.execute("SELECT content_html, url FROM entries WHERE url LIKE '%/scans'").fetchone()
+    assert [(d.work, d.reason, d.links) for d in discussed_works(stored[0], stored[1], stored[1])] == [
+        (paper, "opening", 2)]
 
 
 def test_a_feed_that_fails_to_store_loses_nothing_else_and_the_next_fetch_completes_it(library, server, monkeypatch):

@@ -69,6 +69,8 @@ class NewEntry:
     teaser: bool = False
     summary: str | None = None  # a summary the source itself gives (a listing page's excerpt), origin "feed"
     page_canonical: str | None = None  # the address the post's own page names as canonical, when it was fetched
+    # The papers the post discusses (dedupe.discussed), read in a parse worker; None: read when it is stored.
+    discusses: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     if full_text is not None:
         completed, page_problems = await full_text.complete(store, source.id, entries)
         splits = [split if done is entry else None for split, done, entry in zip(splits, completed, entries)]
+        completed = [done if done is entry else replace(done, discusses=None) for done, entry in zip(completed, entries)]
         if marks is not None:
             marks = [mark if done is entry else None for mark, done, entry in zip(marks, completed, entries)]
         entries, problem = completed, with_problems(problem, page_problems)
@@ -271,7 +272,16 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
         return feed, entries, [None] * len(entries), marks
     publication = feed.site_url or source.site_url
     splits = [None if entry.teaser else roundup_items(entry.content_html, entry.url, publication) for entry in entries]
+    if with_marks:  # a worker: the papers each post discusses are read here too (a roundup discusses none)
+        entries = [entry if split is None else replace(entry, discusses=() if split else _discusses(entry))
+                   for entry, split in zip(entries, splits)]
     return feed, entries, splits, marks
+
+
+def _discusses(entry: NewEntry) -> tuple:
+    from blogreader.dedupe.discussed import discussed_works
+
+    return tuple(discussed_works(entry.content_html, entry.url, entry.url))
 
 
 def roundup_items(html: str, url: str | None, publication_url: str | None) -> list:

@@ -50,7 +50,7 @@ class DiscussionQueries:
         """After a fetch stored `entries` (with `saved`, the SaveOutcome of save_entries, and roundups split):
         each new or changed post is linked to the papers it discusses; returns how many links were made."""
         changed = set(saved.changed_ids)
-        posts = [(entry_id, entry.content_html, entry.url)
+        posts = [(entry_id, entry.content_html, entry.url, entry.discusses)
                  for entry, entry_id in zip(entries, saved.ids) if entry_id in changed]
         with transaction(self.conn):
             self._read_stored_posts()
@@ -78,14 +78,15 @@ class DiscussionQueries:
         about = [Discussion(*(row[name] for name in fields)) for row in rows if row["side"] == "about"]
         return Discussions(by, about)
 
-    def _link(self, posts: list[tuple[int, str | None, str | None]]) -> int:
-        """Replace each post's links to the papers it discusses; a roundup (its items are mentions) has none."""
+    def _link(self, posts: list[tuple[int, str | None, str | None, tuple | None]]) -> int:
+        """Replace each post's links to the papers it discusses (read already when the last item is not None);
+        a roundup (its items are mentions) has none."""
         made = 0
-        for post_id, html, url in posts:
+        for post_id, html, url, read in posts:
             self.conn.execute("DELETE FROM discussions WHERE post_id = ?", (post_id,))
             if self.conn.execute("SELECT 1 FROM mentions WHERE roundup_id = ? LIMIT 1", (post_id,)).fetchone():
                 continue
-            found = discussed_works(html, url, url)
+            found = discussed_works(html, url, url) if read is None else read
             self.conn.executemany(
                 "INSERT INTO discussions (post_id, work_url, reason, links) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(post_id, item.work, item.reason, item.links) for item in found],
@@ -107,7 +108,7 @@ class DiscussionQueries:
                    ORDER BY id LIMIT ?""", (last, _BATCH)).fetchall()
             if not rows:
                 break
-            self._link([(row[0], row[1], row[2]) for row in rows])
+            self._link([(row[0], row[1], row[2], None) for row in rows])
             last = rows[-1][0]
         self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, version))
