@@ -10,6 +10,7 @@ when both fit. A split roundup is summed up from its own picks.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from blogreader.enrich.base import MAX_SUMMARY_CHARS, Document, Summary
 from blogreader.roundups.numbering import longest_run
@@ -23,10 +24,11 @@ _DANGLING = frozenset("by with via through to and or as including such of for in
 _SENTENCE_START = re.compile(r"[A-Z0-9\"“]")
 POSITION_WEIGHT = 1.5
 FIRST_BONUS = 0.0
-PAIR_BELOW = 100
+PAIR_BELOW = 100  # a summary shorter than this takes the next sentence too, when both fit
 NAMED_PICKS = 3  # a roundup's summary names its first few picks
 _CLAUSES = re.compile(r";\s+")
-_WORDY = re.compile(r"[\"“(]?[A-Za-z][A-Za-z'’-]*[,.;:!?)\"”]*")  # a summary shorter than this takes the next sentence too, when both fit
+_WORDY = r"[\"“(]?[A-Za-z][A-Za-z'’-]*[,.;:!?)\"”]*"
+_WORDY_WORDS = re.compile(rf"(?<!\S){_WORDY}(?!\S)")  # a word of prose, as a whole run of non-space characters
 FREQUENCY_WORDS = 1500  # the post's key words, from its opening
 _CUE = re.compile(
     r"\b(?:in this (?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|paper|work)|"
@@ -76,8 +78,7 @@ class ExtractiveSummarizer:
 def best_summary(title: str, text: str) -> str | None:
     """The best-scoring sentence that stands alone in the house style, with the next one when it is short."""
     # Prose only: a post can open on dozens of lines of math macros or code.
-    sentences = [sentence for sentence in split_sentences(text, limit=5 * CANDIDATES) if _is_prose(sentence)]
-    sentences = sentences[:CANDIDATES]
+    sentences = list(islice(filter(_is_prose, split_sentences(text, limit=5 * CANDIDATES)), CANDIDATES))
     if not sentences:
         return None
     top = top_words(" ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS]), 25)
@@ -124,9 +125,9 @@ def titled_fragment(title: str, text: str) -> str | None:
 
 
 def _is_prose(sentence: str) -> bool:
-    words = sentence.split()
-    wordy = sum(bool(_WORDY.fullmatch(word)) for word in words)
-    return len(words) >= 3 and "\\" not in sentence and wordy >= 0.6 * len(words)
+    words = len(sentence.split())
+    # The words that are _WORDY whole, found in one pass: each run of non-space characters that matches it end to end.
+    return words >= 3 and "\\" not in sentence and len(_WORDY_WORDS.findall(sentence)) >= 0.6 * words
 
 
 def best_sentence(title: str, text: str) -> str | None:
