@@ -1,5 +1,6 @@
-"""The PostgreSQL baseline schema matches SQLite schema 13: same tables, columns, NOT NULLs, defaults and
-index names, and the behaviour its triggers, constraints and search index stand for."""
+"""The PostgreSQL schema (the baseline equal to SQLite schema 13, then the later migration pairs) matches the
+newest SQLite schema: same tables, columns, NOT NULLs, defaults and index names, and the behaviour its
+triggers, constraints and search index stand for."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import psycopg
 import pytest
 
 from blogreader.store.database import connect, schema_version
+from blogreader.store.postgres import postgres_migrations
 
 ENGINE_PRIVATE = {"rowid", "search_vector"}  # PostgreSQL stand-ins for SQLite's rowid and FTS5 table
 NOW = "2026-03-02T10:00:00+00:00"
@@ -22,7 +24,9 @@ def baseline_sql() -> str:
 @pytest.fixture
 def pg(postgres_schema_url):
     with psycopg.connect(postgres_schema_url, autocommit=True) as conn:
-        conn.execute(baseline_sql())
+        for version, _name, sql in postgres_migrations():
+            conn.execute(sql)
+            conn.execute("UPDATE schema_version SET version = %s", (version,))
         yield conn
 
 
@@ -43,10 +47,10 @@ def normal_default(value: str | None) -> str | None:
     return None if value is None else value.removesuffix("::text")
 
 
-def test_the_baseline_is_the_newest_sqlite_schema(pg):
-    # A new SQLite migration needs its PostgreSQL twin; this baseline stands for schema 13.
-    assert schema_version() == 13
-    assert pg.execute("SELECT version FROM schema_version").fetchall() == [(13,)]
+def test_the_postgresql_scripts_reach_the_newest_sqlite_schema(pg):
+    # A new SQLite migration needs its PostgreSQL twin; the baseline stands for schema 13.
+    assert baseline_sql().rstrip().endswith("VALUES (13);")
+    assert pg.execute("SELECT version FROM schema_version").fetchall() == [(schema_version(),)]
 
 
 def test_every_table_and_column_of_sqlite_is_there_with_its_constraints(pg, sqlite_library):
@@ -202,3 +206,43 @@ def test_a_category_lookup_without_case_uses_the_lower_index(pg):
     assert "entries_by_category" in plan
     assert pg.execute("SELECT count(*) FROM entries WHERE lower(category) = lower(%s COLLATE \"C\")",
                       ("rl",)).fetchone()[0] == 67
+
+
+FRESH_VECTOR = """setweight(to_tsvector('english', left(coalesce(text, ''), 200000)), 'D')
+    || setweight(to_tsvector('english', coalesce(title, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(summary, '')), 'B')
+    || setweight(to_tsvector('english', coalesce(note, '')), 'B')"""
+
+
+def test_the_search_vector_is_rebuilt_only_when_what_it_holds_changes(pg):
+    # A generated column was recomputed on every UPDATE of the row, parsing the whole post again when an entry
+    # was marked read or enrichment wrote its summary. The trigger keeps the vector when only flags change,
+    # and reuses the text's part when only the title, summary or note change.
+    entry = add_entry(pg, "Sparse features", text="We trained sparse autoencoders on a small model.")
+    vector = pg.execute("SELECT search_vector::text FROM entries WHERE id = %s", (entry,)).fetchone()[0]
+    pg.execute("UPDATE entries SET read = 1, picked = 1, category = 'Interpretability' WHERE id = %s", (entry,))
+    pg.execute("UPDATE entries SET search_vector = NULL WHERE id = %s", (entry,))  # not writable by hand
+    assert pg.execute("SELECT search_vector::text FROM entries WHERE id = %s", (entry,)).fetchone()[0] == vector
+
+    pg.execute("UPDATE entries SET summary = 'A note on distillation.' WHERE id = %s", (entry,))
+    pg.execute("UPDATE entries SET note = 'compare with probing', title = 'Features, again' WHERE id = %s", (entry,))
+    same = pg.execute(f"SELECT search_vector = ({FRESH_VECTOR}) FROM entries WHERE id = %s", (entry,)).fetchone()[0]
+    assert same  # exactly the vector parsed afresh, though the text was not parsed again
+    for words in ("distilled", "probe", "autoencoder", "features again"):
+        assert pg.execute("SELECT id FROM entries WHERE search_vector @@ plainto_tsquery('english', %s)",
+                          (words,)).fetchall() == [(entry,)], words
+    pg.execute("UPDATE entries SET text = 'Reward models now.' WHERE id = %s", (entry,))
+    assert pg.execute("SELECT id FROM entries WHERE search_vector @@ plainto_tsquery('english', 'autoencoder')"
+                      ).fetchall() == []
+    assert pg.execute(f"SELECT search_vector = ({FRESH_VECTOR}) FROM entries WHERE id = %s", (entry,)).fetchone()[0]
+
+
+def test_the_inbox_count_indexes_read_unread_entries_alone(pg):
+    for number in range(300):
+        add_entry(pg, f"Post {number}", category=["RL", "Agents"][number % 2], read=int(number % 3 == 0))
+    pg.execute("ANALYZE entries")
+    pg.execute("SET enable_seqscan = off")
+    plan = "\n".join(row[0] for row in pg.execute(
+        """EXPLAIN SELECT e.source_id, count(*) FROM entries e WHERE e.read = 0 AND e.promo = 0
+           AND e.duplicate_of IS NULL AND e.kind = 'post' AND e.also_carried = 0 GROUP BY e.source_id"""))
+    assert "entries_unread_by_source" in plan

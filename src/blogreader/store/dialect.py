@@ -46,15 +46,19 @@ def group_concat(conn, expression: str, separator_sql: str) -> str:
     return f"group_concat({expression}, {separator_sql})"
 
 
+# Columns the database keeps itself (by triggers) from other rows: never copied, exported or compared.
+DERIVED = ("also_carried", "search_vector")
+
+
 def table_columns(conn, table: str) -> list[str]:
-    """The stored columns of `table`, in order (generated and engine-private ones left out)."""
+    """The stored columns of `table`, in order (generated, derived and engine-private ones left out)."""
     if is_postgres(conn):
         rows = conn.execute(
             """SELECT column_name FROM information_schema.columns
                WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER'
                ORDER BY ordinal_position""", (table,)).fetchall()
-        return [row[0] for row in rows if row[0] not in ("rowid", "search_vector")]
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        return [row[0] for row in rows if row[0] not in ("rowid", *DERIVED)]
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in DERIVED]
 
 
 def full_text_search(conn, candidates: int | None = None) -> tuple[str, str, str]:
@@ -113,3 +117,15 @@ def concat_in_order(conn, expression: str, separator_sql: str, rows_sql: str, or
         return f"(SELECT string_agg({expression}, {separator_sql.replace('char(', 'chr(')} ORDER BY {order_sql}) FROM {rows_sql})"
     return (f"(SELECT group_concat(_value, {separator_sql}) FROM "
             f"(SELECT {expression} AS _value FROM {rows_sql} ORDER BY {order_sql}))")
+
+
+def distinct_values(conn, table: str, column: str) -> str:
+    """A subquery of the distinct non-NULL values of an indexed `column`, named `column`. PostgreSQL reads them
+    by a loose index scan (a recursive query: the least value above the last, one index probe per value;
+    SELECT DISTINCT read the whole table, 415 ms at a million entries for 14 categories); SQLite's DISTINCT
+    reads its index already."""
+    if is_postgres(conn):
+        return (f"(WITH RECURSIVE found(value) AS (SELECT min({column}) FROM {table} UNION ALL "
+                f"SELECT (SELECT min({column}) FROM {table} WHERE {column} > found.value) FROM found "
+                f"WHERE found.value IS NOT NULL) SELECT value AS {column} FROM found WHERE value IS NOT NULL)")
+    return f"(SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from blogreader.models import Entry
+from blogreader.store.dialect import distinct_values
 from blogreader.store.entries import _LIST_COLUMNS, EntryFilter, _entry, _where
 from blogreader.store.triage import inbox_where
 
@@ -41,7 +42,8 @@ class PageQueries:
 
     def category_names(self) -> list[str]:
         """Every category in use, from the category index alone (no table rows read)."""
-        rows = self.conn.execute("SELECT DISTINCT category FROM entries WHERE category IS NOT NULL").fetchall()
+        in_use = distinct_values(self.conn, "entries", "category")
+        rows = self.conn.execute(f"SELECT category FROM {in_use} AS in_use").fetchall()
         return sorted((row[0] for row in rows), key=str.casefold)
 
     def neighbours(self, entry_id: int, spec: EntryFilter) -> tuple[int | None, int | None]:

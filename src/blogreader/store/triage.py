@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry
 from blogreader.store.database import transaction
-from blogreader.store.dialect import in_json_list, indexed_by, joined_in_order, nocase
+from blogreader.store.dialect import distinct_values, in_json_list, indexed_by, joined_in_order
 from blogreader.store.duplicates import read_copies
 from blogreader.store.entries import _LIST_COLUMNS, EntryFilter, _entry, _where
 
@@ -39,6 +39,11 @@ class UnreadCounts:
 
 
 _SHOWN = f"e.read = 0 AND e.promo = 0 AND e.duplicate_of IS NULL AND {GROUPED}"
+# The predicates of the partial indexes of migration 0014, term for term (SQLite uses a partial index only for
+# a query that repeats its terms): unread posts only their own source carries, and the other unread entries
+# counted per source row by row (carried by other sources too, or links).
+_OWN = "e.read = 0 AND e.promo = 0 AND e.duplicate_of IS NULL AND e.kind = 'post' AND e.also_carried = 0"
+_CARRIED = "e.read = 0 AND e.promo = 0 AND e.duplicate_of IS NULL AND (e.also_carried = 1 OR e.kind = 'link')"
 
 
 def _counts(rows: list) -> UnreadCounts:
@@ -46,7 +51,10 @@ def _counts(rows: list) -> UnreadCounts:
     ('n', _, a category in use, 0)."""
     sources = sorted(((row[1], row[2] or str(row[1]), row[3]) for row in rows if row[0] == "s"),
                      key=lambda source: source[1].casefold())
-    unread = {row[2].casefold(): row[3] for row in rows if row[0] == "c"}
+    unread: dict[str, int] = {}
+    for row in rows:  # grouped by the name as written: names differing in case only are one category
+        if row[0] == "c":
+            unread[row[2].casefold()] = unread.get(row[2].casefold(), 0) + row[3]
     in_use = {row[2].casefold(): row[2] for row in rows if row[0] == "n"}
     categories = sorted(((name, unread.get(key, 0)) for key, name in in_use.items()), key=lambda c: c[0].casefold())
     return UnreadCounts(sources, categories)
@@ -122,19 +130,27 @@ class TriageQueries:
 
     def unread_counts(self) -> UnreadCounts:
         """Unread entries (as the inbox shows them) per source and per category, and every category in use,
-        in one query that reads indexes only: the unread index (migration 0011) and the category index."""
+        in one query that reads indexes only (migrations 0011 and 0014): an entry carried by its own source
+        alone is counted there from entries_unread_by_source; the few carried by other sources too, and
+        shown links, row by row through entry_sources."""
         # INDEXED BY: without statistics the planner would scan the table, whose rows carry every post's text.
+        own = indexed_by(self.conn, "entries e", "entries_unread_by_source")
+        carried = indexed_by(self.conn, "entries e", "entries_unread_carried")
         unread = indexed_by(self.conn, "entries e", "entries_unread_shown")
         rows = self.conn.execute(
-            f"""SELECT 's', es.source_id, (SELECT coalesce(title, url) FROM sources WHERE id = es.source_id), count(*)
-                    FROM {unread} {joined_in_order(self.conn)} entry_sources es ON es.entry_id = e.id WHERE {_SHOWN}
-                    GROUP BY es.source_id
+            f"""SELECT 's', source_id, (SELECT coalesce(title, url) FROM sources WHERE id = by_source.source_id),
+                       sum(unread) FROM (
+                    SELECT e.source_id AS source_id, count(*) AS unread FROM {own}
+                        WHERE {_OWN} AND e.source_id IS NOT NULL GROUP BY e.source_id
+                    UNION ALL
+                    SELECT es.source_id, count(*) FROM {carried} {joined_in_order(self.conn)} entry_sources es
+                        ON es.entry_id = e.id WHERE {_CARRIED} AND {GROUPED} GROUP BY es.source_id) AS by_source
+                    GROUP BY source_id
                 UNION ALL
-                SELECT 'c', NULL, min(e.category), count(*) FROM {unread} WHERE {_SHOWN} AND e.category IS NOT NULL
-                    GROUP BY {nocase(self.conn, 'e.category')}
+                SELECT 'c', NULL, e.category, count(*) FROM {unread} WHERE {_SHOWN} AND e.category IS NOT NULL
+                    GROUP BY e.category
                 UNION ALL
-                SELECT 'n', NULL, category, 0 FROM (SELECT DISTINCT category FROM entries WHERE category IS NOT NULL)
-                    AS in_use"""
+                SELECT 'n', NULL, category, 0 FROM {distinct_values(self.conn, 'entries', 'category')} AS in_use"""
         ).fetchall()
         return _counts(rows)
 
