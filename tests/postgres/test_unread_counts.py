@@ -59,7 +59,8 @@ def test_each_carrier_counts_an_entry_once_and_roundup_items_count_nowhere(store
 
 def test_a_category_written_in_two_cases_is_one_category(store):
     a = source(store, "a")
-    ids = store.save_entries(a, [entry(f"Post {n}", f"https://a.example/{n}", f"post {n}", day=n) for n in (1, 2, 3)]).ids
+    posts = [entry(f"Post {n}", f"https://a.example/{n}", f"post {n}", day=n) for n in (1, 2, 3)]
+    ids = store.save_entries(a, posts).ids
     for entry_id, category in zip(ids, ("RL", "rl", "Agents")):
         store.conn.execute("UPDATE entries SET category = ? WHERE id = ?", (category, entry_id))
     categories = dict((name.casefold(), unread) for name, unread in store.unread_counts().categories)

@@ -1,0 +1,34 @@
+"""An entry's near-duplicate band keys are stored alike on both engines (PostgreSQL writes them in one
+statement, SQLite one row each), and a copy is found through them."""
+
+from __future__ import annotations
+
+import pytest
+
+from blogreader.dedupe.near_duplicates import band_keys, shingles
+from tests.postgres.test_store_engines import STORY, entry, open_store, source
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    opened = open_store(request.param, request, tmp_path)
+    yield opened
+    opened.close()
+
+
+def test_every_band_is_stored_with_its_place_and_finds_a_copy(store):
+    a, b = source(store, "a"), source(store, "b")
+    [original] = store.save_entries(a, [entry("Features", "https://a.example/features", STORY)]).ids
+    rows = store.conn.execute("SELECT band, key FROM entry_bands WHERE entry_id = ? ORDER BY band", (original,))
+    expected = list(enumerate(band_keys(shingles(STORY))))
+    assert [(row[0], row[1]) for row in rows] == expected and len(expected) > 1
+    assert any(key < 0 for _band, key in expected) or any(key >= 2**31 for _band, key in expected)  # 64-bit keys
+    [copy] = store.save_entries(b, [entry("Features (repost)", "https://b.example/repost", STORY)]).ids
+    assert store.entry(copy).duplicate_of == original
+    # A second write of the same keys (a rewritten text that hashes alike) is no error.
+    store.conn.execute("DELETE FROM entry_bands WHERE entry_id = ? AND band = 0", (original,))
+    from blogreader.store.duplicates import remember_bands
+
+    remember_bands(store.conn, original, STORY)
+    stored = store.conn.execute("SELECT count(*) FROM entry_bands WHERE entry_id = ?", (original,)).fetchone()[0]
+    assert stored == len(expected)
