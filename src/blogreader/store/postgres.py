@@ -22,6 +22,12 @@ from blogreader.errors import StoreError
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 10
+# How long a statement waits for a row (or table) another transaction holds before it gives up with the
+# "busy, try again" error SQLite gives after its busy timeout (database.BUSY_TIMEOUT_MS, the same 10 s).
+LOCK_TIMEOUT_MS = 10_000
+# A session left inside a transaction (a process stopped in a debugger, a client gone quiet) holds its row
+# locks until this ends it; a refresh keeps its write transaction open for well under a second between feeds.
+IDLE_IN_TRANSACTION_MS = 5 * 60 * 1000
 # One key for every BlogReader process migrating the same database: the second waits for the first.
 _MIGRATION_LOCK = 0x426C6F67  # "Blog"
 _ERRORS: tuple = ()
@@ -218,7 +224,10 @@ class _sqlite_errors:
 
         if isinstance(exc, psycopg.IntegrityError):
             raise sqlite3.IntegrityError(str(exc).strip()) from exc
-        if isinstance(exc, (psycopg.OperationalError, psycopg.errors.LockNotAvailable)):
+        if isinstance(exc, (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)):
+            # Worded as SQLite's busy error, so the store and the CLI give the same "busy, try again" message.
+            raise sqlite3.OperationalError(f"database is locked ({str(exc).strip()})") from exc
+        if isinstance(exc, psycopg.OperationalError):
             raise sqlite3.OperationalError(str(exc).strip()) from exc
         if isinstance(exc, psycopg.DataError):
             raise sqlite3.DataError(str(exc).strip()) from exc
@@ -240,6 +249,10 @@ def connect_postgres(url: str) -> PostgresConnection:
     raw.adapters.register_loader("numeric", _numeric_loader())
     conn = PostgresConnection(raw, url)
     try:
+        # Session settings (behind PgBouncer in transaction mode, set them on the role instead: see
+        # docs/postgresql.md). Without a lock timeout a command meeting a locked row waits for it forever.
+        conn.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+        conn.execute(f"SET idle_in_transaction_session_timeout = {int(IDLE_IN_TRANSACTION_MS)}")
         migrate_postgres(conn)
     except BaseException:
         conn.close()
@@ -287,7 +300,11 @@ def migrate_postgres(conn: PostgresConnection) -> None:
     conn.execute("BEGIN")
     name = None
     try:
+        # Another process migrating holds the lock for as long as its migration takes: wait for it, then give
+        # the migration's own statements the usual lock timeout.
+        conn.execute("SET LOCAL lock_timeout = 0")
         conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+        conn.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
         current = _postgres_version(conn)  # another process may have migrated while this one waited
         for version, name, sql in known:
             if version > current:
@@ -297,6 +314,10 @@ def migrate_postgres(conn: PostgresConnection) -> None:
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
         conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and "database is locked" in str(exc):
+            from blogreader.store.database import busy_error
+
+            raise busy_error(exc) from None
         raise StoreError(f"{shown_url(conn.url)}: migration {name} failed ({exc}); the database is unchanged") from None
 
 
