@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from blogreader.errors import NotFoundError
 from blogreader.store.database import transaction
-from blogreader.store.dialect import in_json_list, nocase, nocase_value
+from blogreader.store.dialect import in_json_list, indexed_by, nocase, nocase_value
 from blogreader.store.duplicates import read_copies
+from blogreader.store.triage import _CARRIED, _OWN
 
 LOGIN_USER = "api_user"
 LOGIN_HASH = "api_password"
@@ -196,30 +197,47 @@ class ReaderApiQueries:
     def api_unread_counts(self) -> tuple[list[tuple[int, int, str]], list[tuple[str, int, str]],
                                          list[tuple[str, int, str]], tuple[int, str | None]]:
         """Unread (count, newest crawl time) per source, per folder, per category, and in all."""
-        # One pass over the entries: each scan of the table reads every stored post, so four GROUP BY
-        # queries cost four times what this does.
+        # Entries only their own source carries, counted per (source, category) from the index of migration
+        # 0014 alone: each such entry is in one group, so folders and categories add the groups up. The few
+        # others (carried by several sources, and links) come row by row and are counted once per folder.
+        own = indexed_by(self.conn, "entries e", "entries_unread_by_source")
+        carried = indexed_by(self.conn, "entries e", "entries_unread_carried")
+        groups = self.conn.execute(
+            f"""SELECT g.source_id, g.category, g.unread, g.newest, s.category FROM (
+                    SELECT e.source_id AS source_id, e.category AS category, count(*) AS unread, max(e.added) AS newest
+                    FROM {own} WHERE {_OWN} GROUP BY e.source_id, e.category) AS g
+                LEFT JOIN sources s ON s.id = g.source_id""").fetchall()
         rows = self.conn.execute(
-            f"""SELECT e.id, e.category, e.added, es.source_id, s.category FROM entries e
+            f"""SELECT e.id, e.category, e.added, es.source_id, s.category FROM {carried}
                 LEFT JOIN entry_sources es ON es.entry_id = e.id LEFT JOIN sources s ON s.id = es.source_id
-                WHERE e.read = 0 AND {_VISIBLE}""")
+                WHERE {_CARRIED}""").fetchall()
         sources: dict[int, list] = {}
-        folders: dict[str, dict[int, str]] = {}
-        tags: dict[str, dict[int, str]] = {}
-        everything: dict[int, str] = {}
+        folders: dict[str, list] = {}
+        tags: dict[str, list] = {}
+        everything: list = [0, None]
+        for source_id, category, unread, newest, folder in groups:
+            for counts, key in ((sources, source_id), (folders, folder), (tags, category)):
+                if key:
+                    _add(counts.setdefault(key, [0, None]), newest, unread)
+            _add(everything, newest, unread)
+        seen: dict[tuple, set[int]] = {}  # the entries already counted in each folder, category, and in all
         for entry_id, category, added, source_id, folder in rows:
-            everything[entry_id] = added
-            if category:
-                tags.setdefault(category, {})[entry_id] = added
-            if source_id is not None:
-                count = sources.setdefault(source_id, [0, added])
-                count[0] += 1
-                count[1] = max(count[1], added)
-            if folder:
-                folders.setdefault(folder, {})[entry_id] = added
+            if source_id is not None:  # one row per source carrying the entry
+                _add(sources.setdefault(source_id, [0, None]), added)
+            for counts, key in ((folders, folder), (tags, category), (None, "all")):
+                if key and entry_id not in seen.setdefault((counts is None, key), set()):
+                    seen[(counts is None, key)].add(entry_id)
+                    _add(everything if counts is None else counts.setdefault(key, [0, None]), added)
         return ([(source_id, count, newest) for source_id, (count, newest) in sources.items()],
-                [(name, len(ids), max(ids.values())) for name, ids in folders.items()],
-                [(name, len(ids), max(ids.values())) for name, ids in tags.items()],
-                (len(everything), max(everything.values(), default=None)))
+                [(name, count, newest) for name, (count, newest) in folders.items()],
+                [(name, count, newest) for name, (count, newest) in tags.items()],
+                (everything[0], everything[1]))
+
+
+def _add(count: list, added: str, unread: int = 1) -> None:
+    """Add `unread` entries, the newest crawled at `added`, to a [count, newest] pair."""
+    count[0] += unread
+    count[1] = added if count[1] is None else max(count[1], added)
 
 
 def _stream_where(conn, stream: ApiStream) -> tuple[str, dict]:

@@ -28,7 +28,9 @@ BEGIN
     UPDATE entries SET also_carried = 1 WHERE id = new.id;
 END;
 
-CREATE INDEX entries_unread_by_source ON entries (source_id, added)
+-- With the category and crawl time too, the reader API's unread counts (per source, folder and category, with
+-- the newest crawl time of each) read it alone as well.
+CREATE INDEX entries_unread_by_source ON entries (source_id, category, added)
 WHERE read = 0 AND promo = 0 AND duplicate_of IS NULL AND kind = 'post' AND also_carried = 0;
 
 CREATE INDEX entries_unread_carried ON entries (kind, parent_id)

@@ -41,7 +41,7 @@ $$;
 CREATE TRIGGER entries_also_carried BEFORE UPDATE OF source_id ON entries
 FOR EACH ROW EXECUTE FUNCTION entries_also_carried();
 
-CREATE INDEX entries_unread_by_source ON entries (source_id, added)
+CREATE INDEX entries_unread_by_source ON entries (source_id, category, added)
 WHERE read = 0 AND promo = 0 AND duplicate_of IS NULL AND kind = 'post' AND also_carried = 0;
 
 CREATE INDEX entries_unread_carried ON entries (kind, parent_id, id)
