@@ -26,7 +26,8 @@ from pgserver import drop_schema, fresh_schema, server_cpu_probe, server_setting
 
 def scripts(upto: int) -> list[str]:
     folder = resources.files("blogreader.store").joinpath("migrations", "postgresql")
-    found = sorted((item.name, item.read_text(encoding="utf-8")) for item in folder.iterdir() if item.name.endswith(".sql"))
+    found = sorted((item.name, item.read_text(encoding="utf-8"))
+                   for item in folder.iterdir() if item.name.endswith(".sql"))
     return [sql for name, sql in found if int(name.split("_", 1)[0]) <= upto]
 
 
@@ -80,7 +81,8 @@ def main() -> int:
         finally:
             drop_schema(args.database, schema)
     base, new = result["generated_column"]["steps"], result["trigger_0014"]["steps"]
-    result["trigger_vs_generated_wall"] = {step: round(new[step]["wall_ms"] / base[step]["wall_ms"], 2) for step in base}
+    result["trigger_vs_generated_wall"] = {step: round(new[step]["wall_ms"] / base[step]["wall_ms"], 2)
+                                           for step in base}
     if cpu:
         result["trigger_vs_generated_server_cpu"] = {
             step: round(new[step]["server_cpu_us_per_entry"] / max(1, base[step]["server_cpu_us_per_entry"]), 2)
