@@ -11,7 +11,11 @@ WORDS = 60  # enough to be specific to one post, few enough to survive a changed
 
 def text_fingerprint(text: str) -> str | None:
     """A hash of the first words of `text`, case and punctuation aside; None when the text is too short to tell."""
-    words = opening_words(text, WORDS)
-    if len(words) < WORDS:
+    return fingerprint_of(" ".join(opening_words(text, WORDS)))
+
+
+def fingerprint_of(opening: str) -> str | None:
+    """`text_fingerprint` of a text whose first WORDS words (lower-cased, joined by spaces) are given."""
+    if opening.count(" ") < WORDS - 1:
         return None
-    return hashlib.blake2b(" ".join(words).encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b(opening.encode(), digest_size=12).hexdigest()

@@ -27,6 +27,7 @@ BANDS, ROWS = 64, 2
 MAX_CANDIDATES = 20  # compared in full at most; the ones sharing most bands come first
 
 _WORD = re.compile(r"\w+")
+_WORD_CHARACTER = re.compile(r"\w")
 _CHARS_PER_WORD = 24  # the opening words are looked for in this many characters a word, at most
 
 
@@ -38,14 +39,31 @@ def words(text: str, limit: int = MAX_WORDS) -> list[str]:
 
 def shingles(text: str) -> frozenset[bytes] | None:
     """The word 5-grams of the opening words of `text`; None when it is too short (or too repetitive) to tell."""
-    opening = _opening(text, MAX_WORDS).encode().split()
-    marks = frozenset(map(b" ".join, zip(*(opening[i:] for i in range(SHINGLE_WORDS)))))
+    return shingles_of(_opening(text, MAX_WORDS))
+
+
+def shingles_of(opening: str) -> frozenset[bytes] | None:
+    """`shingles` of a text whose opening (its first MAX_WORDS words, lower-cased, joined by spaces) is given."""
+    words = opening.encode().split()
+    marks = frozenset(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)))))
     # One sentence said twenty times is as little to go on as a short text.
     return marks if len(marks) > MIN_WORDS - SHINGLE_WORDS else None
 
 
 def _opening(text: str, limit: int) -> str:
     return " ".join(_WORD.findall(text, 0, limit * _CHARS_PER_WORD)[:limit]).lower()
+
+
+def openings(text: str, short: int) -> tuple[str, str]:
+    """`_opening(text, short)` and `_opening(text, MAX_WORDS)` (the fingerprint's words and the shingled ones)
+    from one scan: the short one is looked for in a prefix of the long one's span, so its words are the long
+    one's first words, save a word the prefix's end cuts in two."""
+    cut = short * _CHARS_PER_WORD
+    head = _WORD.findall(text, 0, cut)
+    words = head + _WORD.findall(text, cut, MAX_WORDS * _CHARS_PER_WORD)
+    if len(text) > cut and _WORD_CHARACTER.match(text, cut - 1) and _WORD_CHARACTER.match(text, cut):
+        words[len(head) - 1: len(head) + 1] = [head[-1] + words[len(head)]]  # the word cut at `cut`, whole again
+    return " ".join(head[:short]).lower(), " ".join(words[:MAX_WORDS]).lower()
 
 
 def similarity(first: frozenset[bytes], second: frozenset[bytes]) -> float:
@@ -88,7 +106,9 @@ def band_keys(marks: frozenset[bytes]) -> list[int]:
     hashes ^= hashes >> np.uint32(shift2)
     hashes *= np.uint32(multiply2)
     hashes ^= hashes >> np.uint32(shift3)
-    signature = (hashes[:, None] * a + b).min(axis=0)  # uint32 arithmetic wraps: the modulo 2^32
+    products = np.multiply.outer(hashes, a)  # uint32 arithmetic wraps: the modulo 2^32
+    products += b  # in place: one array of shingles x permutations, not two
+    signature = products.min(axis=0)
     # Rows 2k and 2k+1 (datasketch's MinHashLSH layout for 64 bands of 2) as one little-endian signed int64.
     return signature.astype("<u4").view("<i8").tolist()
 

@@ -7,8 +7,9 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from blogreader.dedupe.fingerprint import text_fingerprint
-from blogreader.dedupe.near_duplicates import MAX_CANDIDATES, band_keys, shingles, similarity, threshold
+from blogreader.dedupe.fingerprint import WORDS as FINGERPRINT_WORDS
+from blogreader.dedupe.fingerprint import fingerprint_of
+from blogreader.dedupe.near_duplicates import MAX_CANDIDATES, band_keys, openings, shingles, shingles_of, similarity, threshold
 from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
 from blogreader.store.dialect import in_json_list, is_postgres, json_values
@@ -24,8 +25,9 @@ class Marks:
 
 
 def near_duplicate_marks(text: str) -> Marks:
-    marks = shingles(text)
-    return Marks(text_fingerprint(text), tuple(band_keys(marks)) if marks is not None else None)
+    fingerprinted, shingled = openings(text, FINGERPRINT_WORDS)  # the text's words read once for both
+    marks = shingles_of(shingled)
+    return Marks(fingerprint_of(fingerprinted), tuple(band_keys(marks)) if marks is not None else None)
 
 
 def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry, marks: Marks | None = None) -> None:
