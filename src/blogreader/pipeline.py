@@ -10,7 +10,6 @@ import hashlib
 import logging
 import multiprocessing as mp
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from blogreader.parse.feeds import parse_feed
 from blogreader.parse.listing import parse_listing
 from blogreader.roundups import split_roundup
 from blogreader.roundups.entries import item_entry
+from blogreader.roundups.screen import may_be_roundup
 from blogreader.sources.discover import discover
 from blogreader.store import Store
 from blogreader.store.database import Batch
@@ -52,15 +52,6 @@ MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only whe
 # one fetches the feeds of the lost batch again.
 BATCH_FEEDS = 50
 BATCH_SECONDS = 0.5
-# Cheap screens before a roundup split parses a post (most posts are not roundups). Both are necessary, never
-# sufficient: every shape of roundups.split needs most of its three or more items linked, so two links at
-# least; and each needs some structure: a list item, a table row, a heading, bold (a bold title line or
-# lead), a "Source"/"link" link, or a block opening (after a number) on emphasis or a link (a lead, a linked
-# title line). Both patterns are linear: every repeat is followed by a character it cannot match.
-_ANCHOR = re.compile(r"<a\s", re.IGNORECASE)
-_ROUNDUP_STRUCTURE = re.compile(
-    r"<(?:li|tr|h[1-6]|strong|b|dt)\b|source|link|<(?:p|div|td)\b[^<>]*>[^<\w]*(?:\d{1,2}[^<\w]*)?<(?:em|i|a|u|span)\b",
-    re.IGNORECASE)
 
 
 @dataclass
@@ -285,10 +276,8 @@ def _discusses(entry: NewEntry) -> tuple:
 
 
 def roundup_items(html: str, url: str | None, publication_url: str | None) -> list:
-    """`split_roundup`, after cheap screens: a post with fewer than two links, or with none of the structures a
-    roundup is made of, is not parsed."""
-    found = _ANCHOR.search(html)
-    if found is None or _ANCHOR.search(html, found.end()) is None or not _ROUNDUP_STRUCTURE.search(html):
+    """`split_roundup`, after cheap screens (roundups.screen): most posts are not parsed."""
+    if not may_be_roundup(html, url, publication_url):
         return []
     return split_roundup(html, url, publication_url)
 

@@ -72,7 +72,12 @@ def looks_like_url(text: str) -> bool:
 
 
 def _same_publication(link: Link, hosts: set[str]) -> bool:
-    host = link.host.removeprefix("www.")
+    return same_host(link.host, hosts)
+
+
+def same_host(host: str, hosts: set[str]) -> bool:
+    """Is `host` (lower case) one of `hosts` (without "www.") or under one of them?"""
+    host = host.removeprefix("www.")
     return any(host == known or host.endswith("." + known) for known in hosts)
 
 
