@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from blogreader.dedupe.fingerprint import WORDS as FINGERPRINT_WORDS
@@ -18,16 +20,17 @@ from blogreader.store.dialect import in_json_list, is_postgres, json_values
 @dataclass(frozen=True)
 class Marks:
     """What near-duplicate linking needs of a text, computed before the entry is stored (in a parse worker
-    during a large refresh): the fingerprint of its opening words and its LSH band keys (None: too short)."""
+    during a large refresh): the fingerprint of its opening words and its LSH band keys (None: too short), as
+    signed 64-bit integers in an array: sent back from a worker as 512 bytes, not 64 pickled ints."""
 
     fingerprint: str | None
-    keys: tuple[int, ...] | None
+    keys: Sequence[int] | None
 
 
 def near_duplicate_marks(text: str) -> Marks:
     fingerprinted, shingled = openings(text, FINGERPRINT_WORDS)  # the text's words read once for both
     marks = shingles_of(shingled)
-    return Marks(fingerprint_of(fingerprinted), tuple(band_keys(marks)) if marks is not None else None)
+    return Marks(fingerprint_of(fingerprinted), array("q", band_keys(marks)) if marks is not None else None)
 
 
 def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry, marks: Marks | None = None) -> None:
