@@ -15,9 +15,12 @@ from urllib.parse import urljoin, urlsplit
 from blogreader.roundups.links import same_host
 
 _ANCHOR = re.compile(r"<a\s", re.IGNORECASE)
+# Tags that open a structure; or the words "source" and "link" (looked for apart: as alternatives of the
+# tags' pattern, no literal could lead its search, and it tried every character of the post).
 _STRUCTURE = re.compile(
-    r"<(?:li|tr|h[1-6]|strong|b|dt)\b|source|link|<(?:p|div|td)\b[^<>]*>[^<\w]*(?:\d{1,2}[^<\w]*)?<(?:em|i|a|u|span)\b",
+    r"<(?:li|tr|h[1-6]|strong|b|dt)\b|<(?:p|div|td)\b[^<>]*>[^<\w]*(?:\d{1,2}[^<\w]*)?<(?:em|i|a|u|span)\b",
     re.IGNORECASE)
+_STRUCTURE_WORDS = ("source", "link")
 # An anchor's address as the sanitizer writes it (double quotes); an anchor written otherwise is not read
 # here, and so counts as leaving the publication.
 _HREF = re.compile(r"""<a\s[^<>"]{0,200}?\bhref="([^"<>]{0,2000})\"""", re.IGNORECASE)
@@ -27,14 +30,16 @@ MIN_LINKS_OUT = 2
 def may_be_roundup(html: str, page_url: str | None, publication_url: str | None) -> bool:
     """Could `split_roundup(html, page_url, publication_url)` find items? False only when it cannot."""
     anchors = len(_ANCHOR.findall(html))
-    if anchors < MIN_LINKS_OUT or not _STRUCTURE.search(html):
+    if anchors < MIN_LINKS_OUT:
         return False
     hosts = {host for host in map(_host, (page_url, publication_url)) if host}
-    if not hosts:
-        return True
     # Links to the publication's own posts recommend nothing: a post linking only to its own blog is no roundup.
-    inside = sum(_inside(href, page_url, hosts) for href in _HREF.findall(html))
-    return anchors - inside >= MIN_LINKS_OUT
+    if hosts and anchors - sum(_inside(href, page_url, hosts) for href in _HREF.findall(html)) < MIN_LINKS_OUT:
+        return False
+    if _STRUCTURE.search(html):
+        return True
+    lowered = html.lower()
+    return any(word in lowered for word in _STRUCTURE_WORDS)
 
 
 def _inside(href: str, page_url: str | None, hosts: set[str]) -> bool:
@@ -42,8 +47,9 @@ def _inside(href: str, page_url: str | None, hosts: set[str]) -> bool:
     if "&" in href:  # an entity, which the splitter's parser may decode otherwise: not surely inside
         return False
     href = href.strip()
-    try:
-        host = urlsplit(urljoin(page_url, href) if page_url else href).hostname
+    try:  # an absolute address keeps its host when joined: only a relative one is joined
+        absolute = href.startswith(("http://", "https://")) or not page_url
+        host = urlsplit(href if absolute else urljoin(page_url, href)).hostname
     except ValueError:
         return False
     return bool(host) and same_host(host.lower(), hosts)
