@@ -31,7 +31,7 @@ def cache_key(categories: tuple[Category, ...], examples: list[Example]) -> str:
             digest.update(str(part).encode("utf-8", "surrogatepass"))
             digest.update(b"\x1f")
 
-    add(FORMAT, lc.C, lc.USER_WEIGHT, lc.TEXT_WORDS, lc.HEADLINE_WEIGHT, lc.shipped_text())
+    add(FORMAT, lc.C, lc.USER_WEIGHT, lc.TEXT_WORDS, lc.HEADLINE_WEIGHT, lc.NB_ALPHA, lc.NB_WEIGHT, lc.shipped_text())
     for category in categories:
         add(category.name, category.description)
     for example in examples:
