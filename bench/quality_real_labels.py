@@ -11,9 +11,10 @@ gives to the one source it then scores apart; no real post is ever in their trai
   (the source key, and "vllm") to show the verdict does not hang on the name.
 - learning: the posts stored in a fresh library; 20 posts of one source labelled through the store's
   user-label path (`edit --category`), `enrich --all`; accuracy of that source's other posts and of
-  every other source, before and after.
+  every other source, before and after; repeated over `--draws` draws of labels (one post is about
+  3 points of a source, so a single draw is noise) and summarized as means and worst changes.
 
-    .venv/bin/python bench/quality_real_labels.py [--posts PATH]
+    .venv/bin/python bench/quality_real_labels.py [--posts PATH] [--draws N]
 
 Prints one JSON object; when the corpus is absent it says so and exits 0.
 """
@@ -33,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 POSTS = HERE.parent.parent / "shared" / "corpus" / "real" / "posts.json"
 LABELS_PER_CHECK = 20
 SEED = 11
+DRAWS = 3  # draws of 20 labels per source (seeds SEED, SEED+1, ...): one post is about 3 points of a source
 
 
 def load(posts_path: Path) -> tuple[dict, list[dict]]:
@@ -129,7 +131,7 @@ def promo_report(posts: list[dict]) -> dict:
     }
 
 
-def learning_report(posts: list[dict], labelled_source: str) -> dict:
+def learning_report(posts: list[dict], labelled_source: str, seed: int = SEED) -> dict:
     """20 labels of one source through the store, `enrich --all`, accuracy before and after."""
     from blogreader.config import load_settings
     from blogreader.enrich.runner import enrich_entries
@@ -148,7 +150,7 @@ def learning_report(posts: list[dict], labelled_source: str) -> dict:
             enrich_entries(store, settings)
             before = {post["id"]: store.entry(ids[post["id"]]).category for post in posts}
             candidates = [post for post in posts if post["source"] == labelled_source and scored_for_category(post)]
-            chosen = random.Random(SEED).sample(candidates, min(LABELS_PER_CHECK, len(candidates)))
+            chosen = random.Random(seed).sample(candidates, min(LABELS_PER_CHECK, len(candidates)))
             for post in chosen:
                 store.edit(ids[post["id"]], category=post["category"])
             started = time.perf_counter()
@@ -161,6 +163,7 @@ def learning_report(posts: list[dict], labelled_source: str) -> dict:
     scored = [post for post in posts if scored_for_category(post) and post["id"] not in held]
     return {
         "labelled_source": labelled_source,
+        "seed": seed,
         "labels": len(chosen),
         "scored_posts_excluding_the_labelled": len(scored),
         "before": accuracy([(post, before[post["id"]]) for post in scored]),
@@ -169,7 +172,26 @@ def learning_report(posts: list[dict], labelled_source: str) -> dict:
     }
 
 
-def report(posts_path: Path = POSTS) -> dict:
+def learning_over_draws(posts: list[dict], sources: list[str], draws: int) -> dict:
+    """`learning`: the first draw of 20 labels per source, in full; `learning_over_draws`: per labelled source,
+    each source's strict accuracy before and after averaged over `draws` draws, with the worst and best change."""
+    first, summary = [], {}
+    for labelled in sources:
+        runs = [learning_report(posts, labelled, SEED + n) for n in range(draws)]
+        first.append(runs[0])
+        changes = {source: [run["after"][source]["strict"] - run["before"][source]["strict"] for run in runs]
+                   for source in sources}
+        summary[labelled] = {
+            "draws": draws,
+            "strict_before_mean": {s: round(sum(r["before"][s]["strict"] for r in runs) / draws, 3) for s in sources},
+            "strict_after_mean": {s: round(sum(r["after"][s]["strict"] for r in runs) / draws, 3) for s in sources},
+            "strict_change_worst": {s: round(min(values), 3) for s, values in changes.items()},
+            "strict_change_best": {s: round(max(values), 3) for s, values in changes.items()},
+        }
+    return {"learning": first, "learning_over_draws": summary}
+
+
+def report(posts_path: Path = POSTS, draws: int = DRAWS) -> dict:
     """Every figure on the real posts, or {"skipped": reason} when they are absent."""
     if not Path(posts_path).exists():
         return {"skipped": f"{posts_path} is absent: the real-posts corpus is not here, so nothing was measured"}
@@ -180,15 +202,16 @@ def report(posts_path: Path = POSTS) -> dict:
         "split": "dev (figures on these posts; held-out blogs will be lower)",
         "category": category_report(posts),
         "promo": promo_report(posts),
-        "learning": [learning_report(posts, source) for source in sources],
+        **learning_over_draws(posts, sources, max(1, draws)),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--posts", type=Path, default=POSTS, help=f"posts.json (default {POSTS})")
+    parser.add_argument("--draws", type=int, default=DRAWS, help=f"draws of labels in the learning check (default {DRAWS})")
     args = parser.parse_args(argv)
-    result = report(args.posts)
+    result = report(args.posts, args.draws)
     if "skipped" in result:
         print(result["skipped"], file=sys.stderr)
     print(json.dumps(result, indent=2))

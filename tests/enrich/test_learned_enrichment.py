@@ -187,3 +187,14 @@ def test_the_base_fit_is_kept_beside_the_taught_one(tmp_path):
     assert len(list(tmp_path.glob("classifier-*.npz"))) == 1  # the taught fit; the base one ships with the package
     again = model_cache.load_or_fit(DEFAULT_TAXONOMY, labels, tmp_path)
     assert again.base is not None and again.classify(Document("Robot policy", RL_TEXT, source="Other")).category == "RL"
+
+
+def test_labels_of_one_source_leave_other_sources_as_they_were():
+    """Twenty labels of one blog teach that blog only: an entry of another blog is filed exactly as without them."""
+    labels = [Example(Document(f"Lab note {n}", SAFETY_TEXT, source="Safety Lab"), "Safety") for n in range(10)]
+    labels += [Example(Document(f"Robot note {n}", RL_TEXT, source="Safety Lab"), "Safety") for n in range(10)]
+    taught = LocalClassifier(DEFAULT_TAXONOMY, labels)
+    alone = LocalClassifier(DEFAULT_TAXONOMY)
+    for text in (RL_TEXT, SAFETY_TEXT, VAGUE_TEXT):
+        post = Document("A post", text, source="Another Blog")
+        assert taught.classify(post) == alone.classify(post)
