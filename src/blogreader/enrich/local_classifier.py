@@ -7,10 +7,11 @@ share (network, layer, image, text) from deciding alone. Both are linear in the 
 is one weight row per category again: classifying costs the same as one model.
 
 It learns from the taxonomy's descriptions and keywords, the examples shipped with the package
-(`seed_examples.tsv`, `examples.tsv`: written by us, in the voice of papers and of long blog posts),
+(`seed_examples.tsv`, `examples.tsv`, `short_examples.tsv`, `opening_examples.tsv`: written by us, in the
+voice of papers, of long blog posts and their openings, of practitioner notes and of one-line blurbs),
 and the entries the user filed under a category (`edit --category`, an imported curated list).
 Fitting needs scikit-learn; classifying needs only numpy: the fitted model is a vocabulary, IDF
-weights and one weight row per category, saved in the library (`models.py`) and fitted again only
+weights and one weight row per category, saved in the library (`model_cache.py`; the default taxonomy's fit ships in `fitted/`) and fitted again only
 when the taxonomy, the shipped examples or the user's labels change.
 
 A prediction whose probability is low is marked uncertain: it keeps its best guess as the category,
@@ -174,8 +175,9 @@ class LocalClassifier:
         self.taxonomy = {c.name for c in categories}
         examples = list(examples)
         self.model = model or fit(categories, examples)
-        # Labels teach most about the source they came from: entries of other sources also hear the model
-        # fitted without them (labels with no source, as in tests and imports, count everywhere).
+        # Labels teach the source they came from: entries of other sources hear the model fitted without them,
+        # blended with the taught one only as far as LABEL_REACH says (labels with no source, as in tests and
+        # imports, count everywhere).
         sources = {example.doc.source for example in examples}
         self.base = None if not examples or None in sources else base or fit(categories, [])
         self.taught_sources = sources
