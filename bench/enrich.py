@@ -139,13 +139,13 @@ def read_in_parallel(docs) -> list:
     import tempfile
 
     from blogreader.config import load_settings
-    from blogreader.enrich.runner import _read_texts
+    from blogreader.enrich.runner import _TextReaders
     from blogreader.store.enrichment import EnrichmentInput
 
     inputs = [EnrichmentInput(n, "post", doc.title, doc.text, None, None, None, None, None, None)
               for n, doc in enumerate(docs)]
-    with tempfile.TemporaryDirectory() as home:
-        return _read_texts("extractive", load_settings(Path(home)), inputs, docs)
+    with tempfile.TemporaryDirectory() as home, _TextReaders("extractive", load_settings(Path(home)), len(inputs)) as readers:
+        return readers.read(inputs)[2]()
 
 
 def measure_store(posts: list[Post]) -> dict:

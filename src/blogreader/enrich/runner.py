@@ -21,7 +21,8 @@ from blogreader.store.enrichment import PICK_SEPARATOR, USER_ORIGINS, Enrichment
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 200  # updates saved in one transaction
+WINDOW = 1000  # entries read, classified and summarized together (two windows are in memory at once)
 PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
 # Roundups and promotions are about many things or none: they go under this category when the taxonomy has it.
@@ -46,55 +47,87 @@ class EnrichReport:
 def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = None, *, only_unenriched: bool = False,
                    summarizer: str | None = None, classifier: str | None = None,
                    on_progress: Callable[[str], None] | None = None) -> EnrichReport:
-    """(Re)compute promo flags, summaries and categories; fields the user set are never overwritten."""
-    inputs = store.enrichment_inputs(ids, only_unenriched=only_unenriched)
+    """(Re)compute promo flags, summaries and categories; fields the user set are never overwritten.
+
+    The entries are read, classified and summarized a window at a time (the next window's summaries are
+    under way in the worker processes while this one is classified and saved): a backlog of any size costs
+    the memory of two windows.
+    """
+    todo = ids if ids is not None else store.enrichment_ids(only_unenriched=only_unenriched)
     report = EnrichReport()
-    if not inputs:
+    if not todo:
         return report
     spec = summarizer or settings.enrich.summarizer
     summarizer_chain(spec, settings)  # an unknown backend name fails here, before any work
-    docs = [_document(entry) for entry in inputs]
-    categories = _categorize(store, settings, classifier or settings.enrich.classifier, inputs, docs, report)
-    updates = []
-    for entry, doc, category, (promo, summary, problems) in zip(
-            inputs, docs, categories, _read_texts(spec, settings, inputs, docs)):
-        report.problems += problems
-        if summary:
-            report.summaries[summary.origin] += 1
-        if entry.promo_origin == "user":
-            promo = None  # the user's verdict stands, and is not reported as this run's finding
-        if promo or (entry.kind == "post" and numbered_run(doc.text)):
-            category = _digest_category(settings, category)
-        updates.append(EnrichmentUpdate(
-            entry.id, summary=summary.text if summary else None, summary_origin=summary.origin if summary else None,
-            category=category.category if category else None, category_origin=category.origin if category else None,
-            promo=promo,
-        ))
-        report.promos += bool(promo)
-        if on_progress:
-            on_progress(entry.title)
-        if len(updates) >= BATCH:
-            store.save_enrichment(updates)
+    categorizer = _Categorizer(store, settings, classifier or settings.enrich.classifier, report)
+    windows = [todo[start:start + WINDOW] for start in range(0, len(todo), WINDOW)]
+    with _TextReaders(spec, settings, len(todo)) as readers:
+        ahead = readers.read(store.enrichment_inputs(windows[0]))
+        for number in range(len(windows)):
+            inputs, docs, texts = ahead
+            if number + 1 < len(windows):
+                ahead = readers.read(store.enrichment_inputs(windows[number + 1]))
+            categories = categorizer.categorize(inputs, docs)
+            updates = [_update(settings, report, *row) for row in zip(inputs, docs, categories, texts())]
+            for start in range(0, len(updates), BATCH):
+                store.save_enrichment(updates[start:start + BATCH])
             report.enriched += len(updates)
-            updates = []
-    store.save_enrichment(updates)
-    report.enriched += len(updates)
+            if on_progress:
+                for entry in inputs:
+                    on_progress(entry.title)
     return report
+
+
+def _update(settings: Settings, report: EnrichReport, entry: EnrichmentInput, doc: Document,
+            category: Categorization | None, text: TextResult) -> EnrichmentUpdate:
+    promo, summary, problems = text
+    report.problems += problems
+    if summary:
+        report.summaries[summary.origin] += 1
+    if entry.promo_origin == "user":
+        promo = None  # the user's verdict stands, and is not reported as this run's finding
+    if promo or (entry.kind == "post" and numbered_run(doc.text)):
+        category = _digest_category(settings, category)
+    report.promos += bool(promo)
+    return EnrichmentUpdate(
+        entry.id, summary=summary.text if summary else None, summary_origin=summary.origin if summary else None,
+        category=category.category if category else None, category_origin=category.origin if category else None,
+        promo=promo,
+    )
 
 
 TextResult = tuple[bool, Summary | None, list[str]]
 
 
-def _read_texts(spec: str, settings: Settings, inputs: list[EnrichmentInput], docs: list[Document]) -> list[TextResult]:
-    """Promo verdict and summary for each entry; offline backends use every core on a large batch."""
-    work = list(zip(inputs, docs))
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(work) < PARALLEL_MIN or workers < 2 or "llm:" in spec or "fork" not in mp.get_all_start_methods():
-        return _read_chunk((spec, settings, work))
-    size = -(-len(work) // (workers * 4))
-    chunks = [(spec, settings, work[start:start + size]) for start in range(0, len(work), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        return [result for chunk in pool.map(_read_chunk, chunks) for result in chunk]
+class _TextReaders:
+    """Promo verdicts and summaries: offline backends on a large run use every core, in worker processes
+    started once for the run (forked before any entry is read, so they copy little)."""
+
+    def __init__(self, spec: str, settings: Settings, total: int):
+        self.spec, self.settings = spec, settings
+        self.workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        parallel = (total >= PARALLEL_MIN and self.workers >= 2 and "llm:" not in spec
+                    and "fork" in mp.get_all_start_methods())
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("fork")) if parallel else None
+
+    def __enter__(self) -> _TextReaders:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def read(self, inputs: list[EnrichmentInput]) -> tuple[list[EnrichmentInput], list[Document],
+                                                             Callable[[], list[TextResult]]]:
+        """The window's documents, and a call that returns their results (under way in the workers meanwhile)."""
+        docs = [_document(entry) for entry in inputs]
+        work = list(zip(inputs, docs))
+        if self.pool is None:
+            return inputs, docs, lambda: _read_chunk((self.spec, self.settings, work))
+        size = -(-len(work) // (self.workers * 2))
+        futures = [self.pool.submit(_read_chunk, (self.spec, self.settings, work[start:start + size]))
+                   for start in range(0, len(work), size)]
+        return inputs, docs, lambda: [result for future in futures for result in future.result()]
 
 
 def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]]) -> list[TextResult]:
@@ -135,37 +168,48 @@ def _summarize(chain: list[Summarizer], doc: Document, problems: list[str]) -> S
     return None
 
 
-def _categorize(store: Store, settings: Settings, spec: str, inputs: list[EnrichmentInput], docs: list[Document],
-                report: EnrichReport) -> list[Categorization | None]:
-    todo = [index for index, entry in enumerate(inputs) if entry.category_origin not in USER_ORIGINS]
-    results: list[Categorization | None] = [None] * len(inputs)
-    if not todo:
-        return results
-    examples = _teaching_examples(store, settings)
-    chosen = classifier_for(spec, settings, examples)
-    local = chosen if chosen.name == "local" else None
-    if hasattr(chosen, "classify_many"):
-        for index, result in zip(todo, chosen.classify_many([docs[i] for i in todo])):
-            results[index] = result
-    else:
+class _Categorizer:
+    """The run's classifier, built once (with the user's labels) the first time an entry needs it."""
+
+    def __init__(self, store: Store, settings: Settings, spec: str, report: EnrichReport):
+        self.store, self.settings, self.spec, self.report = store, settings, spec, report
+        self.examples: list[Example] | None = None
+        self.chosen = self.local = None
+        self.taxonomy = {category.name for category in settings.taxonomy}
+
+    def _build(self) -> None:
+        self.examples = _teaching_examples(self.store, self.settings)
+        self.chosen = classifier_for(self.spec, self.settings, self.examples)
+        self.local = self.chosen if self.chosen.name == "local" else None
+
+    def categorize(self, inputs: list[EnrichmentInput], docs: list[Document]) -> list[Categorization | None]:
+        todo = [index for index, entry in enumerate(inputs) if entry.category_origin not in USER_ORIGINS]
+        results: list[Categorization | None] = [None] * len(inputs)
+        if not todo:
+            return results
+        if self.chosen is None:
+            self._build()
+        if hasattr(self.chosen, "classify_many"):
+            for index, result in zip(todo, self.chosen.classify_many([docs[i] for i in todo])):
+                results[index] = result
+        else:
+            for index in todo:
+                try:
+                    results[index] = self.chosen.classify(docs[index])
+                except (BackendFailed, BackendUnavailable) as exc:
+                    self.report.problems.append(f"{exc}; filed by the local classifier instead")
+                    if self.local is None:
+                        self.local = classifier_for("local", self.settings, self.examples)
+                    results[index] = self.local.classify(docs[index])
         for index in todo:
-            try:
-                results[index] = chosen.classify(docs[index])
-            except (BackendFailed, BackendUnavailable) as exc:
-                report.problems.append(f"{exc}; filed by the local classifier instead")
-                if local is None:
-                    local = classifier_for("local", settings, examples)
-                results[index] = local.classify(docs[index])
-    taxonomy = {category.name for category in settings.taxonomy}
-    for index in todo:
-        result = results[index]
-        if result and result.origin in LOCAL_ORIGINS and result.confidence <= 0 and result.category not in taxonomy \
-                and DIGEST_CATEGORY in taxonomy:
-            # Nothing in the text points anywhere: that is no reason to file it under one of the user's own labels.
-            results[index] = result = Categorization(DIGEST_CATEGORY, "uncertain", 0.0)
-        if result:
-            report.categories[result.category] += 1
-    return results
+            result = results[index]
+            if result and result.origin in LOCAL_ORIGINS and result.confidence <= 0 \
+                    and result.category not in self.taxonomy and DIGEST_CATEGORY in self.taxonomy:
+                # Nothing in the text points anywhere: that is no reason to file it under one of the user's own labels.
+                results[index] = result = Categorization(DIGEST_CATEGORY, "uncertain", 0.0)
+            if result:
+                self.report.categories[result.category] += 1
+        return results
 
 
 def _teaching_examples(store: Store, settings: Settings) -> list[Example]:

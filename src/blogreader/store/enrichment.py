@@ -70,6 +70,11 @@ class EnrichmentQueries:
 
     conn: sqlite3.Connection
 
+    def enrichment_ids(self, *, only_unenriched: bool = False) -> list[int]:
+        """The ids of every entry (only those never enriched, when asked), oldest first: a run reads them a page at a time."""
+        where = " WHERE enriched_at IS NULL" if only_unenriched else ""
+        return [row[0] for row in self.conn.execute(f"SELECT id FROM entries{where} ORDER BY id")]
+
     def enrichment_inputs(self, ids: list[int] | None = None, *, only_unenriched: bool = False) -> list[EnrichmentInput]:
         """Entries to enrich: the given ids, or all (only those never enriched, when asked)."""
         input_sql = _input_sql(self.conn)
