@@ -21,7 +21,7 @@ from blogreader.store.dialect import in_json_list, is_postgres, json_values
 class Marks:
     """What near-duplicate linking needs of a text, computed before the entry is stored (in a parse worker
     during a large refresh): the fingerprint of its opening words and its LSH band keys (None: too short), as
-    signed 64-bit integers in an array: sent back from a worker as 512 bytes, not 64 pickled ints."""
+    signed 64-bit integers in an array: sent back from a worker as 256 bytes, not 32 pickled ints."""
 
     fingerprint: str | None
     keys: Sequence[int] | None
