@@ -23,17 +23,20 @@ def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
     content_html = sanitize_html(body_html, base_url=item.url or base_url)
     raw_text = repair_text(html_to_text(content_html, sanitized=True))
     text = strip_promo_blocks(raw_text)
+    words = word_count(text)
+    url = web_url(item.url)
+    teaser = bool(url) and is_teaser(raw_text, words)
     if not item.summary_html:
         summary_text = ""
-    elif item.summary_html == body_html:  # one HTML given as both body and summary: read it once
-        summary_text = raw_text
+    elif item.summary_html == body_html:
+        # The feed's one HTML is the post itself (a description-only feed), not a summary of it: it is stored
+        # once, as the text. A teaser's keeps its place as the summary, since the article page may replace the text.
+        summary_text = raw_text if teaser else ""
     else:
         summary_text = repair_text(html_to_text(item.summary_html))
     title = plain_title(item.title) if item.title else ""
     if not title:
         title = _title_from_text(text) or UNTITLED
-    words = word_count(text)
-    url = web_url(item.url)
     return NewEntry(
         title=title,
         url=url,
@@ -47,7 +50,7 @@ def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
         reading_minutes=reading_minutes(words),
         feed_summary=summary_text or None,
         content_hash=hashlib.blake2b(" ".join([title, raw_text]).encode(), digest_size=16).hexdigest(),
-        teaser=bool(url) and is_teaser(raw_text, words),
+        teaser=teaser,
     )
 
 
