@@ -164,6 +164,21 @@ def test_one_html_as_body_and_summary_is_read_once_with_the_same_result():
     assert entry.text == "We’re training a model with data.\nSecond paragraph."
 
 
+def test_a_whole_post_given_as_the_description_is_stored_once_as_the_text():
+    post = "".join(f"<p>Paragraph {n} of a post about sparse autoencoders, long enough to be the whole post and not a "
+                   f"teaser of it: features, dictionaries and the reconstruction loss.</p>" for n in range(12))
+    whole = normalize_entry(ParsedEntry(title="SAEs", url="https://blog.example.com/sae", summary_html=post), None)
+    assert whole.word_count > 150 and not whole.teaser
+    assert whole.feed_summary is None and whole.text.startswith("Paragraph 0 of a post")
+    # A real description beside the post is kept, and so is a teaser's (its article page may replace the text).
+    both = normalize_entry(ParsedEntry(title="SAEs", url="https://blog.example.com/sae", content_html=post,
+                                       summary_html="<p>What sparse autoencoders find in a model.</p>"), None)
+    assert both.feed_summary == "What sparse autoencoders find in a model."
+    teaser = normalize_entry(ParsedEntry(title="SAEs", url="https://blog.example.com/sae",
+                                         summary_html="<p>What sparse autoencoders find. Read more</p>"), None)
+    assert teaser.teaser and teaser.feed_summary == teaser.text == "What sparse autoencoders find. Read more"
+
+
 def test_band_keys_are_datasketchs_bit_for_bit():
     import zlib
 
