@@ -43,9 +43,13 @@ FLOORS = {
 
 # Dev floors on ../shared/corpus/real (bench/quality_real_labels.py, bench/quality_real_text.py): a path into
 # their reports, and the least each may be; the "no more than" figures are listed in REAL_CEILINGS.
+# The category floors sit about two posts under the figures measured (0.812 / 0.901 over 101 posts): a change
+# that costs more than that is a regression, not noise.
 REAL_FLOORS = {
-    "labels.category.local.overall.strict": 0.75,
-    "labels.category.local.overall.lenient": 0.85,
+    "labels.category.local.overall.strict": 0.79,
+    "labels.category.local.overall.lenient": 0.88,
+    "labels.category.local.bair.strict": 0.8,
+    "labels.category.local.lilianweng.strict": 0.72,
     "labels.promo.short_name_vllm.precision": 0.95,
     "labels.promo.short_name_vllm.recall": 0.9,
     "text.roundup_item_recall": 0.95,
