@@ -8,11 +8,8 @@ Enrichment and the configured outputs follow a pass that stored something new.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import threading
-import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -21,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from blogreader.config import Settings
 from blogreader.errors import BlogReaderError
 from blogreader.schedule import PollHistory, next_poll
+from blogreader.schedule.owners import is_gone_local, new_owner
 from blogreader.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,35 +34,14 @@ def system_clock() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def new_owner() -> str:
-    """A name for this process's leases: host, pid and a random part (pids are reused)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 def release_dead_local_leases(store: Store, now: datetime) -> int:
-    """Free the leases of processes on this host that are gone (killed, crashed): theirs need not run out.
-
-    An owner is "host:pid:random"; one on another host, or whose pid still runs, keeps its lease until it
-    expires (a reused pid only makes us wait, as for a remote owner)."""
-    host = socket.gethostname()
+    """Free the leases of processes on this host that are gone (killed, crashed): theirs need not run out."""
     freed = 0
     for owner in store.lease_owners(now):
-        owner_host, pid, _ = (owner.rsplit(":", 2) + ["", ""])[:3]
-        if owner_host != host or not pid.isdigit() or _pid_alive(int(pid)):
-            continue
-        freed += store.release_all(owner)
-        log.info("freed the leases of %s: that process is gone", owner)
+        if is_gone_local(owner):
+            freed += store.release_all(owner)
+            log.info("freed the leases of %s: that process is gone", owner)
     return freed
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 @dataclass

@@ -16,13 +16,13 @@ from blogreader.enrich.extractive import numbered_run
 from blogreader.enrich.local_classifier import Example
 from blogreader.enrich.promo import judge_promo
 from blogreader.enrich.registry import classifier_for, summarizer_chain
+from blogreader.enrich.windows import LLM_WINDOW, WINDOW, EntryWindows
 from blogreader.store import EnrichmentUpdate, Store
 from blogreader.store.enrichment import PICK_SEPARATOR, USER_ORIGINS, EnrichmentInput
 
 log = logging.getLogger(__name__)
 
 BATCH = 200  # updates saved in one transaction
-WINDOW = 1000  # entries read, classified and summarized together (two windows are in memory at once)
 PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
 # Roundups and promotions are about many things or none: they go under this category when the taxonomy has it.
@@ -51,30 +51,34 @@ def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = Non
 
     The entries are read, classified and summarized a window at a time (the next window's summaries are
     under way in the worker processes while this one is classified and saved): a backlog of any size costs
-    the memory of two windows.
+    the memory of two windows. New entries are claimed a window at a time (windows.py): runs in several
+    processes share them out.
     """
-    todo = ids if ids is not None else store.enrichment_ids(only_unenriched=only_unenriched)
     report = EnrichReport()
-    if not todo:
-        return report
     spec = summarizer or settings.enrich.summarizer
-    summarizer_chain(spec, settings)  # an unknown backend name fails here, before any work
-    categorizer = _Categorizer(store, settings, classifier or settings.enrich.classifier, report)
-    windows = [todo[start:start + WINDOW] for start in range(0, len(todo), WINDOW)]
-    with _TextReaders(spec, settings, len(todo)) as readers:
-        ahead = readers.read(store.enrichment_inputs(windows[0]))
-        for number in range(len(windows)):
-            inputs, docs, texts = ahead
-            if number + 1 < len(windows):
-                ahead = readers.read(store.enrichment_inputs(windows[number + 1]))
-            categories = categorizer.categorize(inputs, docs)
-            updates = [_update(settings, report, *row) for row in zip(inputs, docs, categories, texts())]
-            for start in range(0, len(updates), BATCH):
-                store.save_enrichment(updates[start:start + BATCH])
-            report.enriched += len(updates)
-            if on_progress:
-                for entry in inputs:
-                    on_progress(entry.title)
+    summarizer_chain(spec, settings)  # an unknown backend name fails here, before any work or claim
+    windows = EntryWindows(store, ids, only_unenriched, LLM_WINDOW if "llm:" in spec else WINDOW)
+    try:
+        window = windows.next()
+        if not window:
+            return report
+        categorizer = _Categorizer(store, settings, classifier or settings.enrich.classifier, report)
+        with _TextReaders(spec, settings, len(ids) if ids is not None else len(window)) as readers:
+            ahead = readers.read(store.enrichment_inputs(window))
+            while ahead is not None:
+                inputs, docs, texts = ahead
+                window = windows.next()
+                ahead = readers.read(store.enrichment_inputs(window)) if window else None
+                categories = categorizer.categorize(inputs, docs)
+                updates = [_update(settings, report, *row) for row in zip(inputs, docs, categories, texts())]
+                for start in range(0, len(updates), BATCH):
+                    store.save_enrichment(updates[start:start + BATCH])
+                report.enriched += len(updates)
+                if on_progress:
+                    for entry in inputs:
+                        on_progress(entry.title)
+    finally:
+        windows.close()
     return report
 
 

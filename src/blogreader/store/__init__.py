@@ -9,6 +9,7 @@ from blogreader.store.collection import CollectionQueries
 from blogreader.store.database import connect, transaction
 from blogreader.store.dialect import is_postgres
 from blogreader.store.endorsements import EndorsementQueries
+from blogreader.store.enrich_claims import EnrichClaimQueries
 from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
 from blogreader.store.mentions import MentionQueries
@@ -22,8 +23,8 @@ from blogreader.store.stats import StatsQueries
 from blogreader.store.triage import TriageQueries
 
 
-class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, EnrichmentQueries, CollectionQueries,
-            PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries,
+class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, EnrichmentQueries, EnrichClaimQueries,
+            CollectionQueries, PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries,
             StatsQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
