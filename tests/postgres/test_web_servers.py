@@ -79,3 +79,22 @@ def test_servers_starting_together_share_one_secret_and_one_access_token(team_li
     assert not problems
     assert len(set(secrets)) == 1 and len(secrets) == 4
     assert len(set(tokens)) == 1 and tokens[0]
+
+
+def test_a_page_meeting_a_locked_row_says_busy_with_503_and_retry_after(team_library):
+    """A write the web app cannot make because another process holds the row (PostgreSQL's lock timeout) is a
+    503 with the CLI's "busy, try again" message, not a bare 500; the same request works once the row is free."""
+    import psycopg
+
+    settings, url, ids = team_library
+    with TestClient(create_app(settings, port=8080), base_url="http://127.0.0.1:8080", follow_redirects=False) as web:
+        token = TOKEN.search(web.get("/").text).group(1)
+        form = {"csrf_token": token, "scope": "selection", "ids": [str(ids[0])], "next": "/"}
+        with psycopg.connect(url, autocommit=True) as holder, holder.transaction():
+            holder.execute("SELECT id FROM entries WHERE id = %s FOR UPDATE", (ids[0],))
+            busy = web.post("/read", data=form)
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+        assert "the library database is busy" in busy.text and "try again" in busy.text
+        assert web.post("/read", data=form).status_code == 303
+    with Store.open(url) as store:
+        assert store.entry(ids[0]).read

@@ -60,7 +60,7 @@ def connect(path: Path) -> sqlite3.Connection:
         migrate(conn, path)
     except sqlite3.OperationalError as exc:
         conn.close()
-        if _is_busy(exc):  # another process holds the database: it is not damaged
+        if is_busy(exc):  # another process holds the database: it is not damaged
             raise busy_error(exc) from None
         raise StoreError(f"{path} is not a BlogReader database or is damaged ({exc}); restore a backup or use another --home") from None
     except sqlite3.DatabaseError as exc:
@@ -186,11 +186,12 @@ class Batch:
         self.open, self.units = False, 0
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Did the database give up waiting for another writer (SQLite's busy timeout, PostgreSQL's lock timeout)?"""
     return "locked" in str(exc) or "busy" in str(exc)
 
 
 def busy_error(exc: sqlite3.OperationalError) -> StoreError:
-    if _is_busy(exc):
+    if is_busy(exc):
         return StoreError("the library database is busy (another blogreader is writing); try again in a moment")
     return StoreError(f"database error: {exc}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(BlogReaderError, _library_error)
+    app.add_exception_handler(sqlite3.OperationalError, _database_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_middleware(SecurityMiddleware, guard=app.state.guard)
@@ -62,6 +64,19 @@ async def _library_error(request: Request, exc: BlogReaderError):
     if "`blogreader" in message:  # the library's hint names a command; here the pages are the way on
         message = message.split("; `blogreader", 1)[0] + "; the Inbox, Hidden and Sources pages list what there is"
     return page(request, "error.html", status_code=status, status=status, message=message)
+
+
+async def _database_error(request: Request, exc: sqlite3.OperationalError):
+    """A row another process is writing (a worker's transaction, a migration): 503 with the CLI's "busy, try
+    again" message and a Retry-After, not a bare 500; any other database failure is a 500 with its reason."""
+    from blogreader.store.database import busy_error, is_busy
+
+    busy = is_busy(exc)
+    status = 503 if busy else 500
+    response = page(request, "error.html", status_code=status, status=status, message=str(busy_error(exc)))
+    if busy:
+        response.headers["Retry-After"] = "5"
+    return response
 
 
 async def _http_error(request: Request, exc: HTTPException):
