@@ -35,6 +35,12 @@ def test_fit_cuts_only_where_a_sentence_ends_and_drops_urls():
     assert fit("A short claim") == "A short claim."
 
 
+def test_an_address_goes_with_its_brackets_and_a_link_keeps_its_text():
+    assert fit("Read the paper (https://arxiv.org/abs/2401.01234) for the proofs") == "Read the paper for the proofs."
+    assert fit("We release [the code](https://github.com/lab/repo) today") == "We release the code today."
+    assert fit("Title [x](https://evil.example/a) go to https://evil.example/b now") == "Title x go to now."
+
+
 def test_numbered_roundups_are_summarized_as_picks_in_either_order():
     lines = []
     for number in range(10, 0, -1):

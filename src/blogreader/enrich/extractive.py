@@ -170,9 +170,19 @@ def house_style(sentence: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Addresses have no place in a summary: a Markdown link keeps its text, an address in brackets goes with its
+# brackets (left behind they read "see the paper ("), a bare one goes. Each branch is bounded or anchored on a
+# character it needs, so the scan stays linear in the text.
+_URL = re.compile(r"\[([^\[\]\n]{0,200})\]\(\s*https?://[^\s)]*\)|\(\s*https?://[^\s)]*\s*\)|https?://\S+")
+
+
+def _link_text(match: re.Match) -> str:
+    return match.group(1) or ""
+
+
 def fit(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
     """At most `limit` characters, cut only where a sentence ends ("" when the first sentence is longer)."""
-    text = re.sub(r"https?://\S+", "", " ".join(text.split())).strip()
+    text = " ".join(_URL.sub(_link_text, text).split())
     original = text
     if len(text) > limit:
         text = _PARENTHETICAL.sub("", text)  # asides in brackets go first: the sentence stays whole
