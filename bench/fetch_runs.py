@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 # The bare download: one aiohttp session, as many requests at once as BlogReader allows, bodies read and
@@ -99,30 +100,39 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return found.get("Pss", 0), found.get("Rss", 0)
 
 
-def measure_default_fetch(urls: list[str], items: int, feed_bytes: int = 0) -> dict:
-    """The default `fetch` of a fresh library: refresh, then enrich every new entry (summaries, categories,
-    promo flags), as `blogreader fetch` does without --no-enrich."""
+@contextmanager
+def subscribed_library(urls: list[str], prefix: str):
+    """A fresh library in a temp folder subscribed to every feed, with the memory of this process and its
+    children watched: (store, settings, memory)."""
     os.environ["BLOGREADER_ALLOW_PRIVATE_NETWORKS"] = "1"
     from fetch import blogreader_settings, subscribe_all
 
-    from blogreader.pipeline import enrich_new, refresh
     from blogreader.store import Store
 
-    with tempfile.TemporaryDirectory(prefix="blogreader-bench-default-") as tmp, TreeMemory() as memory:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, TreeMemory() as memory:
         settings = blogreader_settings(Path(tmp) / "library")
         store = Store.open(settings.database_path)
         try:
             subscribe_all(store, urls)
-            started = time.perf_counter()
-            refresh(store, store.sources(), settings)
-            fetched = time.perf_counter()
-            enrich_new(store, settings)
-            done = time.perf_counter()
-            enriched, stored = store.conn.execute(
-                "SELECT count(*) FILTER (WHERE summary IS NOT NULL AND category IS NOT NULL), count(*) FROM entries"
-            ).fetchone()
+            yield store, settings, memory
         finally:
             store.close()
+
+
+def measure_default_fetch(urls: list[str], items: int, feed_bytes: int = 0) -> dict:
+    """The default `fetch` of a fresh library: refresh, then enrich every new entry (summaries, categories,
+    promo flags), as `blogreader fetch` does without --no-enrich."""
+    from blogreader.pipeline import enrich_new, refresh
+
+    with subscribed_library(urls, "blogreader-bench-default-") as (store, settings, memory):
+        started = time.perf_counter()
+        refresh(store, store.sources(), settings)
+        fetched = time.perf_counter()
+        enrich_new(store, settings)
+        done = time.perf_counter()
+        enriched, stored = store.conn.execute(
+            "SELECT count(*) FILTER (WHERE summary IS NOT NULL AND category IS NOT NULL), count(*) FROM entries"
+        ).fetchone()
     return {
         "default_fetch_seconds": round(done - started, 3),
         "default_fetch_feeds_per_s": round(len(urls) / (done - started), 1),
@@ -137,20 +147,10 @@ def measure_default_fetch(urls: list[str], items: int, feed_bytes: int = 0) -> d
 
 def measure_first_fetch_memory(urls: list[str], items: int, feed_bytes: int = 0) -> dict:
     """The first `fetch --no-enrich` again, for the peak memory of the writer and its parse workers together."""
-    os.environ["BLOGREADER_ALLOW_PRIVATE_NETWORKS"] = "1"
-    from fetch import blogreader_settings, subscribe_all
-
     from blogreader.pipeline import refresh
-    from blogreader.store import Store
 
-    with tempfile.TemporaryDirectory(prefix="blogreader-bench-memory-") as tmp, TreeMemory() as memory:
-        settings = blogreader_settings(Path(tmp) / "library")
-        store = Store.open(settings.database_path)
-        try:
-            subscribe_all(store, urls)
-            refresh(store, store.sources(), settings)
-        finally:
-            store.close()
+    with subscribed_library(urls, "blogreader-bench-memory-") as (store, settings, memory):
+        refresh(store, store.sources(), settings)
     return {"peak_rss_all_processes_mb": memory.peak_mb, "peak_rss_all_processes_naive_sum_mb": memory.peak_rss_mb}
 
 

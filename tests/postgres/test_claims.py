@@ -18,6 +18,7 @@ import psycopg
 from blogreader.config import load_settings
 from blogreader.store import Store
 from blogreader.worker import Worker
+from tests.postgres.at_once import run_at_once
 from tests.schedule.helpers import FakeClock, dated_feed, hanging_first_poll, library
 
 DEADLINE = 60  # seconds a wait below may take on a loaded machine before the test fails (a hang, not a speed)
@@ -38,26 +39,19 @@ def test_threads_each_with_its_own_connection_claim_every_source_exactly_once(po
     url = postgres_schema_url
     ids = add_sources(url, 150)
     now = datetime.now(UTC)
-    start = threading.Barrier(8)
     claimed: dict[str, list[int]] = {}
-    failures: list[BaseException] = []
+    stores = {f"host:{number}:t": Store.open(url) for number in range(8)}
 
     def claimer(owner: str) -> None:
-        try:
-            with Store.open(url) as store:
-                start.wait(DEADLINE)
-                mine = claimed.setdefault(owner, [])
-                while got := store.claim_due_sources(owner, now, LEASE, 3):
-                    mine += [source.id for source in got]
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
-            failures.append(exc)
+        mine = claimed.setdefault(owner, [])
+        while got := stores[owner].claim_due_sources(owner, now, LEASE, 3):
+            mine += [source.id for source in got]
 
-    threads = [threading.Thread(target=claimer, args=(f"host:{number}:t",)) for number in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(DEADLINE)
-    assert not failures and not any(thread.is_alive() for thread in threads)
+    try:
+        run_at_once(claimer, [(owner,) for owner in stores], DEADLINE)
+    finally:
+        for store in stores.values():
+            store.close()
     every = [source_id for mine in claimed.values() for source_id in mine]
     assert Counter(every) == Counter(ids)  # each source once, none left out
     held = leases(url)

@@ -5,7 +5,6 @@ mid-window loses nothing. Each test runs on a SQLite file and on a fresh Postgre
 from __future__ import annotations
 
 import socket
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from blogreader.enrich import runner
 from blogreader.enrich.windows import EntryWindows
 from blogreader.store import Store
 from blogreader.store.database import connect
+from tests.postgres.at_once import run_at_once
 from tests.postgres.test_store_engines import entry, open_store, source
 
 DEADLINE = 120  # seconds the threads below may take on a loaded machine before the test fails (a hang)
@@ -46,25 +46,18 @@ def with_entries(store: Store, count: int) -> list[int]:
 def test_claimers_at_once_take_every_entry_exactly_once(store):
     ids = with_entries(store, 60)
     now = datetime.now(UTC)
-    start = threading.Barrier(4)
     taken: dict[str, list[int]] = {}
-    failures: list[BaseException] = []
+    claimers = {f"host:{n}:x": another(store) for n in range(4)}
 
     def claimer(owner: str) -> None:
-        try:
-            with another(store) as mine:
-                start.wait(DEADLINE)
-                while window := mine.claim_unenriched(owner, now, 600, 4):
-                    taken.setdefault(owner, []).extend(window)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
-            failures.append(exc)
+        while window := claimers[owner].claim_unenriched(owner, now, 600, 4):
+            taken.setdefault(owner, []).extend(window)
 
-    threads = [threading.Thread(target=claimer, args=(f"host:{n}:x",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(DEADLINE)
-    assert not failures and not any(thread.is_alive() for thread in threads)
+    try:
+        run_at_once(claimer, [(owner,) for owner in claimers], DEADLINE)
+    finally:
+        for opened in claimers.values():
+            opened.close()
     every = [entry_id for window in taken.values() for entry_id in window]
     assert sorted(every) == sorted(ids)  # each one once: no entry claimed twice, none left out
 
@@ -75,30 +68,19 @@ def test_runs_at_once_enrich_each_new_entry_once(store, tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "WINDOW", 3)
     monkeypatch.setattr(runner, "PARALLEL_MIN", 10 ** 9)  # threads here; one process each, as two commands
     saved: dict[int, list[int]] = {}
-    failures: list[BaseException] = []
-    start = threading.Barrier(2)
+    runs = [another(store), another(store)]
+    for number, opened in enumerate(runs):
+        def recording(updates, number=number, save=opened.save_enrichment):
+            saved.setdefault(number, []).extend(update.id for update in updates)
+            save(updates)
 
-    def run(number: int) -> None:
-        try:
-            with another(store) as mine:
-                save = mine.save_enrichment
-
-                def recording(updates):
-                    saved.setdefault(number, []).extend(update.id for update in updates)
-                    save(updates)
-
-                mine.save_enrichment = recording
-                start.wait(DEADLINE)
-                runner.enrich_entries(mine, settings, only_unenriched=True)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(number,)) for number in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(DEADLINE)
-    assert not failures and not any(thread.is_alive() for thread in threads)
+        opened.save_enrichment = recording
+    try:
+        run_at_once(lambda opened: runner.enrich_entries(opened, settings, only_unenriched=True),
+                    [(opened,) for opened in runs], DEADLINE)
+    finally:
+        for opened in runs:
+            opened.close()
     assert sorted(saved.get(0, []) + saved.get(1, [])) == sorted(ids)  # every entry once, by one run or the other
     assert store.conn.execute("SELECT count(*) FROM entries WHERE enriched_at IS NULL").fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM enrich_claims").fetchone()[0] == 0  # handed back
