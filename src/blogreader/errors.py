@@ -33,5 +33,11 @@ class StoreError(BlogReaderError):
     """The database cannot be used."""
 
 
+class BusyError(StoreError):
+    """Another process holds what this one must write, longer than the busy (or lock) timeout: try again."""
+
+    retry_after_seconds = 5
+
+
 class NotFoundError(UsageError):
     """An id or name the user gave does not exist."""

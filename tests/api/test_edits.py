@@ -129,3 +129,29 @@ def test_cli_api_password_sets_and_clears_the_login(cli, home, monkeypatch):
     assert off.code == 0 and "off" in off.out
     with Store.open(home / "blogreader.db") as store:
         assert store.api_login() is None
+
+
+@pytest.mark.sqlite_only
+def test_a_write_meeting_another_writer_is_503_with_retry_after_and_changes_nothing(api, monkeypatch):
+    """Another process holds the library's write lock longer than the busy timeout: the reader app is told to
+    retry (503, Retry-After), in the same words as the CLI, and the same call works once the lock is gone."""
+    import sqlite3
+
+    from blogreader.store import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)  # the server's connections wait 0.3 s, not 10
+    auth = api.login()
+    entry_id = api.library.ids["ml2"]
+    holder = sqlite3.connect(api.library.store.path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another blogreader, in the middle of a write
+        status, headers, text = api.call("POST", "/reader/api/0/edit-tag", [("i", str(entry_id)), ("a", READ)],
+                                         auth=auth)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert status == 503 and headers.get("retry-after") == "5"
+    assert "the library database is busy" in text and "try again" in text
+    assert not api.library.store.entry(entry_id).read
+    assert post(api, auth, "edit-tag", [("i", str(entry_id)), ("a", READ)]) == (200, "OK")
+    assert api.library.store.entry(entry_id).read

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 
-from blogreader.errors import StoreError
+from blogreader.errors import BusyError, StoreError
 from blogreader.store.snapshot import pre_migration_backup
 
 log = logging.getLogger(__name__)
@@ -193,5 +193,5 @@ def is_busy(exc: sqlite3.OperationalError) -> bool:
 
 def busy_error(exc: sqlite3.OperationalError) -> StoreError:
     if is_busy(exc):
-        return StoreError("the library database is busy (another blogreader is writing); try again in a moment")
+        return BusyError("the library database is busy (another blogreader is writing); try again in a moment")
     return StoreError(f"database error: {exc}")

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from blogreader.config import Settings
-from blogreader.errors import BlogReaderError, NotFoundError, UsageError
+from blogreader.errors import BlogReaderError, BusyError, NotFoundError, UsageError
 from blogreader.store import Store
 from blogreader.web import collection, entries, inbox, media, previews, recommended, search, sources, stats, triage
 from blogreader.web.api.app import ReaderApiMiddleware
@@ -59,24 +59,23 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080,
 
 
 async def _library_error(request: Request, exc: BlogReaderError):
-    status = 404 if isinstance(exc, NotFoundError) else 400 if isinstance(exc, UsageError) else 500
+    status = (404 if isinstance(exc, NotFoundError) else 400 if isinstance(exc, UsageError)
+              else 503 if isinstance(exc, BusyError) else 500)
     message = str(exc)
     if "`blogreader" in message:  # the library's hint names a command; here the pages are the way on
         message = message.split("; `blogreader", 1)[0] + "; the Inbox, Hidden and Sources pages list what there is"
-    return page(request, "error.html", status_code=status, status=status, message=message)
+    response = page(request, "error.html", status_code=status, status=status, message=message)
+    if isinstance(exc, BusyError):  # another process is writing: the same request works in a moment
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 async def _database_error(request: Request, exc: sqlite3.OperationalError):
-    """A row another process is writing (a worker's transaction, a migration): 503 with the CLI's "busy, try
-    again" message and a Retry-After, not a bare 500; any other database failure is a 500 with its reason."""
-    from blogreader.store.database import busy_error, is_busy
+    """A database failure inside a request: a row another process is writing (PostgreSQL's lock timeout) is the
+    busy error, 503 with Retry-After; anything else a 500 with its reason, not a bare one."""
+    from blogreader.store.database import busy_error
 
-    busy = is_busy(exc)
-    status = 503 if busy else 500
-    response = page(request, "error.html", status_code=status, status=status, message=str(busy_error(exc)))
-    if busy:
-        response.headers["Retry-After"] = "5"
-    return response
+    return await _library_error(request, busy_error(exc))
 
 
 async def _http_error(request: Request, exc: HTTPException):

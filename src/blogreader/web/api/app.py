@@ -10,6 +10,7 @@ protections are unchanged. Until an API password is set (`blogreader api-passwor
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from blogreader.errors import BlogReaderError, NotFoundError, UsageError
+from blogreader.errors import BlogReaderError, BusyError, NotFoundError, UsageError
 from blogreader.web.api.common import ApiError, FailedLogins
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def create_api(stores, settings, guard) -> FastAPI:
         api.include_router(module.router)
     api.add_exception_handler(ApiError, _api_error)
     api.add_exception_handler(BlogReaderError, _library_error)
+    api.add_exception_handler(sqlite3.OperationalError, _database_error)
     api.add_exception_handler(HTTPException, _http_error)
     api.add_exception_handler(RequestValidationError, _bad_request)
     return api
@@ -105,8 +107,17 @@ async def _api_error(_request: Request, exc: ApiError):
 
 
 async def _library_error(_request: Request, exc: BlogReaderError):
+    if isinstance(exc, BusyError):  # another process is writing: a reader app retries after Retry-After
+        return PlainTextResponse(f"{exc}\n", status_code=503, headers={"Retry-After": str(exc.retry_after_seconds)})
     status = 404 if isinstance(exc, NotFoundError) else 400 if isinstance(exc, UsageError) else 502
     return PlainTextResponse(f"{exc}\n", status_code=status)
+
+
+async def _database_error(request: Request, exc: sqlite3.OperationalError):
+    """A database failure inside a call (a row another process holds on PostgreSQL): as the store's own errors."""
+    from blogreader.store.database import busy_error
+
+    return await _library_error(request, busy_error(exc))
 
 
 async def _http_error(_request: Request, exc: HTTPException):
