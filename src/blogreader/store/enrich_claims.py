@@ -3,21 +3,20 @@
 A claim is one INSERT of up to `limit` unenriched, unclaimed entries, oldest first. On SQLite its transaction
 holds the writer lock, so claims run one at a time; on PostgreSQL the entries are picked with FOR UPDATE SKIP
 LOCKED, so claimers on any number of machines pass over the rows another is claiming instead of waiting or
-taking them too. A claim that ran out (its process hung or died elsewhere) is taken over by the next claimer. On PostgreSQL a
-claim whose statement began before another's committed may pick the same entries; the conflict clause takes
-over only claims that ran out, so those come back to neither twice (the claimer gets fewer, or none, and asks
-again).
+taking them too. A claim that ran out (its process hung or died elsewhere) is taken over by the next claimer.
+On PostgreSQL a claim whose statement began before another's committed may pick the same entries; the conflict
+clause takes over only claims that ran out, so those go to neither twice (the claimer gets fewer, or none, and
+asks again).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import datetime, timedelta
 
 from blogreader.clock import iso
 from blogreader.store.database import transaction
-from blogreader.store.dialect import in_json_list, skip_locked
+from blogreader.store.dialect import skip_locked
 
 
 class EnrichClaimQueries:
@@ -53,12 +52,7 @@ class EnrichClaimQueries:
         with transaction(self.conn):
             return self.conn.execute("DELETE FROM enrich_claims WHERE claimed_until < ?", (iso(now),)).rowcount
 
-    def release_enrich_claims(self, owner: str, ids: list[int] | None = None) -> int:
-        """Drop `owner`'s claims (on `ids` only, when given): enriched, or handed back unenriched."""
+    def release_enrich_claims(self, owner: str) -> int:
+        """Drop every claim of `owner`: its entries are enriched, or handed back unenriched."""
         with transaction(self.conn):
-            if ids is None:
-                return self.conn.execute("DELETE FROM enrich_claims WHERE owner = ?", (owner,)).rowcount
-            return self.conn.execute(
-                f"DELETE FROM enrich_claims WHERE owner = :owner AND entry_id {in_json_list(self.conn, ':ids')}",
-                {"owner": owner, "ids": json.dumps([int(i) for i in ids])},
-            ).rowcount
+            return self.conn.execute("DELETE FROM enrich_claims WHERE owner = ?", (owner,)).rowcount

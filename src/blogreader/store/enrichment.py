@@ -71,23 +71,19 @@ class EnrichmentQueries:
     conn: sqlite3.Connection
 
     def enrichment_ids(self, *, only_unenriched: bool = False) -> list[int]:
-        """The ids of every entry (only those never enriched, when asked), oldest first: a run reads them a page at a time."""
+        """The ids of every entry (only those never enriched, when asked), oldest first: a run reads them a
+        window at a time."""
         where = " WHERE enriched_at IS NULL" if only_unenriched else ""
         return [row[0] for row in self.conn.execute(f"SELECT id FROM entries{where} ORDER BY id")]
 
-    def enrichment_inputs(self, ids: list[int] | None = None, *, only_unenriched: bool = False) -> list[EnrichmentInput]:
-        """Entries to enrich: the given ids, or all (only those never enriched, when asked)."""
+    def enrichment_inputs(self, ids: list[int]) -> list[EnrichmentInput]:
+        """What the enrich stage reads of the entries `ids`, by id."""
         input_sql = _input_sql(self.conn)
-        if ids is not None:
-            rows = []
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows += self.conn.execute(f"{input_sql} WHERE e.id IN ({marks}) ORDER BY e.id", chunk).fetchall()
-        elif only_unenriched:
-            rows = self.conn.execute(f"{input_sql} WHERE e.enriched_at IS NULL ORDER BY e.id").fetchall()
-        else:
-            rows = self.conn.execute(f"{input_sql} ORDER BY e.id").fetchall()
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self.conn.execute(f"{input_sql} WHERE e.id IN ({marks}) ORDER BY e.id", chunk).fetchall()
         return [EnrichmentInput(*row[:10], bool(row[10]), row[11]) for row in rows]
 
     def save_enrichment(self, updates: list[EnrichmentUpdate]) -> None:
