@@ -83,8 +83,8 @@ def test_the_papers_a_post_discusses_are_read_in_the_workers_as_the_store_reads_
                               "JOIN entries e ON e.id = d.post_id").fetchall()
     assert [tuple(row) for row in rows] == [("https://blog7.example.com/scans", paper, "opening", 2)]
     # The store's own reading of the stored post (what a library made before the workers read) agrees.
-    stored = store.conn.execute("SELECT content_html, url FROM entries WHERE url LIKE '%/scans'").fetchone()
-    assert [(d.work, d.reason, d.links) for d in discussed_works(stored[0], stored[1], stored[1])] == [
+    stored = store.entry(store.conn.execute("SELECT id FROM entries WHERE url LIKE '%/scans'").fetchone()[0])
+    assert [(d.work, d.reason, d.links) for d in discussed_works(stored.content_html, stored.url, stored.url)] == [
         (paper, "opening", 2)]
 
 

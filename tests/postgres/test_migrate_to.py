@@ -61,8 +61,15 @@ def views(cli, env_url, monkeypatch, ids) -> dict:
     return shown
 
 
+def packed_posts(path: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM entries WHERE typeof(content_html) = 'blob'").fetchone()[0]
+
+
 def test_a_library_moves_to_postgresql_and_back_and_reads_the_same(library, cli, postgres_cluster, tmp_path,
-                                                                    monkeypatch):
+                                                                    monkeypatch, home):
     before = views(cli, None, monkeypatch, library)
     url = fresh_schema_url(postgres_cluster.url)
 
@@ -80,6 +87,8 @@ def test_a_library_moves_to_postgresql_and_back_and_reads_the_same(library, cli,
     returned = cli("migrate-to", "--to-sqlite", str(back), "--json")
     monkeypatch.delenv("BLOGREADER_DATABASE_URL")
     assert returned.code == 0, returned.err
+    # SQLite keeps long posts packed (store/packed_html.py), PostgreSQL as text; each copy stores its own way.
+    assert packed_posts(home / "blogreader.db") > 0 and packed_posts(back) == packed_posts(home / "blogreader.db")
     assert [(t["table"], t["rows"], t["checksum"]) for t in returned.json["tables"]] == \
         [(t["table"], t["rows"], t["checksum"]) for t in moved.json["tables"]]
 

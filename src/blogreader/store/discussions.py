@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 
 from blogreader.dedupe.discussed import discussed_works
 from blogreader.store.database import transaction
+from blogreader.store.packed_html import unpack_html
 
 # The meta key naming the rules stored posts were last read by; bump the value when dedupe.discussed changes,
 # so posts stored before are read again at the next fetch.
@@ -108,7 +109,7 @@ class DiscussionQueries:
                    ORDER BY id LIMIT ?""", (last, _BATCH)).fetchall()
             if not rows:
                 break
-            self._link([(row[0], row[1], row[2], None) for row in rows])
+            self._link([(row[0], unpack_html(row[1]), row[2], None) for row in rows])
             last = rows[-1][0]
         self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, version))

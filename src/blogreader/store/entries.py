@@ -13,6 +13,7 @@ from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
 from blogreader.store.dialect import full_text_search, is_postgres, joined_in_order, json_values, nocase, nocase_value
 from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, remember_bands, with_copies
+from blogreader.store.packed_html import stored_html, unpack_html
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
 _BOOLEANS = ("read", "picked", "starred", "promo")
@@ -51,6 +52,8 @@ def _entry(row: sqlite3.Row) -> Entry:
     values = {name: row[name] for name in _ENTRY_FIELDS if name in row.keys()}
     for name in _BOOLEANS:
         values[name] = bool(values[name])
+    if "content_html" in values:
+        values["content_html"] = unpack_html(values["content_html"])
     return Entry(**values)
 
 
@@ -135,7 +138,7 @@ class EntryQueries:
                    summary, summary_origin, page_canonical, fingerprint)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
-             iso(entry.published), now, entry.content_html, entry.text, entry.word_count,
+             iso(entry.published), now, stored_html(entry.content_html, is_postgres(self.conn)), entry.text, entry.word_count,
              entry.reading_minutes, entry.feed_summary, entry.content_hash,
              entry.summary, "feed" if entry.summary else None, entry.page_canonical, fingerprint),
         )
@@ -149,7 +152,7 @@ class EntryQueries:
                    word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?,
                    enriched_at = NULL
                WHERE id = ?""",
-            (entry.title, entry.author, iso(entry.published), now, entry.content_html, entry.text,
+            (entry.title, entry.author, iso(entry.published), now, stored_html(entry.content_html, is_postgres(self.conn)), entry.text,
              entry.word_count, entry.reading_minutes, entry.feed_summary, entry.content_hash, entry_id),
         )
 

@@ -8,6 +8,7 @@ import sqlite3
 from blogreader.errors import UsageError
 from blogreader.store.database import transaction
 from blogreader.store.dialect import is_postgres, table_columns
+from blogreader.store.packed_html import stored_html, unpack_html
 
 # What an export carries of each table; validators, hashes of fetched bodies and the like stay behind.
 _PRIVATE_SOURCE_COLUMNS = ("etag", "last_modified", "body_hash", "lease_owner", "lease_until")
@@ -39,6 +40,7 @@ def dump_library(conn: sqlite3.Connection) -> dict:
         entry = dict(row)
         for name in ("read", "picked", "starred", "promo"):
             entry[name] = bool(entry[name])
+        entry["content_html"] = unpack_html(entry["content_html"])
         entries.append(entry)
     meta = {key: value for key, value in conn.execute(
         f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(_META_KEYS))})", _META_KEYS)}
@@ -115,6 +117,8 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict], name: str) -
         if not all(isinstance(value, _SCALARS) for value in values):
             raise UsageError(f"{name}: {table} row {index} holds a value that is not text or a number; "
                              "nothing was imported")
+        if table == "entries" and isinstance(row.get("content_html"), str) and "content_html" in present:
+            values[present.index("content_html")] = stored_html(row["content_html"], is_postgres(conn))
         marks = ", ".join("?" * len(present))
         conn.execute(f"INSERT INTO {table} ({', '.join(present)}) VALUES ({marks})",
                      [int(value) if isinstance(value, bool) else value for value in values])

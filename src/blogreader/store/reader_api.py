@@ -15,6 +15,7 @@ from blogreader.errors import NotFoundError
 from blogreader.store.database import transaction
 from blogreader.store.dialect import in_json_list, indexed_by, nocase, nocase_value
 from blogreader.store.duplicates import read_copies
+from blogreader.store.packed_html import unpack_html
 from blogreader.store.triage import _CARRIED, _OWN
 
 LOGIN_USER = "api_user"
@@ -120,16 +121,16 @@ class ReaderApiQueries:
             f"ORDER BY e.sort_date {order}, e.id {order} LIMIT {int(count)}", params).fetchall()
         return [(row[0], row[1], row[2]) for row in rows]
 
-    def api_items(self, ids: list[int]) -> list[sqlite3.Row]:
+    def api_items(self, ids: list[int]) -> list[dict]:
         """The rows the API's items are made of, for the ids that exist (in the order of `ids`)."""
-        found: dict[int, sqlite3.Row] = {}
+        found: dict[int, dict] = {}
         for start in range(0, len(ids), 500):  # SQLite caps bound parameters; a batch stays well under
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
                     f"SELECT {_ITEM_COLUMNS} FROM entries e LEFT JOIN sources s ON s.id = e.source_id "
                     f"WHERE e.id IN ({marks})", chunk):
-                found[row["id"]] = row
+                found[row["id"]] = {**dict(row), "content_html": unpack_html(row["content_html"])}
         return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     def api_mark_read(self, stream: ApiStream) -> int:
@@ -154,7 +155,7 @@ class ReaderApiQueries:
     # -- Fever -------------------------------------------------------------------------------------
 
     def fever_items(self, *, since_id: int | None = None, max_id: int | None = None,
-                    with_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list[sqlite3.Row]:
+                    with_ids: list[int] | None = None, source_ids: list[int] | None = None) -> list[dict]:
         """Up to FEVER_PAGE items: after `since_id` (ascending), before `max_id` (descending), or those named;
         only those of `source_ids` when given."""
         if with_ids is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from blogreader.errors import UsageError
 from blogreader.store.database import transaction
 from blogreader.store.dialect import is_postgres, table_columns
+from blogreader.store.packed_html import stored_html, unpack_html
 
 PAGE_ROWS = 2000
 # Each table with the columns that order it (its primary key), parents before children. enrich_claims is not
@@ -64,7 +65,11 @@ def copy_library(source, target) -> list[TableCopy]:
 def _copy_table(source, target, table: str, key: tuple[str, ...], columns: list[str]) -> None:
     names = ", ".join(columns)
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    packed = columns.index("content_html") if table == "entries" and "content_html" in columns else None
+    postgres = is_postgres(target)
     for page in _pages(source, table, key, columns):
+        if packed is not None:  # each engine stores a post's HTML its own way (store/packed_html.py)
+            page = [row[:packed] + (stored_html(row[packed], postgres),) + row[packed + 1:] for row in page]
         target.executemany(insert, page)
 
 
@@ -74,6 +79,9 @@ def _pages(conn, table: str, key: tuple[str, ...], columns: list[str]):
     bytewise = is_postgres(conn)
     order = ", ".join(f'{name} COLLATE "C"' if bytewise and (table, name) in _TEXT_KEYS else name for name in key)
     after = f"({order}) > ({', '.join('?' * len(key))})" if len(key) > 1 else f"{order} > ?"
+    positions = [selected.index(name) for name in columns]
+    # A post's HTML is read as the string it is, however this engine stores it (store/packed_html.py).
+    plain = selected.index("content_html") if table == "entries" and "content_html" in selected else None
     last = None
     while True:
         where = f"WHERE {after}" if last is not None else ""
@@ -81,7 +89,7 @@ def _pages(conn, table: str, key: tuple[str, ...], columns: list[str]):
                             last or ()).fetchall()
         if not rows:
             return
-        yield [tuple(row[selected.index(name)] for name in columns) for row in rows]
+        yield [tuple(unpack_html(row[at]) if at == plain else row[at] for at in positions) for row in rows]
         last = tuple(rows[-1][:len(key)])
 
 

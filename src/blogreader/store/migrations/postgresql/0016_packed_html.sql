@@ -1,0 +1,2 @@
+-- The twin of SQLite's 0016_packed_html: PostgreSQL keeps a post's HTML as text (it compresses long values
+-- itself), so nothing changes here; the schema number moves with SQLite's.
