@@ -1,4 +1,4 @@
-"""Commands that look after the library itself: backup and restore."""
+"""Commands that look after the library file itself: backup, restore and compact."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from blogreader.cli.output import echo
+from blogreader.cli.output import echo, print_json
 from blogreader.cli.params import STDIO
 from blogreader.errors import UsageError
 
@@ -54,10 +54,34 @@ def restore(app, path: Path) -> None:
         echo(f"the library as it was is kept in {kept}")
 
 
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@click.pass_obj
+def compact(app, as_json: bool) -> None:
+    """Shrink the library file: pack the posts an earlier version stored as plain HTML, drop index rows no
+    version reads any more, and give the freed space back to the disk (VACUUM).
+
+    Other BlogReader commands may run meanwhile; they wait while the file is rewritten at the end, which
+    needs free disk as large as the library. Stopped halfway, nothing is lost; run it again to finish.
+
+    Example: blogreader compact
+    """
+    from blogreader.store.compact import compact_library
+
+    if app.settings.database_url:
+        raise UsageError("compact shrinks a SQLite library file, and this library is on PostgreSQL, which compresses "
+                         "long values itself and reclaims space with autovacuum; nothing to do here")
+    done = compact_library(app.store.conn, app.settings.database_path)
+    if as_json:
+        print_json(vars(done))
+        return
+    echo(f"compacted {app.settings.database_path}: {done.summary()}")
+
+
 def _sqlite_only(app, command: str, tool: str) -> None:
     if app.settings.database_url:
         raise UsageError(f"{command} copies a SQLite library file, and this library is on PostgreSQL; "
                          f"use PostgreSQL's own {tool}, or `blogreader migrate-to --to-sqlite FILE` for a SQLite copy")
 
 
-COMMANDS = [backup, restore]
+COMMANDS = [backup, restore, compact]

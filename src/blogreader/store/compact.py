@@ -1,0 +1,101 @@
+"""`compact`: a SQLite library written by earlier versions, made as small as one written today.
+
+Three things only an older library holds, or that deleting leaves behind:
+- posts stored as plain HTML before posts were packed (packed_html.py): each is packed, and checked to
+  unpack to the very same string before it is written;
+- near-duplicate band rows past the BANDS that are read (libraries made when there were 64): deleted;
+- pages that deletes and rewrites freed: given back to the file system (VACUUM).
+
+The first two run a batch per transaction, so a fetch or the web app running meanwhile waits a moment
+at most; VACUUM rewrites the whole file at once, holds every writer off while it does, and needs free
+disk as large as the library. A compaction stopped halfway loses nothing: what was packed reads the same,
+and running it again finishes the rest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from blogreader.errors import StoreError
+from blogreader.store.database import busy_error, is_busy, transaction
+from blogreader.store.packed_html import PACK_FROM, pack_html, unpack_html
+
+POSTS_PER_BATCH = 500
+BAND_ROWS_PER_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class Compaction:
+    """What `compact` did, and the library's size on disk before and after."""
+
+    bytes_before: int
+    bytes_after: int
+    posts_packed: int
+    band_rows_dropped: int
+
+    def summary(self) -> str:
+        return (f"{_megabytes(self.bytes_before)} -> {_megabytes(self.bytes_after)}: "
+                f"{self.posts_packed:,} posts packed, {self.band_rows_dropped:,} unused band rows dropped")
+
+
+def compact_library(conn: sqlite3.Connection, database: Path) -> Compaction:
+    """Pack, drop and VACUUM the SQLite library open on `conn`, whose file is `database`."""
+    before = library_size(conn, database)
+    try:
+        packed = pack_stored_posts(conn)
+        dropped = drop_unread_bands(conn)
+        conn.execute("VACUUM")
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            raise busy_error(exc) from None
+        raise StoreError(f"compacting {database} stopped ({exc}); nothing is lost, and what was done stays done; "
+                         "free some disk space (VACUUM needs as much as the library) and run compact again") from None
+    return Compaction(before, library_size(conn, database), packed, dropped)
+
+
+def pack_stored_posts(conn: sqlite3.Connection) -> int:
+    """Pack every post still stored as plain HTML; how many were packed."""
+    packed, last = 0, 0
+    while True:
+        with transaction(conn):
+            rows = conn.execute(
+                "SELECT id, content_html FROM entries WHERE id > ? AND typeof(content_html) = 'text' "
+                "AND length(content_html) >= ? ORDER BY id LIMIT ?", (last, PACK_FROM, POSTS_PER_BATCH)).fetchall()
+            for entry_id, html in rows:
+                value = pack_html(html)
+                if unpack_html(value) != html:  # lossless by design; checked all the same before the plain copy goes
+                    raise StoreError(f"entry {entry_id}: its packed HTML did not read back the same; nothing of it "
+                                     "was changed; please report this")
+                conn.execute("UPDATE entries SET content_html = ? WHERE id = ?", (value, entry_id))
+        if not rows:
+            return packed
+        packed += len(rows)
+        last = rows[-1][0]
+
+
+def drop_unread_bands(conn: sqlite3.Connection) -> int:
+    """Delete the band rows no version reads any more (band BANDS and up); how many were deleted."""
+    from blogreader.dedupe.near_duplicates import BANDS
+
+    dropped = 0
+    while True:
+        with transaction(conn):
+            deleted = conn.execute(
+                "DELETE FROM entry_bands WHERE (band, key, entry_id) IN "
+                "(SELECT band, key, entry_id FROM entry_bands WHERE band >= ? LIMIT ?)",
+                (BANDS, BAND_ROWS_PER_BATCH)).rowcount
+        if deleted <= 0:
+            return dropped
+        dropped += deleted
+
+
+def library_size(conn: sqlite3.Connection, database: Path) -> int:
+    """The library's bytes on disk, with its write-ahead log folded in first."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(path.stat().st_size for path in (database, Path(f"{database}-wal")) if path.exists())
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"

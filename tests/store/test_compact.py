@@ -1,0 +1,64 @@
+"""`compact` makes a library written by earlier versions as small as one written today: posts stored as
+plain HTML are packed, band rows no version reads are dropped, the freed pages go back to the disk, and
+every entry reads exactly as before."""
+
+from __future__ import annotations
+
+import sqlite3
+from html import escape
+
+import pytest
+
+from blogreader.dedupe.near_duplicates import BANDS
+
+pytestmark = pytest.mark.sqlite_only  # a SQLite file's own upkeep; PostgreSQL is refused below
+
+
+def feed(count: int) -> str:
+    items = "".join(
+        f"<item><title>Post {n}</title><link>https://blog.example/{n}</link><guid>post-{n}</guid>"
+        f"<description>{escape(''.join(f'<p>Post {n}, part {k}: caching, batching and attention.</p>' for k in range(40)))}"
+        "</description></item>" for n in range(count))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>{items}</channel></rss>'
+
+
+def as_an_earlier_version_left_it(database) -> None:
+    """Every post's HTML as plain text, and a second set of bands past the ones read (as with 64 bands)."""
+    from blogreader.store.packed_html import unpack_html
+
+    with sqlite3.connect(database) as conn:
+        for entry_id, value in conn.execute("SELECT id, content_html FROM entries").fetchall():
+            conn.execute("UPDATE entries SET content_html = ? WHERE id = ?", (unpack_html(value), entry_id))
+        conn.execute(f"INSERT INTO entry_bands (band, key, entry_id) SELECT band + {BANDS}, key, entry_id FROM entry_bands")
+
+
+def test_compact_packs_old_posts_drops_unread_bands_and_keeps_every_entry(server, cli, home):
+    assert cli("add", server.serve("/feed.xml", feed(30))).code == 0
+    assert cli("fetch", "--no-enrich").code == 0
+    database = home / "blogreader.db"
+    as_an_earlier_version_left_it(database)
+    ids = [entry["id"] for entry in cli("list", "--all", "--json").json]
+    before = [cli("show", str(entry_id), "--json").json for entry_id in ids]
+    search = cli("search", "batching", "--limit", "0", "--json").json
+
+    done = cli("compact", "--json")
+    assert done.code == 0, done.err
+    assert done.json["posts_packed"] == 30 and done.json["band_rows_dropped"] == 30 * BANDS
+    assert done.json["bytes_after"] < done.json["bytes_before"]
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT DISTINCT typeof(content_html) FROM entries").fetchall() == [("blob",)]
+        assert conn.execute("SELECT max(band) FROM entry_bands").fetchone()[0] == BANDS - 1
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert [cli("show", str(entry_id), "--json").json for entry_id in ids] == before
+    assert cli("search", "batching", "--limit", "0", "--json").json == search
+
+    again = cli("compact")
+    assert again.code == 0 and "0 posts packed, 0 unused band rows dropped" in again.out
+
+
+def test_compact_of_a_postgresql_library_says_there_is_nothing_to_do(cli, postgres_cluster, monkeypatch):
+    from postgres_cluster import fresh_schema_url
+
+    monkeypatch.setenv("BLOGREADER_DATABASE_URL", fresh_schema_url(postgres_cluster.url))
+    result = cli("compact")
+    assert result.code == 2 and "on PostgreSQL" in result.err and "autovacuum" in result.err
