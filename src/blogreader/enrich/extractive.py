@@ -14,7 +14,7 @@ from itertools import islice
 
 from blogreader.enrich.base import MAX_SUMMARY_CHARS, Document, Summary
 from blogreader.roundups.numbering import longest_run
-from blogreader.enrich.sentences import content_word_set, split_sentences, top_words
+from blogreader.enrich.sentences import content_word_set, iter_sentences, split_sentences, top_words
 from blogreader.enrich.standalone import points_back, standalone_problem
 
 CANDIDATES = 40
@@ -35,12 +35,12 @@ _CUE = re.compile(
     r"we (?:show|find|found|propose|introduce|present|argue|explain|discuss|learn|study|demonstrate|will)|"
     r"this (?:paper|research|post|work|article|lesson|study|essay|guide) (?:shows|introduces|presents|proposes|"
     r"argues|explains|finds|describes|covers|is about)|i (?:argue|show|explain|think)|our (?:results|findings))\b",
-    re.IGNORECASE,
-)
+)  # searched in the lowered sentence, as are the two below
 _UNSUITABLE_START = re.compile(r"(?:but|so|and|or|also|then|let[’']s|here is|here are|to summari[sz]e|tl;dr)\b|#|\W", re.I)
-_UNSUITABLE_PARTS = ("http://", "https://", "www.", "read more", "subscribe", "sponsor", "discount", "click",
-                     "this link", "=", ";", "{", "}", "<", ">")
-_LOOKING_BACK = re.compile(r"\b(?:previous|last|earlier) (?:lessons?|posts?|articles?|issues?|editions?)\b|\bpreviously\b", re.I)
+_UNSUITABLE_PARTS = re.compile("|".join(map(re.escape, (
+    "http://", "https://", "www.", "read more", "subscribe", "sponsor", "discount", "click", "this link", "=", ";",
+    "{", "}", "<", ">"))))
+_LOOKING_BACK = re.compile(r"\b(?:previous|last|earlier) (?:lessons?|posts?|articles?|issues?|editions?)\b|\bpreviously\b")
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2})\s*[.)](?!\d)\s*(\S.{2,160})$")
 _VERBS = {
     "learn": "Explains", "learn about": "Explains", "explain": "Explains", "explore": "Explores",
@@ -78,7 +78,7 @@ class ExtractiveSummarizer:
 def best_summary(title: str, text: str) -> str | None:
     """The best-scoring sentence that stands alone in the house style, with the next one when it is short."""
     # Prose only: a post can open on dozens of lines of math macros or code.
-    sentences = list(islice(filter(_is_prose, split_sentences(text, limit=5 * CANDIDATES)), CANDIDATES))
+    sentences = list(islice(filter(_is_prose, islice(iter_sentences(text), 5 * CANDIDATES)), CANDIDATES))
     if not sentences:
         return None
     top = top_words(" ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS]), 25)
@@ -102,7 +102,7 @@ def _with_next(summary: str, sentences: list[str], position: int) -> str:
     following = sentences[position + 1].strip()
     if not 6 <= len(following.split()) <= 60 or _UNSUITABLE_START.match(following) and not points_back(following):
         return summary
-    if _contains_any(following.lower(), _UNSUITABLE_PARTS) or not following.rstrip("\"”’)").endswith((".", "!")):
+    if _UNSUITABLE_PARTS.search(following.lower()) or not following.rstrip("\"”’)").endswith((".", "!")):
         return summary
     pair = f"{summary} {following}"
     return pair if len(pair) <= MAX_SUMMARY_CHARS and not standalone_problem(pair) else summary
@@ -140,23 +140,20 @@ def score_sentence(sentence: str, position: int, title_words: set[str], top: set
     words = sentence.split()
     if not 6 <= len(words) <= 60 or not sentence.rstrip("\"”’)").endswith((".", "!", "…")):
         return float("-inf")  # headings and questions are not summaries
-    if _UNSUITABLE_START.match(sentence) or _contains_any(sentence.lower(), _UNSUITABLE_PARTS):
+    lowered = sentence.lower()
+    if _UNSUITABLE_START.match(sentence) or _UNSUITABLE_PARTS.search(lowered):
         return float("-inf")
-    content = content_word_set(sentence)
+    content = content_word_set(lowered, lowered=True)
     if not content:
         return float("-inf")
     score = 1.5 * len(content & title_words) / max(1, len(title_words))
     score += 1.0 * len(content & top) / max(4, len(content))
-    score += 0.6 if _CUE.search(sentence) else 0.0
+    score += 0.6 if _CUE.search(lowered) else 0.0
     score += POSITION_WEIGHT * (1 - position / CANDIDATES) + (FIRST_BONUS if position == 0 else 0.0)
     score -= 0.3 if sentence.endswith("!") else 0.0
-    score -= 0.5 if _LOOKING_BACK.search(sentence) else 0.0
+    score -= 0.5 if _LOOKING_BACK.search(lowered) else 0.0
     score -= 0.2 if len(words) > 40 else 0.0
     return score
-
-
-def _contains_any(text: str, needles: tuple[str, ...]) -> bool:
-    return any(needle in text for needle in needles)
 
 
 def house_style(sentence: str) -> str:

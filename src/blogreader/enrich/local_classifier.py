@@ -224,7 +224,7 @@ class LocalClassifier:
             confidence = float(row[best])
             origin = self.name if confidence >= min(UNCERTAIN_TIMES_UNIFORM / len(row), UNCERTAIN_AT_MOST) \
                 else "uncertain"
-            results.append(Categorization(name, origin, confidence))
+            results.append(Categorization(str(name), origin, confidence))  # a plain str, not numpy's
         return results
 
     def source_local(self, docs: list[Document], probabilities):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 # Common abbreviations that end in a period but do not end a sentence.
 _ABBREVIATIONS = {
@@ -27,10 +29,12 @@ STOPWORDS = frozenset(
 
 def split_sentences(text: str, limit: int | None = None) -> list[str]:
     """Sentences of `text`, one line being at least one sentence; the first `limit` of them when given."""
-    sentences: list[str] = []
+    return list(islice(iter_sentences(text), limit))
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """The sentences of `text` one at a time, so a caller that needs the first few splits no further."""
     for line in text.split("\n"):
-        if limit is not None and len(sentences) >= limit:
-            break
         line = line.strip()
         if not line:
             continue
@@ -42,33 +46,31 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
             last_word = candidate.rsplit(None, 1)[-1].rstrip(".").lower() if candidate else ""
             if last_word in _ABBREVIATIONS or _NOT_AN_END.fullmatch(last_word):
                 continue
-            sentences.append(line[start:match.end()].strip())
+            sentence = line[start:match.end()].strip()
+            if sentence:
+                yield sentence
             start = match.end()
-        sentences.append(line[start:].strip())
-    sentences = [sentence for sentence in sentences if sentence]
-    return sentences[:limit] if limit is not None else sentences
+        sentence = line[start:].strip()
+        if sentence:
+            yield sentence
 
 
 _TERM = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 
 
-def content_word_set(text: str) -> set[str]:
-    """The distinct content words of `text` (the fast path for scoring sentences)."""
-    return set(_TERM.findall(text.lower())) - STOPWORDS
+def content_word_set(text: str, lowered: bool = False) -> set[str]:
+    """The distinct content words of `text` (the fast path for scoring sentences); `lowered`: it already is."""
+    return set(_TERM.findall(text if lowered else text.lower())) - STOPWORDS
 
 
 def top_words(text: str, count: int) -> set[str]:
-    """The `count` most frequent content words of `text`."""
+    """The `count` most frequent content words of `text` (ties: the word seen first)."""
     from collections import Counter
 
     frequency = Counter(_TERM.findall(text.lower()))
-    top: set[str] = set()
-    for word, _ in frequency.most_common(count + len(STOPWORDS)):
-        if word not in STOPWORDS:
-            top.add(word)
-            if len(top) == count:
-                break
-    return top
+    for word in STOPWORDS & frequency.keys():
+        del frequency[word]
+    return {word for word, _ in frequency.most_common(count)}
 
 
 def content_words(text: str) -> list[str]:
