@@ -48,7 +48,9 @@ LABEL_REACH = 0.0
 NB_ALPHA = 0.3  # smoothing of the naive Bayes counts; 5-fold CV on the shipped examples is flat from 0.03 to 1
 NB_WEIGHT = 0.5  # share of naive Bayes in the averaged log-probabilities (the same CV: 86.1% alone, 87.2% mixed)
 EXAMPLE_FILES = ("seed_examples.tsv", "examples.tsv", "short_examples.tsv", "opening_examples.tsv")
-_TOKEN = re.compile(r"(?u)\b\w[\w-]*\w\b|\b\w\b")
+# A word: word characters, joined by hyphens inside it ("state-of-the-art"). The same words as the older
+# r"\b\w[\w-]*\w\b|\b\w\b" (checked on real posts and 200,000 random strings), found in two thirds the time.
+_TOKEN = re.compile(r"\w+(?:-+\w+)*")
 
 
 @dataclass(frozen=True)
@@ -118,12 +120,15 @@ class LinearModel:
         import numpy as np
 
         scores = np.tile(self.intercept, (len(texts), 1))
+        index = self.index
         for row, text in enumerate(texts):
-            counts = Counter(self.index[term] for term in analyze(text, self.stops) if term in self.index)
-            if not counts:
+            # Terms counted first (in C), then looked up once each; in order of first use, as before.
+            found = [(column, n) for term, n in Counter(analyze(text, self.stops)).items()
+                     if (column := index.get(term)) is not None]
+            if not found:
                 continue
-            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            weights = np.fromiter((1 + math.log(n) for n in counts.values()), dtype=float, count=len(counts))
+            columns = np.fromiter((column for column, _ in found), dtype=np.int64, count=len(found))
+            weights = np.fromiter((1 + math.log(n) for _, n in found), dtype=float, count=len(found))
             weights *= self.idf[columns]
             weights /= np.linalg.norm(weights)
             scores[row] += weights @ self.coef[columns]
