@@ -68,3 +68,29 @@ def test_small_windows_in_worker_processes_give_what_one_pass_gives(tmp_path, mo
     assert one_pass.promos >= 1 and sum(one_pass.summaries.values()) == count
     assert expected[1][3:5] == ("Writing", "user")
     store.close()
+
+
+def test_the_worker_processes_file_the_categories_and_the_main_process_does_not(tmp_path, monkeypatch):
+    import os
+
+    from blogreader.enrich.local_classifier import LocalClassifier
+
+    calls = tmp_path / "classified-by"
+    classify_many = LocalClassifier.classify_many
+
+    def recorded(self, docs):
+        with calls.open("a") as log:  # appended by whichever process classifies (the workers are forked)
+            log.write(f"{os.getpid()} {len(docs)}\n")
+        return classify_many(self, docs)
+
+    monkeypatch.setattr(LocalClassifier, "classify_many", recorded)
+    store, settings = _library(tmp_path / "windows", 23)
+    monkeypatch.setattr(runner, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(runner, "WINDOW", 5)
+    report = runner.enrich_entries(store, settings, only_unenriched=True)
+    rows = [line.split() for line in calls.read_text().splitlines()]
+    assert rows and all(int(pid) != os.getpid() for pid, _ in rows)
+    assert sum(int(count) for _, count in rows) == 22  # every entry but the one the user filed
+    assert sum(report.categories.values()) == 22
+    assert runner._WORKER_CLASSIFIER is None  # the run's classifier is not kept once it ends
+    store.close()

@@ -63,14 +63,15 @@ def enrich_entries(store: Store, settings: Settings, ids: list[int] | None = Non
         if not window:
             return report
         categorizer = _Categorizer(store, settings, classifier or settings.enrich.classifier, report)
-        with _TextReaders(spec, settings, len(ids) if ids is not None else len(window)) as readers:
+        with _TextReaders(spec, settings, len(ids) if ids is not None else len(window), categorizer) as readers:
             ahead = readers.read(store.enrichment_inputs(window))
             while ahead is not None:
-                inputs, docs, texts = ahead
+                inputs, docs, results = ahead
                 window = windows.next()
                 ahead = readers.read(store.enrichment_inputs(window)) if window else None
-                categories = categorizer.categorize(inputs, docs)
-                updates = [_update(settings, report, *row) for row in zip(inputs, docs, categories, texts())]
+                texts, classified = results()
+                categories = categorizer.categorize(inputs, docs, classified)
+                updates = [_update(settings, report, *row) for row in zip(inputs, docs, categories, texts)]
                 for start in range(0, len(updates), BATCH):
                     store.save_enrichment(updates[start:start + BATCH])
                 report.enriched += len(updates)
@@ -101,14 +102,20 @@ def _update(settings: Settings, report: EnrichReport, entry: EnrichmentInput, do
 
 
 TextResult = tuple[bool, Summary | None, list[str]]
+# A window's text results, and its categories when the workers filed them (None: the categorizer files them).
+WindowResults = tuple[list[TextResult], list[Categorization | None] | None]
+# The run's local classifier, set before the workers are forked: each worker files its own chunk with it.
+_WORKER_CLASSIFIER = None
 
 
 class _TextReaders:
-    """Promo verdicts and summaries: offline backends on a large run use every core, in worker processes
-    started once for the run (forked before any entry is read, so they copy little)."""
+    """Promo verdicts, summaries and, with the local classifier, categories: offline backends on a large run use
+    every core, in worker processes started once for the run (forked before any entry is read, so they copy
+    little, and after the run's classifier is built, so they share it)."""
 
-    def __init__(self, spec: str, settings: Settings, total: int):
-        self.spec, self.settings = spec, settings
+    def __init__(self, spec: str, settings: Settings, total: int, categorizer: _Categorizer | None = None):
+        self.spec, self.settings, self.categorizer = spec, settings, categorizer
+        self.classify: bool | None = None  # decided before the first chunk goes out (and the workers fork)
         self.workers = min(os.cpu_count() or 1, MAX_WORKERS)
         parallel = (total >= PARALLEL_MIN and self.workers >= 2 and "llm:" not in spec
                     and "fork" in mp.get_all_start_methods())
@@ -118,24 +125,39 @@ class _TextReaders:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        global _WORKER_CLASSIFIER
+        _WORKER_CLASSIFIER = None
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
     def read(self, inputs: list[EnrichmentInput]) -> tuple[list[EnrichmentInput], list[Document],
-                                                             Callable[[], list[TextResult]]]:
+                                                             Callable[[], WindowResults]]:
         """The window's documents, and a call that returns their results (under way in the workers meanwhile)."""
         docs = [_document(entry) for entry in inputs]
         work = list(zip(inputs, docs))
         if self.pool is None:
-            return inputs, docs, lambda: _read_chunk((self.spec, self.settings, work))
+            return inputs, docs, lambda: (_read_chunk((self.spec, self.settings, work, False))[0], None)
+        if self.classify is None:
+            global _WORKER_CLASSIFIER
+            _WORKER_CLASSIFIER = self.categorizer.local_classifier() if self.categorizer else None
+            self.classify = _WORKER_CLASSIFIER is not None
         size = -(-len(work) // (self.workers * 2))
-        futures = [self.pool.submit(_read_chunk, (self.spec, self.settings, work[start:start + size]))
+        futures = [self.pool.submit(_read_chunk, (self.spec, self.settings, work[start:start + size], self.classify))
                    for start in range(0, len(work), size)]
-        return inputs, docs, lambda: [result for future in futures for result in future.result()]
+
+        def results() -> WindowResults:
+            chunks = [future.result() for future in futures]
+            texts = [result for chunk, _ in chunks for result in chunk]
+            return texts, [category for _, filed in chunks for category in filed] if self.classify else None
+
+        return inputs, docs, results
 
 
-def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]]) -> list[TextResult]:
-    spec, settings, work = job
+def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]], bool]
+                ) -> tuple[list[TextResult], list[Categorization | None]]:
+    """Promo verdicts and summaries of a chunk, and its categories when `classify` (in a worker, with the run's
+    local classifier; only for entries whose category the user did not set)."""
+    spec, settings, work, classify = job
     chain = summarizer_chain(spec, settings)
     # A newsletter gives every issue the same description: a roundup is summed up from its own picks.
     own_words = [backend for backend in chain if backend.name != "feed"] or summarizer_chain("extractive", settings)
@@ -148,7 +170,12 @@ def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]
         if entry.summary_origin not in USER_ORIGINS and not keeps_source_summary:
             summary = _summarize(own_words if entry.roundup else chain, doc, problems)
         results.append((promo, summary, problems))
-    return results
+    filed: list[Categorization | None] = [None] * len(work)
+    if classify:
+        todo = [index for index, (entry, _) in enumerate(work) if entry.category_origin not in USER_ORIGINS]
+        for index, category in zip(todo, _WORKER_CLASSIFIER.classify_many([work[i][1] for i in todo])):
+            filed[index] = category
+    return results, filed
 
 
 def _document(entry: EnrichmentInput) -> Document:
@@ -186,14 +213,25 @@ class _Categorizer:
         self.chosen = classifier_for(self.spec, self.settings, self.examples)
         self.local = self.chosen if self.chosen.name == "local" else None
 
-    def categorize(self, inputs: list[EnrichmentInput], docs: list[Document]) -> list[Categorization | None]:
+    def local_classifier(self):
+        """The run's classifier when it is the local one (built now): worker processes can file entries with it."""
+        if self.chosen is None:
+            self._build()
+        return self.chosen if self.chosen.name == "local" and hasattr(self.chosen, "classify_many") else None
+
+    def categorize(self, inputs: list[EnrichmentInput], docs: list[Document],
+                   classified: list[Categorization | None] | None = None) -> list[Categorization | None]:
+        """Each entry's category (None where the user set it); `classified`: what the workers filed already."""
         todo = [index for index, entry in enumerate(inputs) if entry.category_origin not in USER_ORIGINS]
         results: list[Categorization | None] = [None] * len(inputs)
         if not todo:
             return results
         if self.chosen is None:
             self._build()
-        if hasattr(self.chosen, "classify_many"):
+        if classified is not None:
+            for index in todo:
+                results[index] = classified[index]
+        elif hasattr(self.chosen, "classify_many"):
             for index, result in zip(todo, self.chosen.classify_many([docs[i] for i in todo])):
                 results[index] = result
         else:
