@@ -97,8 +97,8 @@ def test_a_feed_that_fails_to_store_loses_nothing_else_and_the_next_fetch_comple
     real_save = Store.save_entries
     broken = store.source_by_url(urls[3]).id
 
-    def save(self, source_id, entries, marks=None):
-        result = real_save(self, source_id, entries, marks)
+    def save(self, source_id, entries, marks=None, packed=None):
+        result = real_save(self, source_id, entries, marks, packed)
         if source_id == broken:  # after its rows were written: the savepoint must take them back
             raise RuntimeError("stopped while storing")
         return result
@@ -215,3 +215,30 @@ def test_a_batch_commits_after_its_size_undoes_a_failed_unit_alone_and_joins_a_c
         assert conn.in_transaction  # the caller's transaction is the caller's to commit
     assert [row[0] for row in conn.execute("SELECT v FROM probe ORDER BY v")] == [1, 3, 4]
     conn.close()
+
+
+@pytest.mark.sqlite_only  # PostgreSQL stores the HTML as text: nothing is packed anywhere
+def test_the_parse_workers_pack_each_post_and_the_writer_stores_it_as_it_comes(library, server, monkeypatch, tmp_path):
+    import os
+
+    from blogreader.store import packed_html
+
+    store, settings = library
+    calls = tmp_path / "packed-by"
+    pack = packed_html.pack_html
+
+    def recorded(html_text):
+        with calls.open("a") as log:  # appended by whichever process packs (the parse workers are forked)
+            log.write(f"{os.getpid()}\n")
+        return pack(html_text)
+
+    monkeypatch.setattr(packed_html, "pack_html", recorded)
+    monkeypatch.setattr("blogreader.pipeline.pack_html", recorded)
+    for n in range(40):  # enough to parse in worker processes
+        store.add_source(server.serve(f"/{n}.xml", rss(n, 2)), "feed")
+    assert refresh(store, store.sources(), settings).new_entries == 80
+    packers = calls.read_text().split()
+    assert len(packers) == 80 and str(os.getpid()) not in packers  # once per post, never again by the writer
+    assert count(store, "SELECT count(*) FROM entries WHERE typeof(content_html) = 'blob'") == 80
+    entry = store.entry(store.conn.execute("SELECT id FROM entries WHERE url = 'https://blog7.example.com/1'").fetchone()[0])
+    assert entry.content_html.startswith("<p>feed7word1x0 ") and "feed7word1x79" in entry.content_html

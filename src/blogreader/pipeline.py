@@ -39,6 +39,7 @@ from blogreader.sources.discover import discover
 from blogreader.store import Store
 from blogreader.store.database import Batch
 from blogreader.store.duplicates import near_duplicate_marks
+from blogreader.store.packed_html import pack_html
 
 log = logging.getLogger(__name__)
 
@@ -218,11 +219,11 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     try:
         if workers is None:
-            feed, entries, splits, marks = read_source(source, result, keep_private, presplit=False, with_marks=False)
+            feed, entries, splits, marks, packed = read_source(source, result, keep_private, presplit=False)
         else:
             loop = asyncio.get_running_loop()
-            feed, entries, splits, marks = await loop.run_in_executor(
-                workers, partial(read_source, source, result, keep_private, with_marks=True))
+            feed, entries, splits, marks, packed = await loop.run_in_executor(
+                workers, partial(read_source, source, result, keep_private, with_marks=True, pack=store.packs_html))
     except ParseError as exc:
         page = "feed" if source.kind == "feed" else "listing page"
         message = f"{exc}; check that {source.url} is still the {page}'s address"
@@ -235,11 +236,13 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         completed = [done if done is entry else replace(done, discusses=None) for done, entry in zip(completed, entries)]
         if marks is not None:
             marks = [mark if done is entry else None for mark, done, entry in zip(marks, completed, entries)]
+        if packed is not None:  # a page's article replaced the item's HTML: the store packs the new one
+            packed = [value if done is entry else None for value, done, entry in zip(packed, completed, entries)]
         entries, problem = completed, with_problems(problem, page_problems)
     if marks is not None and any(mark is None for mark in marks):
         marks = [mark or near_duplicate_marks(entry.text) for mark, entry in zip(marks, entries)]
     with batch.unit() if batch is not None else store.transaction():
-        saved = store.save_entries(source.id, entries, marks)
+        saved = store.save_entries(source.id, entries, marks, packed)
         split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url, splits=splits)
         store.record_fetch_success(
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
@@ -250,24 +253,26 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
 
 
 def read_source(source: Source, result: FetchResult, keep_private_links: bool, presplit: bool = True,
-                with_marks: bool = False):
+                with_marks: bool = False, pack: bool = False):
     """The entries of a fetched feed, or of a listing page (each post with its excerpt, to be completed),
-    with `presplit` each full entry's roundup items (None: split later, once known to be new), and with
-    `with_marks` each entry's near-duplicate marks (else None: computed when stored).
+    with `presplit` each full entry's roundup items (None: split later, once known to be new), with
+    `with_marks` each entry's near-duplicate marks (else None: computed when stored), and with `pack` each
+    entry's HTML as a SQLite library stores it (else None: packed when stored).
 
     Pure work on bytes, so a large refresh runs it in worker processes, splitting and marking there too.
     """
     feed, entries = _read_entries(source, result, keep_private_links)
     marks = [near_duplicate_marks(entry.text) for entry in entries] if with_marks else None
+    packed = [pack_html(entry.content_html) for entry in entries] if pack else None
     if not presplit:
-        return feed, entries, [None] * len(entries), marks
+        return feed, entries, [None] * len(entries), marks, packed
     publication = feed.site_url or source.site_url
     splits = [None if entry.teaser else roundup_items(entry.content_html, entry.url, publication) for entry in entries]
     if with_marks:  # a worker: the papers each post discusses are read here too (a roundup discusses none)
         entries = [entry if split is None else replace(entry, discusses=() if split else _discusses(entry))
                    for entry, split in zip(entries, splits)]
         feed = replace(feed, entries=[])  # the parsed items go back as entries alone: a third less to pickle
-    return feed, entries, splits, marks
+    return feed, entries, splits, marks, packed
 
 
 def _discusses(entry: NewEntry) -> tuple:

@@ -46,6 +46,11 @@ class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, Enr
     def engine(self) -> str:
         return "postgresql" if is_postgres(self.conn) else "sqlite"
 
+    @property
+    def packs_html(self) -> bool:
+        """Does this library store a post's HTML packed (packed_html.py)? SQLite does; PostgreSQL compresses itself."""
+        return not is_postgres(self.conn)
+
     def transaction(self):
         return transaction(self.conn)
 

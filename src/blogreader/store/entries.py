@@ -68,23 +68,28 @@ class EntryQueries:
         """Is `entry` already stored (by guid in this source, canonical URL, or content)?"""
         return self._find_existing(source_id, entry) is not None
 
-    def save_entries(self, source_id: int | None, entries: list[NewEntry], marks: list[Marks] | None = None) -> SaveOutcome:
+    def save_entries(self, source_id: int | None, entries: list[NewEntry], marks: list[Marks] | None = None,
+                     packed: list[str | bytes | None] | None = None) -> SaveOutcome:
         """Insert new entries and refresh changed ones, in one transaction; user edits are kept.
 
-        `marks` (one per entry, from `near_duplicate_marks`) may come computed already, by a parse worker.
+        `marks` (one per entry, from `near_duplicate_marks`) may come computed already, by a parse worker, and
+        so may `packed`, each entry's HTML as `pack_html` packs it (None where it is to be packed here).
         """
         new_ids: list[int] = []
         ids: list[int] = []
         changed: list[int] = []
         updated = 0
         now = utc_now()
+        postgres = is_postgres(self.conn)
         with transaction(self.conn):
             known = _Identities(self.conn, source_id, entries)
             for index, entry in enumerate(entries):
                 existing = known.find(entry)
+                ready = packed[index] if packed is not None and not postgres else None
                 if existing is None:
+                    html = ready if ready is not None else stored_html(entry.content_html, postgres)
                     mark = marks[index] if marks is not None else near_duplicate_marks(entry.text)
-                    entry_id = self._insert(source_id, entry, now, mark.fingerprint)
+                    entry_id = self._insert(source_id, entry, html, now, mark.fingerprint)
                     link_near_duplicate(self.conn, entry_id, entry, mark)
                     known.inserted(entry_id, entry)
                     known.hashes[entry_id] = entry.content_hash
@@ -95,7 +100,8 @@ class EntryQueries:
                     # Only a source that already carries the entry, or the site the link belongs to, may change
                     # it: another feed claiming the same link is linked to it but cannot rewrite it.
                     if content_hash != entry.content_hash and self._may_rewrite(source_id, entry_id, entry.url):
-                        self._refresh(entry_id, entry, now)
+                        html = ready if ready is not None else stored_html(entry.content_html, postgres)
+                        self._refresh(entry_id, entry, html, now)
                         remember_bands(self.conn, entry_id, entry.text)
                         known.rewritten(entry_id, content_hash, entry.content_hash)
                         updated += 1
@@ -130,7 +136,7 @@ class EntryQueries:
         site = self.conn.execute("SELECT coalesce(site_url, url) FROM sources WHERE id = ?", (source_id,)).fetchone()
         return bool(site and url) and _site_host(site[0]) == _site_host(url)
 
-    def _insert(self, source_id: int, entry: NewEntry, now: str, fingerprint: str | None = None) -> int:
+    def _insert(self, source_id: int, entry: NewEntry, html: str | bytes, now: str, fingerprint: str | None = None) -> int:
         # The row is written once, whole: its near-duplicate fingerprint is known before the insert.
         cursor = self.conn.execute(
             """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
@@ -138,13 +144,13 @@ class EntryQueries:
                    summary, summary_origin, page_canonical, fingerprint)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
-             iso(entry.published), now, stored_html(entry.content_html, is_postgres(self.conn)), entry.text, entry.word_count,
+             iso(entry.published), now, html, entry.text, entry.word_count,
              entry.reading_minutes, entry.feed_summary, entry.content_hash,
              entry.summary, "feed" if entry.summary else None, entry.page_canonical, fingerprint),
         )
         return cursor.fetchone()[0]
 
-    def _refresh(self, entry_id: int, entry: NewEntry, now: str) -> None:
+    def _refresh(self, entry_id: int, entry: NewEntry, html: str | bytes, now: str) -> None:
         self.conn.execute(
             """UPDATE entries SET
                    title = CASE WHEN title_origin IN ('user', 'import') THEN title ELSE ? END,
@@ -152,7 +158,7 @@ class EntryQueries:
                    word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?,
                    enriched_at = NULL
                WHERE id = ?""",
-            (entry.title, entry.author, iso(entry.published), now, stored_html(entry.content_html, is_postgres(self.conn)), entry.text,
+            (entry.title, entry.author, iso(entry.published), now, html, entry.text,
              entry.word_count, entry.reading_minutes, entry.feed_summary, entry.content_hash, entry_id),
         )
 

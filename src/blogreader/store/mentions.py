@@ -13,9 +13,10 @@ from blogreader.clock import utc_now
 from blogreader.dedupe.works import work_url
 from blogreader.models import Entry, NewEntry
 from blogreader.store.database import transaction
-from blogreader.store.dialect import in_json_list
+from blogreader.store.dialect import in_json_list, is_postgres
 from blogreader.store.discussions import DiscussionQueries
 from blogreader.store.entries import _ENTRY_FIELDS, _entry
+from blogreader.store.packed_html import stored_html
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
 # recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or
@@ -57,7 +58,7 @@ class MentionQueries(DiscussionQueries):
             for position, (rank, item) in enumerate(items):
                 existing = self._find_existing(None, item) or self._named_canonical(item)
                 if existing is None:
-                    entry_id = self._insert(source_id, item, now)
+                    entry_id = self._insert(source_id, item, stored_html(item.content_html, is_postgres(self.conn)), now)
                     self.conn.execute("UPDATE entries SET kind = 'link', parent_id = ?, rank = ? WHERE id = ?",
                                       (parent_id, rank, entry_id))
                 else:
