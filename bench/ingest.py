@@ -7,6 +7,7 @@ process, so each figure is the CPU one stage costs per entry:
 - normalize: `normalize_entry`, with its parts (sanitize, html_to_text, strip_promo_blocks, word_count,
   repair_text) timed within it;
 - roundup: the roundup split a new entry gets (the call site's pre-screen, then `split_roundup`);
+- pack_html: each post's HTML packed with zstd for a SQLite library (in the parse workers, as the marks);
 - store: `save_entries` for every feed into a fresh library, as a fetch stores them (in batches of
   `pipeline.BATCH_FEEDS` feeds per transaction), with identity look-ups, the insert and the near-duplicate
   step timed within it, and the commits apart;
@@ -131,12 +132,23 @@ def measure(feeds: int, items: int, description_only: bool = False) -> dict:
         marks = [[near_duplicate_marks(entry.text) for entry in feed] for feed in normalized]
         stages["near_duplicate_marks"] = per_entry(time.process_time() - started, count)
 
+    packed = None
+    try:  # each post's HTML packed for a SQLite library, in the parse workers
+        from blogreader.store.packed_html import pack_html
+    except ImportError:  # before posts were packed
+        pack_html = None
+    if pack_html is not None:
+        started = time.process_time()
+        packed = [[pack_html(entry.content_html) for entry in feed] for feed in normalized]
+        stages["pack_html"] = per_entry(time.process_time() - started, count)
+
     sources = [Source(id=n + 1, url=url, kind="feed", title=None) for n, url in enumerate(urls)]
     results = [FetchResult(url=url, final_url=url, status=200, body=body) for url, body in zip(urls, bodies)]
     pickled = 0.0
     for source, fetched in zip(sources, results):
-        answer = (pipeline.read_source(source, fetched, True, with_marks=True) if marks is not None
-                  else pipeline.read_source(source, fetched, True))
+        answer = (pipeline.read_source(source, fetched, True) if marks is None
+                  else pipeline.read_source(source, fetched, True, with_marks=True) if packed is None
+                  else pipeline.read_source(source, fetched, True, with_marks=True, pack=True))
         started = time.process_time()
         pickle.loads(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         pickled += time.process_time() - started
@@ -166,8 +178,10 @@ def measure(feeds: int, items: int, description_only: bool = False) -> dict:
             for n in range(start, min(feeds, start + batch)):
                 if marks is None:
                     store.save_entries(n + 1, normalized[n])
-                else:
+                elif packed is None:
                     store.save_entries(n + 1, normalized[n], marks[n])
+                else:
+                    store.save_entries(n + 1, normalized[n], marks[n], packed[n])
             commits()
         store_cpu = time.process_time() - started
         store_wall = time.perf_counter() - wall
