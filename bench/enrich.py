@@ -107,9 +107,10 @@ def measure_offline(posts: list[Post]) -> dict:
         verdicts = [judge_promo(doc) for doc in docs]
     with watch("classify"):
         categories = classifier.classify_many(docs)
-    with watch("product_path"):  # what `enrich` runs: summaries and promo verdicts on every core, then categories
-        read_in_parallel(docs)
-        classifier.classify_many(docs)
+    with watch("product_path"):  # what `enrich` runs: summaries, promo verdicts and categories on every core
+        _, filed = read_in_parallel(docs)
+        if filed is None:  # before the workers filed categories: the main process did, after them
+            classifier.classify_many(docs)
     laps = watch.seconds
     per_entry = laps["documents"] + laps["summarize"] + laps["promo"] + laps["classify"]
     seconds = laps["classifier_fit"] + per_entry
@@ -134,18 +135,31 @@ def measure_offline(posts: list[Post]) -> dict:
     }
 
 
-def read_in_parallel(docs) -> list:
-    """The enrichment runner's own path for summaries and promo verdicts (worker processes on large batches)."""
+def read_in_parallel(docs) -> tuple[list, list | None]:
+    """The enrichment runner's own path (worker processes on large batches): summaries and promo verdicts, and
+    the categories when its workers file them (else None)."""
+    import inspect
     import tempfile
 
     from blogreader.config import load_settings
-    from blogreader.enrich.runner import _TextReaders
+    from blogreader.enrich.runner import EnrichReport, _Categorizer, _TextReaders
+    from blogreader.store import Store
     from blogreader.store.enrichment import EnrichmentInput
 
     inputs = [EnrichmentInput(n, "post", doc.title, doc.text, None, None, None, None, None, None)
               for n, doc in enumerate(docs)]
-    with tempfile.TemporaryDirectory() as home, _TextReaders("extractive", load_settings(Path(home)), len(inputs)) as readers:
-        return readers.read(inputs)[2]()
+    with tempfile.TemporaryDirectory() as home:
+        settings = load_settings(Path(home))
+        if "categorizer" not in inspect.signature(_TextReaders).parameters:  # the code before categories moved
+            with _TextReaders("extractive", settings, len(inputs)) as readers:
+                return readers.read(inputs)[2](), None
+        store = Store.open(settings.database_path)
+        try:
+            categorizer = _Categorizer(store, settings, "local", EnrichReport())
+            with _TextReaders("extractive", settings, len(inputs), categorizer) as readers:
+                return readers.read(inputs)[2]()
+        finally:
+            store.close()
 
 
 def measure_store(posts: list[Post]) -> dict:
