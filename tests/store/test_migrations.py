@@ -157,3 +157,10 @@ def test_a_locked_database_is_busy_not_damaged(cli, library, monkeypatch):
     assert result.code == 1
     assert "busy" in result.err and "damaged" not in result.err and "Traceback" not in result.err
     assert cli("list").code == 0  # and once the lock is gone, the upgrade goes through
+
+
+def test_the_search_index_merges_eight_segments_at_a_time(cli, home):
+    """Migration 0017: fewer merges of the full-text index while a fetch writes (see the script for figures)."""
+    assert cli("list").code == 0
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert dict(conn.execute("SELECT k, v FROM entries_fts_config").fetchall())["automerge"] == 8

@@ -1,0 +1,2 @@
+-- The twin of SQLite's 0017_fts_automerge, a setting of SQLite's FTS5 index: PostgreSQL's GIN index has no
+-- such setting, so nothing changes here; the schema number moves with SQLite's.
