@@ -7,7 +7,8 @@ process, so each figure is the CPU one stage costs per entry:
 - normalize: `normalize_entry`, with its parts (sanitize, html_to_text, strip_promo_blocks, word_count,
   repair_text) timed within it;
 - roundup: the roundup split a new entry gets (the call site's pre-screen, then `split_roundup`);
-- pack_html: each post's HTML packed with zstd for a SQLite library (in the parse workers, as the marks);
+- pack_post: each post's HTML packed with zstd, and its text against its HTML, for a SQLite library (in
+  the parse workers, as the marks); pack_html in versions that packed the HTML alone;
 - store: `save_entries` for every feed into a fresh library, as a fetch stores them (in batches of
   `pipeline.BATCH_FEEDS` feeds per transaction), with identity look-ups, the insert and the near-duplicate
   step timed within it, and the commits apart;
@@ -63,6 +64,21 @@ def watch(module, name: str) -> Stopwatch:
 
 def per_entry(seconds: float, entries: int) -> float:
     return round(seconds / max(1, entries) * 1e6, 1)
+
+
+def _packer():
+    """(stage name, what packs one entry) of the version measured, or None before posts were packed."""
+    try:
+        from blogreader.store.packed_posts import pack_post
+    except ImportError:
+        pass
+    else:
+        return "pack_post", lambda entry: pack_post(entry.content_html, entry.text)
+    try:
+        from blogreader.store.packed_html import pack_html
+    except ImportError:
+        return None
+    return "pack_html", lambda entry: pack_html(entry.content_html)
 
 
 def measure(feeds: int, items: int, description_only: bool = False) -> dict:
@@ -133,14 +149,12 @@ def measure(feeds: int, items: int, description_only: bool = False) -> dict:
         stages["near_duplicate_marks"] = per_entry(time.process_time() - started, count)
 
     packed = None
-    try:  # each post's HTML packed for a SQLite library, in the parse workers
-        from blogreader.store.packed_html import pack_html
-    except ImportError:  # before posts were packed
-        pack_html = None
-    if pack_html is not None:
+    pack = _packer()
+    if pack is not None:  # each post packed for a SQLite library, in the parse workers
+        name, pack = pack
         started = time.process_time()
-        packed = [[pack_html(entry.content_html) for entry in feed] for feed in normalized]
-        stages["pack_html"] = per_entry(time.process_time() - started, count)
+        packed = [[pack(entry) for entry in feed] for feed in normalized]
+        stages[name] = per_entry(time.process_time() - started, count)
 
     sources = [Source(id=n + 1, url=url, kind="feed", title=None) for n, url in enumerate(urls)]
     results = [FetchResult(url=url, final_url=url, status=200, body=body) for url, body in zip(urls, bodies)]

@@ -221,24 +221,26 @@ def test_a_batch_commits_after_its_size_undoes_a_failed_unit_alone_and_joins_a_c
 def test_the_parse_workers_pack_each_post_and_the_writer_stores_it_as_it_comes(library, server, monkeypatch, tmp_path):
     import os
 
-    from blogreader.store import packed_html
+    from blogreader.store import entries, packed_posts
 
     store, settings = library
     calls = tmp_path / "packed-by"
-    pack = packed_html.pack_html
+    pack = packed_posts.pack_post
 
-    def recorded(html_text):
+    def recorded(html_text, text):
         with calls.open("a") as log:  # appended by whichever process packs (the parse workers are forked)
             log.write(f"{os.getpid()}\n")
-        return pack(html_text)
+        return pack(html_text, text)
 
-    monkeypatch.setattr(packed_html, "pack_html", recorded)
-    monkeypatch.setattr("blogreader.pipeline.pack_html", recorded)
+    monkeypatch.setattr(packed_posts, "pack_post", recorded)
+    monkeypatch.setattr("blogreader.pipeline.pack_post", recorded)
+    monkeypatch.setattr(entries, "stored_post", lambda *args: pytest.fail("the writer packed a post again"))
     for n in range(40):  # enough to parse in worker processes
         store.add_source(server.serve(f"/{n}.xml", rss(n, 2)), "feed")
     assert refresh(store, store.sources(), settings).new_entries == 80
     packers = calls.read_text().split()
     assert len(packers) == 80 and str(os.getpid()) not in packers  # once per post, never again by the writer
-    assert count(store, "SELECT count(*) FROM entries WHERE typeof(content_html) = 'blob'") == 80
+    assert count(store, "SELECT count(*) FROM entries WHERE typeof(content_html) = 'blob' AND typeof(text) = 'blob'") == 80
     entry = store.entry(store.conn.execute("SELECT id FROM entries WHERE url = 'https://blog7.example.com/1'").fetchone()[0])
     assert entry.content_html.startswith("<p>feed7word1x0 ") and "feed7word1x79" in entry.content_html
+    assert entry.text.startswith("feed7word1x0 ") and entry.text.endswith("feed7word1x79")

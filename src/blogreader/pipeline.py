@@ -39,7 +39,7 @@ from blogreader.sources.discover import discover
 from blogreader.store import Store
 from blogreader.store.database import Batch
 from blogreader.store.duplicates import near_duplicate_marks
-from blogreader.store.packed_html import pack_html
+from blogreader.store.packed_posts import pack_post
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         completed = [done if done is entry else replace(done, discusses=None) for done, entry in zip(completed, entries)]
         if marks is not None:
             marks = [mark if done is entry else None for mark, done, entry in zip(marks, completed, entries)]
-        if packed is not None:  # a page's article replaced the item's HTML: the store packs the new one
+        if packed is not None:  # a page's article replaced the item's HTML and text: the store packs them
             packed = [value if done is entry else None for value, done, entry in zip(packed, completed, entries)]
         entries, problem = completed, with_problems(problem, page_problems)
     if marks is not None and any(mark is None for mark in marks):
@@ -257,13 +257,13 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
     """The entries of a fetched feed, or of a listing page (each post with its excerpt, to be completed),
     with `presplit` each full entry's roundup items (None: split later, once known to be new), with
     `with_marks` each entry's near-duplicate marks (else None: computed when stored), and with `pack` each
-    entry's HTML as a SQLite library stores it (else None: packed when stored).
+    entry's HTML and text as a SQLite library stores them (else None: packed when stored).
 
     Pure work on bytes, so a large refresh runs it in worker processes, splitting and marking there too.
     """
     feed, entries = _read_entries(source, result, keep_private_links)
     marks = [near_duplicate_marks(entry.text) for entry in entries] if with_marks else None
-    packed = [pack_html(entry.content_html) for entry in entries] if pack else None
+    packed = [pack_post(entry.content_html, entry.text) for entry in entries] if pack else None
     if not presplit:
         return feed, entries, [None] * len(entries), marks, packed
     publication = feed.site_url or source.site_url

@@ -77,7 +77,7 @@ def test_an_item_has_the_fields_apps_read(api):
 def test_item_content_is_sanitized_and_images_go_through_blogreader(api):
     entry_id = api.library.ids["ml3"]
     api.library.store.conn.execute(
-        "UPDATE entries SET content_html = ? WHERE id = ?",
+        "UPDATE entries SET content_html = ?, text = '' WHERE id = ?",
         ('<p onclick="x()">Hi<script>alert(1)</script><img src="https://tracker.example/pixel.png"></p>', entry_id))
     auth = api.login()
     item = api.json("/reader/api/0/stream/items/contents", {"i": str(entry_id)}, auth=auth, method="POST")["items"][0]
@@ -174,7 +174,7 @@ def test_item_images_load_through_the_signed_api_media_route_only(api, server):
 
     image = server.serve("/pic.png", png(), content_type="image/png")
     entry_id = api.library.ids["ml3"]
-    api.library.store.conn.execute("UPDATE entries SET content_html = ? WHERE id = ?",
+    api.library.store.conn.execute("UPDATE entries SET content_html = ?, text = '' WHERE id = ?",
                                    (f'<p>Figure: <img src="{image}" alt="a chart"></p>', entry_id))
     auth = api.login()
     content = api.json("/reader/api/0/stream/items/contents", {"i": str(entry_id)}, auth=auth,

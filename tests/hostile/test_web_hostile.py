@@ -77,7 +77,7 @@ def _entry_with_images(live: LiveServer, image_url: str) -> int:
             f'<IMG SRC="{image_url}?upper"><a href="https://example.org/"><img src="{image_url}?linked"></a>'
             f'<picture><source srcset="{image_url}?picture"><img src="{image_url}?fallback"></picture>')
     [entry_id] = live.library.store.save_entries(None, [make_entry("Figures", url="https://blog.example/figures")]).ids
-    live.library.store.conn.execute("UPDATE entries SET content_html = ? WHERE id = ?", (html, entry_id))
+    live.library.store.conn.execute("UPDATE entries SET content_html = ?, text = '' WHERE id = ?", (html, entry_id))
     return entry_id
 
 

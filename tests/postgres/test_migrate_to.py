@@ -87,7 +87,7 @@ def test_a_library_moves_to_postgresql_and_back_and_reads_the_same(library, cli,
     returned = cli("migrate-to", "--to-sqlite", str(back), "--json")
     monkeypatch.delenv("BLOGREADER_DATABASE_URL")
     assert returned.code == 0, returned.err
-    # SQLite keeps long posts packed (store/packed_html.py), PostgreSQL as text; each copy stores its own way.
+    # SQLite keeps long posts packed (store/packed_posts.py), PostgreSQL as text; each copy stores its own way.
     assert packed_posts(home / "blogreader.db") > 0 and packed_posts(back) == packed_posts(home / "blogreader.db")
     assert [(t["table"], t["rows"], t["checksum"]) for t in returned.json["tables"]] == \
         [(t["table"], t["rows"], t["checksum"]) for t in moved.json["tables"]]

@@ -54,7 +54,10 @@ def test_backup_writes_a_whole_checked_self_contained_copy(cli, library, tmp_pat
 
 
 def test_backup_is_online_while_another_connection_writes(cli, library, tmp_path):
+    from blogreader.store.packed_posts import register_post_text
+
     writer = sqlite3.connect(library / "blogreader.db", isolation_level=None)
+    register_post_text(writer)  # the search index's triggers read a post's text through it
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE entries SET title = 'uncommitted' WHERE id = 1")
     try:

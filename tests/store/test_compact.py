@@ -1,5 +1,5 @@
 """`compact` makes a library written by earlier versions as small as one written today: posts stored as
-plain HTML are packed, band rows no version reads are dropped, the freed pages go back to the disk, and
+plain HTML or plain text are packed, band rows no version reads are dropped, the freed pages go back to the disk, and
 every entry reads exactly as before."""
 
 from __future__ import annotations
@@ -23,12 +23,16 @@ def feed(count: int) -> str:
 
 
 def as_an_earlier_version_left_it(database) -> None:
-    """Every post's HTML as plain text, and a second set of bands past the ones read (as with 64 bands)."""
-    from blogreader.store.packed_html import unpack_html
+    """Every post's text as plain text, and the HTML too in half of them (the other half as the version that
+    packed HTML alone left it), and a second set of bands past the ones read (as with 64 bands)."""
+    from blogreader.store.packed_posts import register_post_text, unpack_html, unpack_text
 
     with sqlite3.connect(database) as conn:
-        for entry_id, value in conn.execute("SELECT id, content_html FROM entries").fetchall():
-            conn.execute("UPDATE entries SET content_html = ? WHERE id = ?", (unpack_html(value), entry_id))
+        register_post_text(conn)
+        for entry_id, value, text in conn.execute("SELECT id, content_html, text FROM entries").fetchall():
+            html = unpack_html(value)
+            conn.execute("UPDATE entries SET content_html = ?, text = ? WHERE id = ?",
+                         (html if entry_id % 2 else value, unpack_text(text, html), entry_id))
         conn.execute(f"INSERT INTO entry_bands (band, key, entry_id) SELECT band + {BANDS}, key, entry_id FROM entry_bands")
 
 
@@ -46,7 +50,8 @@ def test_compact_packs_old_posts_drops_unread_bands_and_keeps_every_entry(server
     assert done.json["posts_packed"] == 30 and done.json["band_rows_dropped"] == 30 * BANDS
     assert done.json["bytes_after"] < done.json["bytes_before"]
     with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT DISTINCT typeof(content_html) FROM entries").fetchall() == [("blob",)]
+        assert conn.execute("SELECT DISTINCT typeof(content_html), typeof(text) FROM entries").fetchall() == [
+            ("blob", "blob")]
         assert conn.execute("SELECT max(band) FROM entry_bands").fetchone()[0] == BANDS - 1
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert [cli("show", str(entry_id), "--json").json for entry_id in ids] == before

@@ -164,3 +164,40 @@ def test_the_search_index_merges_eight_segments_at_a_time(cli, home):
     assert cli("list").code == 0
     with sqlite3.connect(home / "blogreader.db") as conn:
         assert dict(conn.execute("SELECT k, v FROM entries_fts_config").fetchall())["automerge"] == 8
+
+
+def test_text_indexed_before_it_was_packed_stays_found_and_leaves_the_index_cleanly(cli, server, home, monkeypatch):
+    """Migration 0018: the index's triggers read the text through post_text(), which gives text stored before
+    as it is, so rows indexed then are found, rewritten (now packed) and deleted to the same words."""
+    from blogreader.store import entries, packed_posts
+
+    def post(word: str) -> str:
+        return "".join(f"<p>Part {n} of a long post about {word}, batching and attention.</p>" for n in range(20))
+
+    def feed(word: str) -> str:
+        return rss(item("A long post", "long", description=post(word)), title="Packed Feed")
+
+    url = server.serve("/feed.xml", feed("caching"))
+    shipped = database.migrations()
+    with monkeypatch.context() as older:  # the version before 0018: HTML packed, text plain
+        older.setattr(database, "migrations", lambda: shipped[:17])
+        older.setattr(entries, "stored_post", lambda html, text, postgres: (packed_posts.stored_html(html, postgres), text))
+        older.setattr("blogreader.pipeline.pack_post", lambda html, text: (packed_posts.pack_html(html), text))
+        write_config(home)
+        assert cli("add", url).code == 0
+        assert cli("fetch", "--no-enrich").code == 0
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert conn.execute("SELECT typeof(content_html), typeof(text) FROM entries").fetchall() == [("blob", "text")]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 17
+
+    entry_id = cli("search", "caching", "--json").json[0]["id"]  # migrates first
+    server.serve("/feed.xml", feed("quantization"))
+    assert cli("fetch", "--no-enrich").code == 0
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert conn.execute("SELECT typeof(text) FROM entries").fetchall() == [("blob",)]
+    assert cli("search", "caching", "--json").json == []
+    assert [e["id"] for e in cli("search", "quantization", "--json").json] == [entry_id]
+    assert cli("remove", url).code == 0
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert conn.execute("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'quantization OR batching'"
+                            ).fetchone()[0] == 0

@@ -48,7 +48,7 @@ class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, Enr
 
     @property
     def packs_html(self) -> bool:
-        """Does this library store a post's HTML packed (packed_html.py)? SQLite does; PostgreSQL compresses itself."""
+        """Does this library store a post's HTML packed (packed_posts.py)? SQLite does; PostgreSQL compresses itself."""
         return not is_postgres(self.conn)
 
     def transaction(self):

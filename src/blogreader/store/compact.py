@@ -1,8 +1,9 @@
 """`compact`: a SQLite library written by earlier versions, made as small as one written today.
 
 Three things only an older library holds, or that deleting leaves behind:
-- posts stored as plain HTML before posts were packed (packed_html.py): each is packed, and checked to
-  unpack to the very same string before it is written;
+- posts stored as plain HTML or plain text before posts were packed (packed_posts.py): each is packed, and
+  checked to unpack to the very same strings before it is written (a text rewritten is indexed again for
+  search, to the same words);
 - near-duplicate band rows past the BANDS that are read (libraries made when there were 64): deleted;
 - pages that deletes and rewrites freed: given back to the file system (VACUUM).
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from blogreader.errors import StoreError
 from blogreader.store.database import busy_error, is_busy, transaction
-from blogreader.store.packed_html import PACK_FROM, pack_html, unpack_html
+from blogreader.store.packed_posts import PACK_FROM, pack_post, unpack_html, unpack_text
 
 POSTS_PER_BATCH = 500
 BAND_ROWS_PER_BATCH = 20_000
@@ -56,19 +57,23 @@ def compact_library(conn: sqlite3.Connection, database: Path) -> Compaction:
 
 
 def pack_stored_posts(conn: sqlite3.Connection) -> int:
-    """Pack every post still stored as plain HTML; how many were packed."""
+    """Pack every post whose HTML or text is still stored plain; how many were packed."""
     packed, last = 0, 0
     while True:
         with transaction(conn):
             rows = conn.execute(
-                "SELECT id, content_html FROM entries WHERE id > ? AND typeof(content_html) = 'text' "
-                "AND length(content_html) >= ? ORDER BY id LIMIT ?", (last, PACK_FROM, POSTS_PER_BATCH)).fetchall()
-            for entry_id, html in rows:
-                value = pack_html(html)
-                if unpack_html(value) != html:  # lossless by design; checked all the same before the plain copy goes
-                    raise StoreError(f"entry {entry_id}: its packed HTML did not read back the same; nothing of it "
+                "SELECT id, content_html, text FROM entries WHERE id > :last "
+                "AND ((typeof(content_html) = 'text' AND length(content_html) >= :least) "
+                "OR (typeof(content_html) = 'blob' AND typeof(text) = 'text' AND length(text) >= :least)) "
+                "ORDER BY id LIMIT :batch", {"last": last, "least": PACK_FROM, "batch": POSTS_PER_BATCH}).fetchall()
+            for entry_id, stored_html, text in rows:
+                html = unpack_html(stored_html)
+                value, packed_text = pack_post(html, text)
+                # lossless by design; checked all the same before the plain copy goes
+                if unpack_html(value) != html or unpack_text(packed_text, html) != text:
+                    raise StoreError(f"entry {entry_id}: its packed post did not read back the same; nothing of it "
                                      "was changed; please report this")
-                conn.execute("UPDATE entries SET content_html = ? WHERE id = ?", (value, entry_id))
+                conn.execute("UPDATE entries SET content_html = ?, text = ? WHERE id = ?", (value, packed_text, entry_id))
         if not rows:
             return packed
         packed += len(rows)

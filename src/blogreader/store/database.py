@@ -11,6 +11,7 @@ from pathlib import Path
 
 
 from blogreader.errors import BusyError, StoreError
+from blogreader.store.packed_posts import register_post_text
 from blogreader.store.snapshot import pre_migration_backup
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys = ON")
+        register_post_text(conn)  # the search index's triggers read a packed text through it
         migrate(conn, path)
     except sqlite3.OperationalError as exc:
         conn.close()

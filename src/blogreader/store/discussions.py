@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 from blogreader.dedupe.discussed import discussed_works
 from blogreader.store.database import transaction
-from blogreader.store.packed_html import unpack_html
+from blogreader.store.packed_posts import unpack_html
 
 # The meta key naming the rules stored posts were last read by; bump the value when dedupe.discussed changes,
 # so posts stored before are read again at the next fetch.

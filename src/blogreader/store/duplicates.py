@@ -154,7 +154,7 @@ def _best_match(conn: sqlite3.Connection, entry_id: int, text: str, keys: list[i
     sources = _sources(conn, entry_id)
     best, best_score = None, 0.0
     for (candidate,) in rows:
-        text = conn.execute("SELECT text FROM entries WHERE id = ?", (candidate,)).fetchone()[0]
+        text = conn.execute("SELECT post_text(text, content_html) FROM entries WHERE id = ?", (candidate,)).fetchone()[0]
         theirs = shingles(text or "")
         if theirs is None:
             continue

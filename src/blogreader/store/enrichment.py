@@ -57,8 +57,8 @@ class LabelledEntry:
 def _input_sql(conn: sqlite3.Connection) -> str:
     picks = concat_in_order(conn, "m.title", "char(31)", "mentions m WHERE m.roundup_id = e.id", "m.position")
     return f"""
-    SELECT e.id, e.kind, e.title, e.text, e.feed_summary, coalesce(s.title, s.url) AS source,
-           e.summary_origin, e.category_origin, e.promo_origin, e.parent_id,
+    SELECT e.id, e.kind, e.title, post_text(e.text, e.content_html) AS text, e.feed_summary,
+           coalesce(s.title, s.url) AS source, e.summary_origin, e.category_origin, e.promo_origin, e.parent_id,
            CASE WHEN EXISTS (SELECT 1 FROM mentions m WHERE m.roundup_id = e.id) THEN 1 ELSE 0 END AS roundup,
            {picks} AS picks
     FROM entries e LEFT JOIN sources s ON s.id = e.source_id
@@ -118,7 +118,7 @@ class EnrichmentQueries:
     def labelled_entries(self) -> list[LabelledEntry]:
         """Entries the user (or an imported list) filed under a category: what the local classifier learns from."""
         rows = self.conn.execute(
-            "SELECT e.title, substr(e.text, 1, 4000), e.summary, e.category, coalesce(s.title, s.url) "
+            "SELECT e.title, substr(post_text(e.text, e.content_html), 1, 4000), e.summary, e.category, coalesce(s.title, s.url) "
             "FROM entries e LEFT JOIN sources s ON s.id = e.source_id "
             "WHERE e.category IS NOT NULL AND e.category_origin IN ('user', 'import') ORDER BY e.id"
         ).fetchall()

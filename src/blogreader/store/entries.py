@@ -13,7 +13,7 @@ from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
 from blogreader.store.dialect import full_text_search, is_postgres, joined_in_order, json_values, nocase, nocase_value
 from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, remember_bands, with_copies
-from blogreader.store.packed_html import stored_html, unpack_html
+from blogreader.store.packed_posts import remember_text, stored_post, unpack_html, unpack_text
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
 _BOOLEANS = ("read", "picked", "starred", "promo")
@@ -54,6 +54,8 @@ def _entry(row: sqlite3.Row) -> Entry:
         values[name] = bool(values[name])
     if "content_html" in values:
         values["content_html"] = unpack_html(values["content_html"])
+        if "text" in values:  # a packed text reads against its post's HTML (packed_posts.py)
+            values["text"] = unpack_text(values["text"], values["content_html"])
     return Entry(**values)
 
 
@@ -69,11 +71,12 @@ class EntryQueries:
         return self._find_existing(source_id, entry) is not None
 
     def save_entries(self, source_id: int | None, entries: list[NewEntry], marks: list[Marks] | None = None,
-                     packed: list[str | bytes | None] | None = None) -> SaveOutcome:
+                     packed: list[tuple[str | bytes, str | bytes] | None] | None = None) -> SaveOutcome:
         """Insert new entries and refresh changed ones, in one transaction; user edits are kept.
 
         `marks` (one per entry, from `near_duplicate_marks`) may come computed already, by a parse worker, and
-        so may `packed`, each entry's HTML as `pack_html` packs it (None where it is to be packed here).
+        so may `packed`, each entry's HTML and text as `pack_post` packs them (None where they are to be packed
+        here).
         """
         new_ids: list[int] = []
         ids: list[int] = []
@@ -87,9 +90,9 @@ class EntryQueries:
                 existing = known.find(entry)
                 ready = packed[index] if packed is not None and not postgres else None
                 if existing is None:
-                    html = ready if ready is not None else stored_html(entry.content_html, postgres)
+                    html, text = ready if ready is not None else stored_post(entry.content_html, entry.text, postgres)
                     mark = marks[index] if marks is not None else near_duplicate_marks(entry.text)
-                    entry_id = self._insert(source_id, entry, html, now, mark.fingerprint)
+                    entry_id = self._insert(source_id, entry, html, text, now, mark.fingerprint)
                     link_near_duplicate(self.conn, entry_id, entry, mark)
                     known.inserted(entry_id, entry)
                     known.hashes[entry_id] = entry.content_hash
@@ -100,8 +103,9 @@ class EntryQueries:
                     # Only a source that already carries the entry, or the site the link belongs to, may change
                     # it: another feed claiming the same link is linked to it but cannot rewrite it.
                     if content_hash != entry.content_hash and self._may_rewrite(source_id, entry_id, entry.url):
-                        html = ready if ready is not None else stored_html(entry.content_html, postgres)
-                        self._refresh(entry_id, entry, html, now)
+                        html, text = ready if ready is not None else stored_post(entry.content_html, entry.text,
+                                                                                 postgres)
+                        self._refresh(entry_id, entry, html, text, now)
                         remember_bands(self.conn, entry_id, entry.text)
                         known.rewritten(entry_id, content_hash, entry.content_hash)
                         updated += 1
@@ -136,21 +140,24 @@ class EntryQueries:
         site = self.conn.execute("SELECT coalesce(site_url, url) FROM sources WHERE id = ?", (source_id,)).fetchone()
         return bool(site and url) and _site_host(site[0]) == _site_host(url)
 
-    def _insert(self, source_id: int, entry: NewEntry, html: str | bytes, now: str, fingerprint: str | None = None) -> int:
+    def _insert(self, source_id: int, entry: NewEntry, html: str | bytes, text: str | bytes, now: str,
+                fingerprint: str | None = None) -> int:
         # The row is written once, whole: its near-duplicate fingerprint is known before the insert.
+        remember_text(text, html, entry.text)  # what the search index's trigger is about to ask for
         cursor = self.conn.execute(
             """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
                    content_html, text, word_count, reading_minutes, feed_summary, content_hash,
                    summary, summary_origin, page_canonical, fingerprint)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
-             iso(entry.published), now, html, entry.text, entry.word_count,
+             iso(entry.published), now, html, text, entry.word_count,
              entry.reading_minutes, entry.feed_summary, entry.content_hash,
              entry.summary, "feed" if entry.summary else None, entry.page_canonical, fingerprint),
         )
         return cursor.fetchone()[0]
 
-    def _refresh(self, entry_id: int, entry: NewEntry, html: str | bytes, now: str) -> None:
+    def _refresh(self, entry_id: int, entry: NewEntry, html: str | bytes, text: str | bytes, now: str) -> None:
+        remember_text(text, html, entry.text)
         self.conn.execute(
             """UPDATE entries SET
                    title = CASE WHEN title_origin IN ('user', 'import') THEN title ELSE ? END,
@@ -158,7 +165,7 @@ class EntryQueries:
                    word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?,
                    enriched_at = NULL
                WHERE id = ?""",
-            (entry.title, entry.author, iso(entry.published), now, html, entry.text,
+            (entry.title, entry.author, iso(entry.published), now, html, text,
              entry.word_count, entry.reading_minutes, entry.feed_summary, entry.content_hash, entry_id),
         )
 

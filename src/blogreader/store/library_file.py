@@ -8,7 +8,7 @@ import sqlite3
 from blogreader.errors import UsageError
 from blogreader.store.database import transaction
 from blogreader.store.dialect import is_postgres, table_columns
-from blogreader.store.packed_html import stored_html, unpack_html
+from blogreader.store.packed_posts import stored_html, stored_post, unpack_html, unpack_text
 
 # What an export carries of each table; validators, hashes of fetched bodies and the like stay behind.
 _PRIVATE_SOURCE_COLUMNS = ("etag", "last_modified", "body_hash", "lease_owner", "lease_until")
@@ -41,6 +41,7 @@ def dump_library(conn: sqlite3.Connection) -> dict:
         for name in ("read", "picked", "starred", "promo"):
             entry[name] = bool(entry[name])
         entry["content_html"] = unpack_html(entry["content_html"])
+        entry["text"] = unpack_text(entry["text"], entry["content_html"])
         entries.append(entry)
     meta = {key: value for key, value in conn.execute(
         f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(_META_KEYS))})", _META_KEYS)}
@@ -118,7 +119,7 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict], name: str) -
             raise UsageError(f"{name}: {table} row {index} holds a value that is not text or a number; "
                              "nothing was imported")
         if table == "entries" and isinstance(row.get("content_html"), str) and "content_html" in present:
-            values[present.index("content_html")] = stored_html(row["content_html"], is_postgres(conn))
+            _store_post(values, present, row, is_postgres(conn))
         marks = ", ".join("?" * len(present))
         conn.execute(f"INSERT INTO {table} ({', '.join(present)}) VALUES ({marks})",
                      [int(value) if isinstance(value, bool) else value for value in values])
@@ -148,3 +149,12 @@ def _move_sequences(conn) -> None:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _store_post(values: list, present: list[str], row: dict, postgres: bool) -> None:
+    """A post's HTML, and its text with it, as this engine stores them (store/packed_posts.py)."""
+    html = present.index("content_html")
+    if isinstance(row.get("text"), str) and "text" in present:
+        values[html], values[present.index("text")] = stored_post(row["content_html"], row["text"], postgres)
+    else:
+        values[html] = stored_html(row["content_html"], postgres)

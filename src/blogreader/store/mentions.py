@@ -16,7 +16,7 @@ from blogreader.store.database import transaction
 from blogreader.store.dialect import in_json_list, is_postgres
 from blogreader.store.discussions import DiscussionQueries
 from blogreader.store.entries import _ENTRY_FIELDS, _entry
-from blogreader.store.packed_html import stored_html
+from blogreader.store.packed_posts import stored_post
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
 # recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or
@@ -25,10 +25,10 @@ _SHOWN_UNDER_ROUNDUP = {
     "title": "CASE WHEN e.title_origin IN ('user', 'import') THEN e.title ELSE m.title END AS title",
     "rank": "m.rank AS rank",
     "source_id": "m.source_id AS source_id",
-    "summary": "CASE WHEN e.summary_origin IN ('user', 'import') OR e.text = m.blurb THEN e.summary "
-               "ELSE m.blurb END AS summary",
-    "summary_origin": "CASE WHEN e.summary_origin IN ('user', 'import') OR e.text = m.blurb THEN e.summary_origin "
-                      "ELSE 'roundup' END AS summary_origin",
+    "summary": "CASE WHEN e.summary_origin IN ('user', 'import') OR post_text(e.text, e.content_html) = m.blurb "
+               "THEN e.summary ELSE m.blurb END AS summary",
+    "summary_origin": "CASE WHEN e.summary_origin IN ('user', 'import') OR post_text(e.text, e.content_html) = m.blurb "
+                      "THEN e.summary_origin ELSE 'roundup' END AS summary_origin",
     "text": "m.blurb AS text",
 }
 _ITEM_COLUMNS = ", ".join(
@@ -58,7 +58,8 @@ class MentionQueries(DiscussionQueries):
             for position, (rank, item) in enumerate(items):
                 existing = self._find_existing(None, item) or self._named_canonical(item)
                 if existing is None:
-                    entry_id = self._insert(source_id, item, stored_html(item.content_html, is_postgres(self.conn)), now)
+                    html, text = stored_post(item.content_html, item.text, is_postgres(self.conn))
+                    entry_id = self._insert(source_id, item, html, text, now)
                     self.conn.execute("UPDATE entries SET kind = 'link', parent_id = ?, rank = ? WHERE id = ?",
                                       (parent_id, rank, entry_id))
                 else:

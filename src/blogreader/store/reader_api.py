@@ -15,7 +15,7 @@ from blogreader.errors import NotFoundError
 from blogreader.store.database import transaction
 from blogreader.store.dialect import in_json_list, indexed_by, nocase, nocase_value
 from blogreader.store.duplicates import read_copies
-from blogreader.store.packed_html import unpack_html
+from blogreader.store.packed_posts import unpack_html
 from blogreader.store.triage import _CARRIED, _OWN
 
 LOGIN_USER = "api_user"

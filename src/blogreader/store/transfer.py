@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from blogreader.errors import UsageError
 from blogreader.store.database import transaction
 from blogreader.store.dialect import is_postgres, table_columns
-from blogreader.store.packed_html import stored_html, unpack_html
+from blogreader.store.packed_posts import stored_html, stored_post, unpack_html, unpack_text
 
 PAGE_ROWS = 2000
 # Each table with the columns that order it (its primary key), parents before children. enrich_claims is not
@@ -65,12 +65,21 @@ def copy_library(source, target) -> list[TableCopy]:
 def _copy_table(source, target, table: str, key: tuple[str, ...], columns: list[str]) -> None:
     names = ", ".join(columns)
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
-    packed = columns.index("content_html") if table == "entries" and "content_html" in columns else None
     postgres = is_postgres(target)
     for page in _pages(source, table, key, columns):
-        if packed is not None:  # each engine stores a post's HTML its own way (store/packed_html.py)
-            page = [row[:packed] + (stored_html(row[packed], postgres),) + row[packed + 1:] for row in page]
+        if table == "entries":  # each engine stores a post's HTML and text its own way (store/packed_posts.py)
+            page = [_stored_post(row, columns, postgres) for row in page]
         target.executemany(insert, page)
+
+
+def _stored_post(row: tuple, columns: list[str], postgres: bool) -> tuple:
+    values = list(row)
+    if "content_html" in columns and "text" in columns:
+        html, text = columns.index("content_html"), columns.index("text")
+        values[html], values[text] = stored_post(row[html], row[text], postgres)
+    elif "content_html" in columns:
+        values[columns.index("content_html")] = stored_html(row[columns.index("content_html")], postgres)
+    return tuple(values)
 
 
 def _pages(conn, table: str, key: tuple[str, ...], columns: list[str]):
@@ -80,8 +89,10 @@ def _pages(conn, table: str, key: tuple[str, ...], columns: list[str]):
     order = ", ".join(f'{name} COLLATE "C"' if bytewise and (table, name) in _TEXT_KEYS else name for name in key)
     after = f"({order}) > ({', '.join('?' * len(key))})" if len(key) > 1 else f"{order} > ?"
     positions = [selected.index(name) for name in columns]
-    # A post's HTML is read as the string it is, however this engine stores it (store/packed_html.py).
-    plain = selected.index("content_html") if table == "entries" and "content_html" in selected else None
+    # A post's HTML and text are read as the strings they are, however this engine stores them
+    # (store/packed_posts.py); the text reads against the HTML.
+    html = selected.index("content_html") if table == "entries" and "content_html" in selected else None
+    text = selected.index("text") if html is not None and "text" in selected else None
     last = None
     while True:
         where = f"WHERE {after}" if last is not None else ""
@@ -89,7 +100,7 @@ def _pages(conn, table: str, key: tuple[str, ...], columns: list[str]):
                             last or ()).fetchall()
         if not rows:
             return
-        yield [tuple(unpack_html(row[at]) if at == plain else row[at] for at in positions) for row in rows]
+        yield [_plain_post(row, positions, html, text) for row in rows]
         last = tuple(rows[-1][:len(key)])
 
 
@@ -122,3 +133,12 @@ def _plain(value):
     if isinstance(value, (bytes, memoryview)):
         return bytes(value).hex()
     return value
+
+
+def _plain_post(row, positions: list[int], html: int | None, text: int | None) -> tuple:
+    if html is None:
+        return tuple(row[at] for at in positions)
+    values = {html: unpack_html(row[html])}
+    if text is not None:
+        values[text] = unpack_text(row[text], values[html])
+    return tuple(values.get(at, row[at]) for at in positions)

@@ -1,4 +1,4 @@
 -- A post's HTML (entries.content_html) may now be zstd-compressed bytes, a BLOB, in a SQLite library
--- (store/packed_html.py); rows written before stay TEXT and read the same. Nothing in the tables changes:
+-- (store/packed_posts.py); rows written before stay TEXT and read the same. Nothing in the tables changes:
 -- the new schema number makes an older BlogReader refuse the library ("written by a newer BlogReader")
 -- rather than show compressed bytes as a post.
