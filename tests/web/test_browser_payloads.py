@@ -45,7 +45,7 @@ def _hostile_library(live, server, cli) -> list[int]:
     [raw] = store.save_entries(None, [make_entry(TITLE, url="https://hostile.example/raw", html=PAYLOADS,
                                                  published=datetime(2026, 3, 2, tzinfo=UTC))]).ids
     # Bypass every sanitizer: what the page must still render safely.
-    store.conn.execute("UPDATE entries SET content_html = ?, title = ? WHERE id = ?", (PAYLOADS, TITLE, raw))
+    store.conn.execute("UPDATE entries SET content_html = ?, text = '', title = ? WHERE id = ?", (PAYLOADS, TITLE, raw))
     for entry_id in (fetched, raw):
         assert cli("note", str(entry_id), TITLE).code == 0
         edited = cli("edit", str(entry_id), "--title", TITLE, "--summary", "sparse " + TITLE, "--category", TITLE)
