@@ -171,14 +171,37 @@ def test_the_candidate_lookup_is_an_indexed_query(cli, server, home):
 
 
 def test_band_keys_are_kept_per_entry_and_go_with_it(cli, server, home):
+    """An entry's bands have no index by entry (migration 0019): they are deleted by their keys, recomputed
+    from the text they were made from, when the text changes and when the entry goes; compact drops any other."""
     from blogreader.config import load_settings
+    from blogreader.dedupe.near_duplicates import band_keys, shingles
     from blogreader.store import Store
 
-    library_with_a_syndicated_story(cli, server)
-    with Store.open(load_settings(home).database_path) as store:
+    def bands(store, entry_id):
+        return [key for (key,) in store.conn.execute(
+            "SELECT key FROM entry_bands WHERE entry_id = ? ORDER BY band", (entry_id,))]
+
+    own, copy, other = library_with_a_syndicated_story(cli, server)
+    database = load_settings(home).database_path
+    with Store.open(database) as store:
         assert store.conn.execute("SELECT count(DISTINCT entry_id) FROM entry_bands").fetchone()[0] == 3
-        store.conn.execute("DELETE FROM entries")  # bands go with their entries
-        assert store.conn.execute("SELECT count(*) FROM entry_bands").fetchone()[0] == 0
+        before = store.entry(own["id"]).text
+        assert bands(store, own["id"]) == band_keys(shingles(before))
+    planet = next(s["id"] for s in cli("sources", "--json").json if "planet" in s["url"])
+    assert cli("remove", str(planet)).code == 0
+    rewritten = [STORY[0], *OTHER[1:], FOOTER]
+    server.serve("/own.xml", rss("author", [("int4", rewritten), ("calibration", OTHER)]))
+    assert cli("fetch").code == 0
+    with Store.open(database) as store:
+        assert bands(store, copy["id"]) == []  # went with its source
+        text = store.entry(own["id"]).text
+        assert text != before and bands(store, own["id"]) == band_keys(shingles(text))
+        assert store.conn.execute("SELECT count(*) FROM entry_bands").fetchone()[0] == 64  # nothing left behind
+        store.conn.execute("INSERT INTO entry_bands (band, key, entry_id) VALUES (0, 1, 999), (1, 2, 999)")
+    assert cli("compact").code == 0
+    with Store.open(database) as store:
+        assert store.conn.execute("SELECT count(*) FROM entry_bands WHERE entry_id = 999").fetchone()[0] == 0
+        assert store.conn.execute("SELECT count(*) FROM entry_bands").fetchone()[0] == 64
 
 
 def test_an_entry_stored_with_64_bands_is_still_found_by_the_32_now_kept(cli, server, home):

@@ -116,9 +116,9 @@ def test_search_ranks_a_title_match_above_a_text_match(store):
 def test_a_search_with_a_limit_ranks_the_newest_matches_on_postgresql(engine, store, monkeypatch):
     """PostgreSQL ranks only the newest SEARCH_CANDIDATES matches (ts_rank reads each one's vector); SQLite's
     FTS5 ranks them all; asking for every match ranks every match on both."""
-    from blogreader.store import entries as entries_module
+    from blogreader.store import search as search_module
 
-    monkeypatch.setattr(entries_module, "SEARCH_CANDIDATES", 2)
+    monkeypatch.setattr(search_module, "SEARCH_CANDIDATES", 2)
     a = source(store, "a")
     old_title, newer, newest = store.save_entries(a, [
         entry("Tokenizers", "https://a.example/1", "An old post.", day=1),

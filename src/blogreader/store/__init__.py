@@ -18,6 +18,7 @@ from blogreader.store.postgres import is_database_url
 from blogreader.store.published import PublishedQueries
 from blogreader.store.reader_api import ReaderApiQueries
 from blogreader.store.schedule import ScheduleQueries
+from blogreader.store.search import SearchQueries
 from blogreader.store.sources import SourceQueries
 from blogreader.store.stats import StatsQueries
 from blogreader.store.triage import TriageQueries
@@ -25,7 +26,7 @@ from blogreader.store.triage import TriageQueries
 
 class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, EnrichmentQueries, EnrichClaimQueries,
             CollectionQueries, PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries,
-            StatsQueries):
+            StatsQueries, SearchQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, location: Path | str | None = None) -> None:

@@ -4,7 +4,9 @@ Three things only an older library holds, or that deleting leaves behind:
 - posts stored as plain HTML or plain text before posts were packed (packed_posts.py): each is packed, and
   checked to unpack to the very same strings before it is written (a text rewritten is indexed again for
   search, to the same words);
-- near-duplicate band rows past the BANDS that are read (libraries made when there were 64): deleted;
+- near-duplicate band rows past the BANDS that are read (libraries made when there were 64), and rows whose
+  entry is gone (an entry's bands are deleted by their keys; a band left by a text changed by another program
+  is found here): deleted;
 - pages that deletes and rewrites freed: given back to the file system (VACUUM).
 
 The first two run a batch per transaction, so a fetch or the web app running meanwhile waits a moment
@@ -81,7 +83,8 @@ def pack_stored_posts(conn: sqlite3.Connection) -> int:
 
 
 def drop_unread_bands(conn: sqlite3.Connection) -> int:
-    """Delete the band rows no version reads any more (band BANDS and up); how many were deleted."""
+    """Delete the band rows no version reads any more (band BANDS and up, or of an entry that is gone); how many
+    were deleted."""
     from blogreader.dedupe.near_duplicates import BANDS
 
     dropped = 0
@@ -89,7 +92,8 @@ def drop_unread_bands(conn: sqlite3.Connection) -> int:
         with transaction(conn):
             deleted = conn.execute(
                 "DELETE FROM entry_bands WHERE (band, key, entry_id) IN "
-                "(SELECT band, key, entry_id FROM entry_bands WHERE band >= ? LIMIT ?)",
+                "(SELECT band, key, entry_id FROM entry_bands"
+                " WHERE band >= ? OR entry_id NOT IN (SELECT id FROM entries) LIMIT ?)",
                 (BANDS, BAND_ROWS_PER_BATCH)).rowcount
         if deleted <= 0:
             return dropped

@@ -64,12 +64,27 @@ def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry
                  {"shown": shown, "id": entry_id})
 
 
-def remember_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
-    """Replace an entry's band keys after its text changed, so later copies find it by its new text."""
-    conn.execute("DELETE FROM entry_bands WHERE entry_id = ?", (entry_id,))
+def rewrite_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
+    """Replace an entry's band keys before its text becomes `text`, so later copies find it by its new text.
+    Called while the row still holds the old text: the old keys are recomputed from it to be deleted."""
+    old = conn.execute("SELECT post_text(text, content_html) FROM entries WHERE id = ?", (entry_id,)).fetchone()
+    if old is not None:
+        forget_bands(conn, [(entry_id, old[0])])
     marks = shingles(text)
     if marks is not None:
         _remember(conn, entry_id, band_keys(marks))
+
+
+def forget_bands(conn: sqlite3.Connection, entries) -> None:
+    """Delete the band keys of these (entry id, text) pairs, each recomputed from the text it was made from:
+    the bands have no index by entry (migration 0019), and deleting by key touches only the entry's own rows."""
+    rows = []
+    for entry_id, text in entries:
+        marks = shingles(text or "")
+        if marks is not None:
+            rows.extend((band, key, entry_id) for band, key in enumerate(band_keys(marks)))
+    if rows:
+        conn.executemany("DELETE FROM entry_bands WHERE band = ? AND key = ? AND entry_id = ?", rows)
 
 
 def _remember(conn: sqlite3.Connection, entry_id: int, keys) -> None:

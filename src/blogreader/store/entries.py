@@ -11,8 +11,8 @@ from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
-from blogreader.store.dialect import full_text_search, is_postgres, joined_in_order, json_values, nocase, nocase_value
-from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, remember_bands, with_copies
+from blogreader.store.dialect import is_postgres, joined_in_order, json_values, nocase, nocase_value
+from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, rewrite_bands, with_copies
 from blogreader.store.packed_posts import remember_text, stored_post, unpack_html, unpack_text
 
 _ENTRY_FIELDS = [spec.name for spec in fields(Entry)]
@@ -105,8 +105,8 @@ class EntryQueries:
                     if content_hash != entry.content_hash and self._may_rewrite(source_id, entry_id, entry.url):
                         html, text = ready if ready is not None else stored_post(entry.content_html, entry.text,
                                                                                  postgres)
+                        rewrite_bands(self.conn, entry_id, entry.text)  # reads the old text: before the refresh
                         self._refresh(entry_id, entry, html, text, now)
-                        remember_bands(self.conn, entry_id, entry.text)
                         known.rewritten(entry_id, content_hash, entry.content_hash)
                         updated += 1
                         changed.append(entry_id)
@@ -201,21 +201,6 @@ class EntryQueries:
     def count_entries(self, spec: EntryFilter) -> int:
         where, params = _where(spec, self.conn)
         return self.conn.execute(f"SELECT count(*) FROM entries e WHERE {where}", params).fetchone()[0]
-
-    def search(self, query: str, limit: int | None = 20) -> list[Entry]:
-        """Full-text search over title, summary, text and note, best match first; `limit` None or below 0: all."""
-        words = _TOKEN.findall(query)
-        if not words:
-            raise UsageError("the search query has no words to look for")
-        every = limit is None or limit < 0
-        tables, match, rank = full_text_search(self.conn, None if every else max(SEARCH_CANDIDATES, limit))
-        bound = "" if every else f"LIMIT {int(limit)}"
-        rows = self.conn.execute(
-            f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM {tables}
-                LEFT JOIN sources s ON s.id = e.source_id WHERE {match} ORDER BY {rank}, e.id DESC {bound}""",
-            {"words": " ".join(words) if is_postgres(self.conn) else fts_query(query)},
-        ).fetchall()
-        return [_entry(row) for row in rows]
 
     # -- triage ----------------------------------------------------------------------------------
 
@@ -387,13 +372,3 @@ def _where(spec: EntryFilter, conn: sqlite3.Connection | None = None) -> tuple[s
     if not spec.include_hidden:
         clauses.append("e.promo = 0 AND e.duplicate_of IS NULL")
     return " AND ".join(clauses), params
-
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-# How many of the newest matches PostgreSQL ranks for a search with a limit (see dialect.full_text_search).
-SEARCH_CANDIDATES = 1000
-
-
-def fts_query(query: str) -> str:
-    """A user's words as an FTS5 query that cannot be a syntax error: every word required, stemmed."""
-    return " ".join(f'"{word}"' for word in _TOKEN.findall(query))

@@ -10,6 +10,7 @@ from blogreader.errors import NotFoundError
 from blogreader.models import Source
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
+from blogreader.store.duplicates import forget_bands
 
 _SOURCE_FIELDS = [spec.name for spec in fields(Source)]
 
@@ -115,10 +116,11 @@ class SourceQueries:
             kept = self.conn.execute(
                 f"SELECT count(*) FROM entries WHERE id IN ({only_here}) AND {kept_rule}", {"sid": source_id}
             ).fetchone()[0]
-            removed = self.conn.execute(
-                f"DELETE FROM entries WHERE id IN ({only_here}) AND NOT {kept_rule} AND parent_id IS NULL",
-                {"sid": source_id},
-            ).rowcount
+            going = f"SELECT id FROM entries WHERE id IN ({only_here}) AND NOT {kept_rule} AND parent_id IS NULL"
+            forget_bands(self.conn, self.conn.execute(  # with their roundup items, which the delete cascades to
+                f"SELECT id, post_text(text, content_html) FROM entries WHERE id IN ({going}) OR parent_id IN ({going})",
+                {"sid": source_id}).fetchall())
+            removed = self.conn.execute(f"DELETE FROM entries WHERE id IN ({going})", {"sid": source_id}).rowcount
             # Entries also carried by another source now belong to that one.
             self.conn.execute(
                 """UPDATE entries SET source_id = (

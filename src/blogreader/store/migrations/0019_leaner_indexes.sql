@@ -1,0 +1,53 @@
+-- The two largest indexes of a library, made smaller (store/duplicates.py, store/dialect.py):
+--
+-- * The full-text index keeps which columns of a post hold a word, not where in them (detail=column). A
+--   search asks for every word of the query, each on its own (entries.fts_query), never for a phrase, so
+--   the word positions were never read; they were 60% of the index. Ranking keeps bm25 and the column
+--   weights; a word that a column repeats counts once there.
+-- * The near-duplicate bands lose their copy ordered by entry (entry_bands_by_entry, as large as the bands
+--   themselves), and with it the foreign key whose cascade needed it. An entry's bands are deleted by their
+--   own keys, recomputed from the text they were made from, when the text changes, and with the entries of
+--   a removed source; `compact` drops any band whose entry is gone.
+--
+-- Both are rebuilt here, once: the search index from every entry's text (through post_text, as the
+-- triggers read it), the bands by copying their rows in key order.
+DROP TRIGGER entries_fts_insert;
+DROP TRIGGER entries_fts_delete;
+DROP TRIGGER entries_fts_update;
+DROP TABLE entries_fts;
+
+CREATE VIRTUAL TABLE entries_fts USING fts5 (
+    title, summary, text, note,
+    content = 'entries', content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2',
+    detail = column
+);
+INSERT INTO entries_fts (entries_fts, rank) VALUES ('automerge', 8);
+INSERT INTO entries_fts (rowid, title, summary, text, note)
+    SELECT id, title, summary, post_text(text, content_html), note FROM entries;
+
+CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+    INSERT INTO entries_fts (rowid, title, summary, text, note)
+    VALUES (new.id, new.title, new.summary, post_text(new.text, new.content_html), new.note);
+END;
+
+CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+    INSERT INTO entries_fts (entries_fts, rowid, title, summary, text, note)
+    VALUES ('delete', old.id, old.title, old.summary, post_text(old.text, old.content_html), old.note);
+END;
+
+CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, summary, text, note ON entries BEGIN
+    INSERT INTO entries_fts (entries_fts, rowid, title, summary, text, note)
+    VALUES ('delete', old.id, old.title, old.summary, post_text(old.text, old.content_html), old.note);
+    INSERT INTO entries_fts (rowid, title, summary, text, note)
+    VALUES (new.id, new.title, new.summary, post_text(new.text, new.content_html), new.note);
+END;
+
+CREATE TABLE entry_bands_rebuilt (
+    band     INTEGER NOT NULL,
+    key      INTEGER NOT NULL,
+    entry_id INTEGER NOT NULL,
+    PRIMARY KEY (band, key, entry_id)
+) WITHOUT ROWID;
+INSERT INTO entry_bands_rebuilt (band, key, entry_id) SELECT band, key, entry_id FROM entry_bands ORDER BY band, key, entry_id;
+DROP TABLE entry_bands;
+ALTER TABLE entry_bands_rebuilt RENAME TO entry_bands;

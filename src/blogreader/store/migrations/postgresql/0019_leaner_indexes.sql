@@ -1,0 +1,4 @@
+-- The twin of SQLite's 0019_leaner_indexes, which shrinks two SQLite indexes: FTS5's word positions (PostgreSQL's
+-- GIN index over the tsvector has none to drop) and the near-duplicate bands' copy by entry. Here the bands keep
+-- their index by entry and the foreign key's cascade: a PostgreSQL library is not packed for size, and the
+-- statements that delete an entry's bands by their keys run the same on it. The schema number moves with SQLite's.
