@@ -113,6 +113,22 @@ def test_search_ranks_a_title_match_above_a_text_match(store):
         store.search("?!")
 
 
+def test_search_words_are_split_as_the_index_splits_them(store, engine):
+    """A query word is a run of letters and digits (the index splits at "_" too), so no query is a phrase, which
+    SQLite's index, keeping no word positions, cannot answer. A letter the index's Unicode tables place among
+    the separators makes a usage error that names the word, not a database error."""
+    a = source(store, "a")
+    [post] = store.save_entries(a, [entry("Drafts", "https://a.example/1", "On speculative_decoding at scale.")]).ids
+    assert [e.id for e in store.search("speculative_decoding")] == [post]
+    assert [e.id for e in store.search("decoding-speculative!")] == [post]
+    newer_letter = "ab\u19b0cd"  # NEW TAI LUE VOWEL SIGN: a letter to Python, a separator to SQLite's tables
+    if engine == "sqlite":
+        with pytest.raises(UsageError, match=newer_letter):
+            store.search(f"speculative {newer_letter}")
+    else:
+        assert store.search(f"speculative {newer_letter}") == []
+
+
 def test_a_search_with_a_limit_ranks_the_newest_matches_on_postgresql(engine, store, monkeypatch):
     """PostgreSQL ranks only the newest SEARCH_CANDIDATES matches (ts_rank reads each one's vector); SQLite's
     FTS5 ranks them all; asking for every match ranks every match on both."""

@@ -201,3 +201,39 @@ def test_text_indexed_before_it_was_packed_stays_found_and_leaves_the_index_clea
     with sqlite3.connect(home / "blogreader.db") as conn:
         assert conn.execute("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'quantization OR batching'"
                             ).fetchone()[0] == 0
+
+
+def test_the_search_index_and_the_bands_are_rebuilt_smaller_with_every_row(cli, server, home, monkeypatch):
+    """Migration 0019: the search index is rebuilt without word positions from every entry's text (packed or
+    not), and the bands are copied without their index by entry: the same searches find the same entries, the
+    same band rows are there, and a source removed afterwards takes its bands with it."""
+    def post(word: str) -> str:
+        return "".join(f"<p>Part {n} of a long post about {word}, speculative_decoding and attention.</p>"
+                       for n in range(20))
+
+    url = server.serve("/feed.xml", rss(item("Caching", "one", description=post("caching"))
+                                        + item("Sharding", "two", description=post("sharding")), title="Feed"))
+    shipped = database.migrations()
+    with monkeypatch.context() as older:
+        older.setattr(database, "migrations", lambda: shipped[:18])
+        write_config(home)
+        assert cli("add", url).code == 0
+        assert cli("fetch", "--no-enrich").code == 0
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 18
+        bands = conn.execute("SELECT band, key, entry_id FROM entry_bands ORDER BY 1, 2, 3").fetchall()
+        assert len(bands) == 64
+
+    found = {word: sorted(e["title"] for e in cli("search", word, "--json").json)  # migrates first
+             for word in ("caching", "sharding", "attention", "speculative_decoding")}
+    assert found == {"caching": ["Caching"], "sharding": ["Sharding"], "attention": ["Caching", "Sharding"],
+                     "speculative_decoding": ["Caching", "Sharding"]}, found
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert "detail = column" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'entries_fts'").fetchone()[0]
+        assert conn.execute("SELECT band, key, entry_id FROM entry_bands ORDER BY 1, 2, 3").fetchall() == bands
+        assert [row[3] for row in conn.execute("PRAGMA index_list(entry_bands)")] == ["pk"]  # no other index
+        assert conn.execute("PRAGMA foreign_key_list(entry_bands)").fetchall() == []
+    assert cli("remove", url).code == 0
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert conn.execute("SELECT count(*) FROM entry_bands").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'attention'").fetchone()[0] == 0
