@@ -27,9 +27,8 @@ SAME_SOURCE_THRESHOLD = 0.85
 # 450 µs a stored entry in band rows against 170, and 2.5 KB of library an entry against 1.3; on our pairs
 # (bench/quality.py) recall moved from 0.992 to 0.988 (one pair of 240 more missed: at similarity 0.41 it
 # shared no band, which 32 bands leave to chance 0.3 % of the time) and precision stayed 1.0. The 32 are the
-# first 32 of the 64 stored before, so an entry stored then is still found by them; its other 32 rows are
-# never read and stay (deleting them would hold a large library's write lock for minutes: 33 s for 100,000
-# entries, measured).
+# first 32 of the 64 stored before, so an entry stored then is still found by them; its other 32 rows were
+# never read, and migration 0019, which copies the band rows anyway, leaves them behind.
 BANDS, ROWS = 32, 2
 SIGNATURE_ROWS = BANDS * ROWS  # the permutations the bands read; only these are computed
 MAX_CANDIDATES = 20  # compared in full at most; the ones sharing most bands come first
