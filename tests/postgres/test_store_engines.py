@@ -113,6 +113,24 @@ def test_search_ranks_a_title_match_above_a_text_match(store):
         store.search("?!")
 
 
+def test_sqlite_search_ranks_by_the_fields_holding_each_word_then_newest(request, tmp_path):
+    """SQLite's index keeps which fields hold a word (not where): each word scores 10 in the title and 5 in the
+    summary or note, and the newest come first among equals. (PostgreSQL ranks by ts_rank.)"""
+    store = open_store("sqlite", request, tmp_path)
+    a = source(store, "a")
+    both_in_title, one_in_title, in_note, old_text, new_text = store.save_entries(a, [
+        entry("Speculative decoding", "https://a.example/1", "Draft models help a larger one.", day=2),
+        entry("Decoding at scale", "https://a.example/2", "Speculative drafts, measured.", day=3),
+        entry("Serving notes", "https://a.example/3", "On speculative decoding in production.", day=4),
+        entry("Weekly links", "https://a.example/4", "Speculative decoding, and decoding again, decoding.", day=5),
+        entry("More links", "https://a.example/5", "Speculative decoding once.", day=6),
+    ]).ids
+    store.set_note(in_note, "speculative tricks")
+    assert [e.id for e in store.search("speculative decoding", limit=-1)] == [
+        both_in_title, one_in_title, in_note, new_text, old_text]
+    store.close()
+
+
 def test_search_words_are_split_as_the_index_splits_them(store, engine):
     """A query word is a run of letters and digits (the index splits at "_" too), so no query is a phrase, which
     SQLite's index, keeping no word positions, cannot answer. A letter the index's Unicode tables place among

@@ -7,7 +7,7 @@ import sqlite3
 
 from blogreader.errors import UsageError
 from blogreader.models import Entry
-from blogreader.store.dialect import full_text_search, is_postgres
+from blogreader.store.dialect import full_text_search
 from blogreader.store.entries import _LIST_COLUMNS, _entry
 
 # A word is a run of letters and digits: one FTS5 token each (unicode61 also splits at "_"), so no query is a
@@ -26,14 +26,13 @@ class SearchQueries:
         if not words:
             raise UsageError("the search query has no words to look for")
         every = limit is None or limit < 0
-        tables, match, rank = full_text_search(self.conn, None if every else max(SEARCH_CANDIDATES, limit))
+        tables, match, rank, parameters = full_text_search(self.conn, words,
+                                                           None if every else max(SEARCH_CANDIDATES, limit))
         bound = "" if every else f"LIMIT {int(limit)}"
         sql = f"""SELECT {_LIST_COLUMNS}, coalesce(s.title, s.url) AS source FROM {tables}
                   LEFT JOIN sources s ON s.id = e.source_id WHERE {match} ORDER BY {rank}, e.id DESC {bound}"""
-        if is_postgres(self.conn):
-            return [_entry(row) for row in self.conn.execute(sql, {"words": " ".join(words)}).fetchall()]
         try:
-            rows = self.conn.execute(sql, {"words": fts_query(query)}).fetchall()
+            rows = self.conn.execute(sql, parameters).fetchall()
         except sqlite3.OperationalError as exc:
             if "phrase" not in str(exc):
                 raise
@@ -45,12 +44,8 @@ class SearchQueries:
         """The first of `words` that the index's tokenizer splits in two (a letter newer than its Unicode tables)."""
         for word in words:
             try:
-                self.conn.execute("SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? LIMIT 0", (fts_query(word),))
+                self.conn.execute("SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? LIMIT 0", (f'"{word}"',))
             except sqlite3.OperationalError:
                 return word
         return " ".join(words)
 
-
-def fts_query(query: str) -> str:
-    """A user's words as an FTS5 query that cannot be a syntax error: every word required, stemmed."""
-    return " ".join(f'"{word}"' for word in _WORD.findall(query))
