@@ -48,4 +48,3 @@ class SearchQueries:
             except sqlite3.OperationalError:
                 return word
         return " ".join(words)
-

@@ -1,9 +1,9 @@
 -- The two largest indexes of a library, made smaller (store/duplicates.py, store/dialect.py):
 --
 -- * The full-text index keeps which columns of a post hold a word, not where in them (detail=column). A
---   search asks for every word of the query, each on its own (entries.fts_query), never for a phrase, so
---   the word positions were never read; they were 60% of the index. Ranking keeps bm25 and the column
---   weights; a word that a column repeats counts once there.
+--   search asks for every word of the query, each on its own (store/search.py), never for a phrase, so
+--   the word positions were never read; they were 60% of the index. Matches are ranked by the columns
+--   holding each word (dialect.full_text_search), which the index answers without reading a post back.
 -- * The near-duplicate bands lose their copy ordered by entry (entry_bands_by_entry, as large as the bands
 --   themselves), and with it the foreign key whose cascade needed it. An entry's bands are deleted by their
 --   own keys, recomputed from the text they were made from, when the text changes, and with the entries of
