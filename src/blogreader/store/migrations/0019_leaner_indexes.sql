@@ -11,7 +11,7 @@
 --
 -- Both are rebuilt here, once: the search index from every entry's text (through post_text, as the
 -- triggers read it), the bands by copying their rows in key order. Measured on a library of 20,000 posts
--- (2.1 KB of text each): 1.7 s, its backup included.
+-- (2.1 KB of text each): 1.7-2.0 s, its backup included.
 -- The triggers of 0018 stay: they name the index, which is made again under the same name.
 DROP TABLE entries_fts;
 
