@@ -9,9 +9,10 @@ process, so each figure is the CPU one stage costs per entry:
 - roundup: the roundup split a new entry gets (the call site's pre-screen, then `split_roundup`);
 - pack_post: each post's HTML packed with zstd, and its text against its HTML, for a SQLite library (in
   the parse workers, as the marks); pack_html in versions that packed the HTML alone;
-- store: `save_entries` for every feed into a fresh library, as a fetch stores them (in batches of
-  `pipeline.BATCH_FEEDS` feeds per transaction), with identity look-ups, the insert and the near-duplicate
-  step timed within it, and the commits apart;
+- store: `save_entries` for every feed into a fresh library, as a fetch stores them (a feed a savepoint, in
+  batches of `pipeline.BATCH_FEEDS` feeds per transaction: store.database.Batch), with identity look-ups,
+  the insert and the near-duplicate step timed within it, and the commits apart (where a batch writes its
+  posts' search-index rows as it commits, store/search_queue.py, they are the commit's);
 - pickle: what a parse worker sends back to the main process, pickled and unpickled.
 
 Baseline: `feedparser.parse(bytes)` of the same feeds, the plain loop's parse alone.
@@ -180,23 +181,24 @@ def measure(feeds: int, items: int, description_only: bool = False) -> dict:
         lookups = watch(lookup_owner, lookup_name)
         inserts = watch(entries_module.EntryQueries, "_insert")
         near = watch(entries_module, "link_near_duplicate")
-        commits = Stopwatch(lambda: store.conn.execute("COMMIT"))
-        batch = getattr(pipeline, "BATCH_FEEDS", 1)
+        from blogreader.store.database import Batch
+
+        batch = Batch(store.conn, getattr(pipeline, "BATCH_FEEDS", 1))
+        commits = batch.commit = Stopwatch(batch.commit)  # also called by the batch itself, every BATCH_FEEDS
         import blogreader.dedupe.near_duplicates  # noqa: F401 - its import is not a cost per entry
         import datasketch  # noqa: F401
 
         started = time.process_time()
         wall = time.perf_counter()
-        for start in range(0, feeds, batch):
-            store.conn.execute("BEGIN IMMEDIATE")
-            for n in range(start, min(feeds, start + batch)):
+        for n in range(feeds):
+            with batch.unit():
                 if marks is None:
                     store.save_entries(n + 1, normalized[n])
                 elif packed is None:
                     store.save_entries(n + 1, normalized[n], marks[n])
                 else:
                     store.save_entries(n + 1, normalized[n], marks[n], packed[n])
-            commits()
+        commits()
         store_cpu = time.process_time() - started
         store_wall = time.perf_counter() - wall
         stored = store.conn.execute("SELECT count(*) FROM entries").fetchone()[0]

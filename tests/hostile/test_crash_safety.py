@@ -104,11 +104,15 @@ def committed(home: Path) -> tuple[set[str], dict[int, int]]:
 
 
 def sound(home: Path) -> None:
-    """The database opens, passes integrity_check (SQLite; PostgreSQL keeps its keys itself), and has no entry
-    twice."""
+    """The database opens, passes integrity_check (SQLite; PostgreSQL keeps its keys itself), indexes every
+    entry for search, and has no entry twice."""
     if ENGINE != "postgresql":
         assert rows(home, "PRAGMA integrity_check")[0][0] == "ok"
         assert rows(home, "PRAGMA foreign_key_check") == []
+        # Every entry has its one search-index row, written in the transaction that stored it (a fetch's
+        # batch writes them as it commits: store/search_queue.py), and no row is left of an entry not kept.
+        indexed = rows(home, "SELECT id FROM entries_fts_docsize ORDER BY id")
+        assert rows(home, "SELECT id FROM entries ORDER BY id") == indexed
     [(total, distinct)] = rows(home, "SELECT count(*), count(DISTINCT guid) FROM entries")
     assert total == distinct
 

@@ -256,8 +256,10 @@ def test_restore_still_takes_a_backup_with_statistics_from_analyze(cli, filled, 
 def _older_backup(path: Path, version: int, *extra: str) -> Path:
     """A library as schema `version` made it, with one source, then `extra` statements."""
     from blogreader.store import database
+    from blogreader.store.packed_posts import register_post_text
 
     conn = sqlite3.connect(path, isolation_level=None)
+    register_post_text(conn)  # migration 0019 re-indexes the texts through post_text
     try:
         for _number, _name, sql in database.migrations()[:version]:
             conn.executescript(sql)

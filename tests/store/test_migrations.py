@@ -57,6 +57,16 @@ BROKEN = ("broken", """
 """)
 
 
+def fetch_with_older_schema(cli, home, older: pytest.MonkeyPatch, version: int, *urls: str) -> None:
+    """A library as the program of schema `version` left it: `urls` added and fetched (`older` may patch more)."""
+    shipped = database.migrations()
+    older.setattr(database, "migrations", lambda: shipped[:version])
+    write_config(home)
+    for url in urls:
+        assert cli("add", url).code == 0
+    assert cli("fetch", "--no-enrich").code == 0
+
+
 def test_a_failing_migration_leaves_the_database_and_its_data_unchanged(cli, library, monkeypatch):
     before = state(library)
     current = with_migrations(monkeypatch, BROKEN)
@@ -178,14 +188,10 @@ def test_text_indexed_before_it_was_packed_stays_found_and_leaves_the_index_clea
         return rss(item("A long post", "long", description=post(word)), title="Packed Feed")
 
     url = server.serve("/feed.xml", feed("caching"))
-    shipped = database.migrations()
     with monkeypatch.context() as older:  # the version before 0018: HTML packed, text plain
-        older.setattr(database, "migrations", lambda: shipped[:17])
         older.setattr(entries, "stored_post", lambda html, text, postgres: (packed_posts.stored_html(html, postgres), text))
         older.setattr("blogreader.pipeline.pack_post", lambda html, text: (packed_posts.pack_html(html), text))
-        write_config(home)
-        assert cli("add", url).code == 0
-        assert cli("fetch", "--no-enrich").code == 0
+        fetch_with_older_schema(cli, home, older, 17, url)
     with sqlite3.connect(home / "blogreader.db") as conn:
         assert conn.execute("SELECT typeof(content_html), typeof(text) FROM entries").fetchall() == [("blob", "text")]
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 17
@@ -216,12 +222,8 @@ def test_the_search_index_and_the_bands_are_rebuilt_smaller_with_every_row(cli, 
 
     url = server.serve("/feed.xml", rss(item("Caching", "one", description=post("caching"))
                                         + item("Sharding", "two", description=post("sharding")), title="Feed"))
-    shipped = database.migrations()
     with monkeypatch.context() as older:
-        older.setattr(database, "migrations", lambda: shipped[:18])
-        write_config(home)
-        assert cli("add", url).code == 0
-        assert cli("fetch", "--no-enrich").code == 0
+        fetch_with_older_schema(cli, home, older, 18, url)
     with sqlite3.connect(home / "blogreader.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 18
         bands = conn.execute("SELECT band, key, entry_id FROM entry_bands ORDER BY 1, 2, 3").fetchall()
@@ -242,3 +244,33 @@ def test_the_search_index_and_the_bands_are_rebuilt_smaller_with_every_row(cli, 
     with sqlite3.connect(home / "blogreader.db") as conn:
         assert conn.execute("SELECT count(*) FROM entry_bands").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'attention'").fetchone()[0] == 0
+
+
+def test_posts_indexed_by_the_old_triggers_and_by_a_batch_search_and_leave_alike(cli, server, home, monkeypatch):
+    """Migration 0020: the triggers ask the connection's search queue. Posts a library indexed one by one
+    before it are found as they were and taken out cleanly; the posts a fetch stores after it are indexed by
+    its batch, and found the same way."""
+    def post(word: str) -> str:
+        return "".join(f"<p>Part {n} of a long post about {word} and attention.</p>" for n in range(20))
+
+    before = server.serve("/before.xml", rss(item("Caching", "one", description=post("caching")), title="Before"))
+    after = server.serve("/after.xml", rss(item("Sharding", "two", description=post("sharding")), title="After"))
+    with monkeypatch.context() as older:
+        fetch_with_older_schema(cli, home, older, 19, before)
+    assert cli("add", after).code == 0  # migrates first
+    assert cli("fetch", "--no-enrich").code == 0
+
+    def titles(word: str) -> list[str]:
+        return sorted(e["title"] for e in cli("search", word, "--json").json)
+
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == database.schema_version()
+        assert "search_queue_takes(new.id)" in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'entries_fts_insert'").fetchone()[0]
+    assert titles("caching") == ["Caching"] and titles("sharding") == ["Sharding"]
+    assert titles("attention") == ["Caching", "Sharding"]
+    assert cli("remove", before).code == 0
+    assert (titles("caching"), titles("attention")) == ([], ["Sharding"])
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        indexed = conn.execute("SELECT id FROM entries_fts_docsize").fetchall()
+        assert conn.execute("SELECT id FROM entries").fetchall() == indexed

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from blogreader.errors import BusyError, StoreError
 from blogreader.store.packed_posts import register_post_text
+from blogreader.store.search_queue import SearchQueue, register_search_queue
 from blogreader.store.snapshot import pre_migration_backup
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,20 @@ def schema_version() -> int:
     return len(migrations())
 
 
+class LibraryConnection(sqlite3.Connection):
+    """A connection of ours: it carries the queue its batches index new posts through (search_queue.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_queue = SearchQueue()
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at `path`."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                               factory=LibraryConnection)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open the database {path}: {exc}; check the folder exists and is writable") from None
     conn.row_factory = sqlite3.Row
@@ -59,6 +69,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys = ON")
         register_post_text(conn)  # the search index's triggers read a packed text through it
+        register_search_queue(conn, conn.search_queue)  # and ask this connection's batch whether it indexes
         migrate(conn, path)
     except sqlite3.OperationalError as exc:
         conn.close()
@@ -167,6 +178,9 @@ class Batch:
     def __init__(self, conn: sqlite3.Connection, size: int) -> None:
         self.conn, self.size, self.units = conn, size, 0
         self.open = False
+        # The posts stored in a batch are indexed for search as it commits (search_queue.py); a PostgreSQL
+        # connection has no queue: its search vector is a column of the entry.
+        self.search_queue: SearchQueue | None = getattr(conn, "search_queue", None)
 
     @contextmanager
     def unit(self):
@@ -176,6 +190,8 @@ class Batch:
             except sqlite3.OperationalError as exc:
                 raise busy_error(exc) from None
             self.open, self.units = True, 0
+            if self.search_queue is not None:
+                self.search_queue.open = True
         with transaction(self.conn):  # a savepoint of the batch
             yield self.conn
         self.units += 1
@@ -183,9 +199,20 @@ class Batch:
             self.commit()
 
     def commit(self) -> None:
-        if self.open and self.conn.in_transaction:
-            self.conn.execute("COMMIT")
-        self.open, self.units = False, 0
+        queue = self.search_queue
+        try:
+            if self.open and self.conn.in_transaction:
+                if queue is not None:
+                    queue.write(self.conn)
+                self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:  # never a post without its index row: the batch goes, as if killed
+                self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            if queue is not None:
+                queue.discard()
+            self.open, self.units = False, 0
 
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:

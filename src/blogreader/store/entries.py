@@ -154,7 +154,11 @@ class EntryQueries:
              entry.reading_minutes, entry.feed_summary, entry.content_hash,
              entry.summary, "feed" if entry.summary else None, entry.page_canonical, fingerprint),
         )
-        return cursor.fetchone()[0]
+        entry_id = cursor.fetchone()[0]
+        queue = getattr(self.conn, "search_queue", None)  # a batch indexes its posts as it commits
+        if queue is not None:
+            queue.describe(entry_id, entry.title, entry.summary, entry.text)
+        return entry_id
 
     def _refresh(self, entry_id: int, entry: NewEntry, html: str | bytes, text: str | bytes, now: str) -> None:
         remember_text(text, html, entry.text)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 
 from blogreader.errors import StoreError
+from blogreader.store.search_queue import SearchQueue, register_search_queue
 
 LEVEL = 3  # zstd's default: level 6 gains 5% more at three times the time
 PACK_FROM = 256  # characters: below this a frame's header eats the gain
@@ -115,8 +116,11 @@ def _recent_texts() -> list:
 
 
 def register_post_text(conn) -> None:
-    """Let a SQLite connection read packed text in SQL (the search index's triggers need it to write)."""
+    """Let a SQLite connection change a library's entries: `post_text`, through which the search index's
+    triggers read a packed text, and the search queue's functions they ask (a queue never opened: the
+    triggers index every post as it is written)."""
     conn.create_function("post_text", 2, post_text, deterministic=True)
+    register_search_queue(conn, SearchQueue())
 
 
 def _unpacked(data: bytes, unpacker, what: str) -> str:

@@ -1,0 +1,3 @@
+-- The twin of SQLite's 0020_search_queue, which lets a fetch write its FTS5 rows once per batch. PostgreSQL keeps
+-- its search vector in the entry's own row, written with it, and has nothing to defer. The schema number moves
+-- with SQLite's.
