@@ -10,7 +10,9 @@ What it measures, on generated RSS 2.0 feeds served from 127.0.0.1:
 - The default `fetch` (refresh, then enrichment of every new entry) on another fresh library, and a bare
   aiohttp download of every feed as a process of its own (bench/fetch_runs.py): the floor a fetch approaches.
 - Peak RSS of the BlogReader run and of the baseline, each measured in its own child process, and the peak
-  of a BlogReader run's processes together (the writer and its parse workers).
+  of a BlogReader run's processes together (the writer and its parse workers), for the first and the
+  default fetch, each in a run of its own: the watch reads /proc from a thread beside the writer, and no
+  timed run carries its cost.
 - CPU microseconds per entry of both (BlogReader's main process and its parse workers), and the speed-up
   as a ratio of CPU: on a busy machine wall time counts the other work too.
 - The library's size per 1,000 entries, and its ratio to the bytes of the feeds served.
@@ -44,7 +46,8 @@ import time
 from pathlib import Path
 
 from children import run_in_child  # sibling modules of this script
-from fetch_runs import measure_bare_download, measure_default_fetch, measure_feedparser, measure_first_fetch_memory
+from fetch_runs import (measure_bare_download, measure_default_fetch, measure_default_fetch_memory, measure_feedparser,
+                        measure_first_fetch_memory)
 from feedserver import (HOST, SERVER_START_TIMEOUT, WORDS, FeedServer, build_routes, feed_path,  # noqa: F401 - bench/workers.py and
                         feed_urls, make_app, make_feed, sentence)  # bench/web_postgres.py use them as fetch.*
 
@@ -217,7 +220,8 @@ def measure_blogreader(urls: list[str], items: int, feed_bytes: int = 0) -> dict
 
 
 MEASURES = {"blogreader": measure_blogreader, "feedparser": measure_feedparser, "default": measure_default_fetch,
-            "memory": measure_first_fetch_memory, "download": measure_bare_download}
+            "memory": measure_first_fetch_memory, "default_memory": measure_default_fetch_memory,
+            "download": measure_bare_download}
 
 
 class LoopbackGuard:
@@ -302,6 +306,10 @@ def run(args: argparse.Namespace) -> dict:
         ours.update(run_child("memory", urls, args.items))
         log("measuring the default fetch (with enrichment) on a fresh library")
         default = run_child("default", urls, args.items)
+        log("measuring the peak memory of the default fetch's processes together")
+        memory = run_child("default_memory", urls, args.items)
+        default["non_loopback_blocked"] += memory.pop("non_loopback_blocked")
+        default.update(memory)
         log("measuring a bare download of every feed, as a process of its own")
         download = run_child("download", urls, args.items)
         baseline_urls = urls[: min(args.baseline_feeds, args.feeds)]
