@@ -58,8 +58,9 @@ def restore(app, path: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @click.pass_obj
 def compact(app, as_json: bool) -> None:
-    """Shrink the library file: pack the posts an earlier version stored as plain HTML, drop index rows no
-    version reads any more, and give the freed space back to the disk (VACUUM).
+    """Shrink the library file: pack the posts an earlier version stored as plain HTML, drop the copy of a
+    post it kept again as the feed's summary, drop index rows no version reads any more, and give the freed
+    space back to the disk (VACUUM).
 
     Other BlogReader commands may run meanwhile; they wait while the file is rewritten at the end, which
     needs free disk as large as the library. Stopped halfway, nothing is lost; run it again to finish.

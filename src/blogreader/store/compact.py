@@ -4,12 +4,15 @@ Three things only an older library holds, or that deleting leaves behind:
 - posts stored as plain HTML or plain text before posts were packed (packed_posts.py): each is packed, and
   checked to unpack to the very same strings before it is written (a text rewritten is indexed again for
   search, to the same words);
+- a description-only feed's post stored twice, its description kept as `feed_summary` beside the same text
+  (before such a post was stored once, as the text): the copy is dropped where it reads exactly as the text,
+  except a teaser's, which a fetch keeps as the summary today too;
 - near-duplicate band rows past the BANDS that are read (libraries made when there were 64), and rows whose
   entry is gone (an entry's bands are deleted by their keys; a band left by a text changed by another program
   is found here): deleted;
 - pages that deletes and rewrites freed: given back to the file system (VACUUM).
 
-The first two run a batch per transaction, so a fetch or the web app running meanwhile waits a moment
+The first three run a batch per transaction, so a fetch or the web app running meanwhile waits a moment
 at most; VACUUM rewrites the whole file at once, holds every writer off while it does, and needs free
 disk as large as the library. A compaction stopped halfway loses nothing: what was packed reads the same,
 and running it again finishes the rest.
@@ -36,11 +39,13 @@ class Compaction:
     bytes_before: int
     bytes_after: int
     posts_packed: int
+    descriptions_dropped: int
     band_rows_dropped: int
 
     def summary(self) -> str:
         return (f"{_megabytes(self.bytes_before)} -> {_megabytes(self.bytes_after)}: "
-                f"{self.posts_packed:,} posts packed, {self.band_rows_dropped:,} unused band rows dropped")
+                f"{self.posts_packed:,} posts packed, {self.descriptions_dropped:,} descriptions repeating their "
+                f"post dropped, {self.band_rows_dropped:,} unused band rows dropped")
 
 
 def compact_library(conn: sqlite3.Connection, database: Path) -> Compaction:
@@ -48,6 +53,7 @@ def compact_library(conn: sqlite3.Connection, database: Path) -> Compaction:
     before = library_size(conn, database)
     try:
         packed = pack_stored_posts(conn)
+        descriptions = drop_repeated_descriptions(conn)
         dropped = drop_unread_bands(conn)
         conn.execute("VACUUM")
     except sqlite3.OperationalError as exc:
@@ -55,7 +61,7 @@ def compact_library(conn: sqlite3.Connection, database: Path) -> Compaction:
             raise busy_error(exc) from None
         raise StoreError(f"compacting {database} stopped ({exc}); nothing is lost, and what was done stays done; "
                          "free some disk space (VACUUM needs as much as the library) and run compact again") from None
-    return Compaction(before, library_size(conn, database), packed, dropped)
+    return Compaction(before, library_size(conn, database), packed, descriptions, dropped)
 
 
 def pack_stored_posts(conn: sqlite3.Connection) -> int:
@@ -79,6 +85,28 @@ def pack_stored_posts(conn: sqlite3.Connection) -> int:
         if not rows:
             return packed
         packed += len(rows)
+        last = rows[-1][0]
+
+
+def drop_repeated_descriptions(conn: sqlite3.Connection) -> int:
+    """Drop every `feed_summary` that is its post's own text again (what versions before a description-only
+    feed's post was stored once left), but a teaser's; how many were dropped. Nothing is re-indexed: search
+    reads the text, not this column."""
+    from blogreader.normalize.entry import is_teaser
+
+    dropped, last = 0, 0
+    while True:
+        with transaction(conn):
+            rows = conn.execute(
+                "SELECT id, url, feed_summary, post_text(text, content_html), word_count FROM entries "
+                "WHERE id > ? AND feed_summary IS NOT NULL AND length(feed_summary) >= ? ORDER BY id LIMIT ?",
+                (last, PACK_FROM, POSTS_PER_BATCH)).fetchall()
+            repeated = [(entry_id,) for entry_id, url, description, text, words in rows
+                        if description == text and not (url and is_teaser(text, words))]
+            conn.executemany("UPDATE entries SET feed_summary = NULL WHERE id = ?", repeated)
+        if not rows:
+            return dropped
+        dropped += len(repeated)
         last = rows[-1][0]
 
 
