@@ -236,3 +236,27 @@ def test_an_entry_stored_with_64_bands_is_still_found_by_the_32_now_kept(cli, se
         new = store.conn.execute("SELECT count(*), max(band) FROM entry_bands WHERE entry_id = ?",
                                  (everything["int4-notes"]["id"],)).fetchone()
         assert tuple(new) == (BANDS, BANDS - 1)
+
+
+def test_a_stored_entry_whose_text_changed_is_compared_by_its_new_text(tmp_path):
+    """The store keeps the shingles of the entries it compared lately (store/duplicates.py); an entry whose
+    text changed since is compared by the new text, never by what was kept of the old one."""
+    from blogreader.models import NewEntry
+    from blogreader.store import Store
+
+    def post(guid: str, text: str) -> NewEntry:
+        return NewEntry(title=guid, url=f"https://{guid}.example/post", canonical_url=None, guid=guid, author=None,
+                        published=None, content_html=f"<p>{text}</p>", text=text, word_count=len(text.split()),
+                        reading_minutes=1, feed_summary=None, content_hash=f"{guid}:{hash(text)}")
+
+    other = " ".join(f"Paragraph {n} on retrieval, rerankers and the indexes they read from." for n in range(14))
+    with Store.open(tmp_path / "blogreader.db") as store:
+        first, copy, later = (store.add_source(f"https://{name}.example/feed", "feed")[0].id
+                              for name in ("first", "copy", "later"))
+        original = store.save_entries(first, [post("a", BODY)]).ids[0]
+        syndicated = store.save_entries(copy, [post("b", BODY + " Originally published elsewhere.")]).ids[0]
+        assert store.entry(syndicated).duplicate_of == original  # compared: the original's shingles kept
+        store.remove_source(copy)
+        store.save_entries(first, [post("a", other)])  # the original now says something else
+        arrived = store.save_entries(later, [post("c", BODY + " Shared by a reader.")]).ids[0]
+        assert store.entry(arrived).duplicate_of is None
