@@ -241,8 +241,11 @@ def test_an_entry_stored_with_64_bands_is_still_found_by_the_32_now_kept(cli, se
 def test_a_stored_entry_whose_text_changed_is_compared_by_its_new_text(tmp_path):
     """The store keeps the shingles of the entries it compared lately (store/duplicates.py); an entry whose
     text changed since is compared by the new text, never by what was kept of the old one."""
+    import json
+
     from blogreader.models import NewEntry
     from blogreader.store import Store
+    from blogreader.store.duplicates import candidates_sql, near_duplicate_marks
 
     def post(guid: str, text: str) -> NewEntry:
         return NewEntry(title=guid, url=f"https://{guid}.example/post", canonical_url=None, guid=guid, author=None,
@@ -258,5 +261,10 @@ def test_a_stored_entry_whose_text_changed_is_compared_by_its_new_text(tmp_path)
         assert store.entry(syndicated).duplicate_of == original  # compared: the original's shingles kept
         store.remove_source(copy)
         store.save_entries(first, [post("a", other)])  # the original now says something else
-        arrived = store.save_entries(later, [post("c", BODY + " Shared by a reader.")]).ids[0]
+        shared = BODY + " Shared by a reader."
+        arrived = store.save_entries(later, [post("c", shared)]).ids[0]
         assert store.entry(arrived).duplicate_of is None
+        marks = near_duplicate_marks(shared)  # and it was compared: a candidate still (by its opening words)
+        candidates = store.conn.execute(candidates_sql(store.conn), {
+            "bands": json.dumps(list(marks.keys)), "id": arrived, "mark": marks.fingerprint, "limit": 20}).fetchall()
+        assert original in [row[0] for row in candidates]
