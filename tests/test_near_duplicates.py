@@ -252,7 +252,10 @@ def test_a_stored_entry_whose_text_changed_is_compared_by_its_new_text(tmp_path)
                         published=None, content_html=f"<p>{text}</p>", text=text, word_count=len(text.split()),
                         reading_minutes=1, feed_summary=None, content_hash=f"{guid}:{hash(text)}")
 
-    other = " ".join(f"Paragraph {n} on retrieval, rerankers and the indexes they read from." for n in range(14))
+    # The new text keeps the first five sentences: a candidate still for a copy of the old one (a shared band,
+    # the same opening words), with a fifth of its 5-grams shared, which is not a copy.
+    other = (". ".join(BODY.split(". ")[:5]) + ". "
+             + " ".join(f"Paragraph {n} on retrieval, rerankers and the indexes they read from." for n in range(14)))
     with Store.open(tmp_path / "blogreader.db") as store:
         first, copy, later = (store.add_source(f"https://{name}.example/feed", "feed")[0].id
                               for name in ("first", "copy", "later"))
@@ -264,7 +267,32 @@ def test_a_stored_entry_whose_text_changed_is_compared_by_its_new_text(tmp_path)
         shared = BODY + " Shared by a reader."
         arrived = store.save_entries(later, [post("c", shared)]).ids[0]
         assert store.entry(arrived).duplicate_of is None
-        marks = near_duplicate_marks(shared)  # and it was compared: a candidate still (by its opening words)
+        marks = near_duplicate_marks(shared)  # and it was compared: a candidate still
         candidates = store.conn.execute(candidates_sql(store.conn), {
             "bands": json.dumps(list(marks.keys)), "id": arrived, "mark": marks.fingerprint, "limit": 20}).fetchall()
         assert original in [row[0] for row in candidates]
+
+
+def test_an_entry_whose_text_changed_is_no_longer_a_candidate_by_its_old_opening(tmp_path):
+    """A refresh rewrites what leads copies to an entry, its bands and its opening-words fingerprint, from the
+    new text: a copy of the old text does not even make it a candidate."""
+    import json
+
+    from blogreader.models import NewEntry
+    from blogreader.store import Store
+    from blogreader.store.duplicates import candidates_sql, near_duplicate_marks
+
+    def post(text: str) -> NewEntry:
+        return NewEntry(title="a", url="https://a.example/post", canonical_url=None, guid="a", author=None,
+                        published=None, content_html=f"<p>{text}</p>", text=text, word_count=len(text.split()),
+                        reading_minutes=1, feed_summary=None, content_hash=str(len(text)))
+
+    other = " ".join(f"Paragraph {n} on retrieval, rerankers and the indexes they read from." for n in range(14))
+    with Store.open(tmp_path / "blogreader.db") as store:
+        source = store.add_source("https://a.example/feed", "feed")[0].id
+        entry_id = store.save_entries(source, [post(BODY)]).ids[0]
+        assert store.save_entries(source, [post(other)]).updated == 1
+        marks = near_duplicate_marks(BODY + " Shared by a reader.")
+        candidates = store.conn.execute(candidates_sql(store.conn), {
+            "bands": json.dumps(list(marks.keys)), "id": 0, "mark": marks.fingerprint, "limit": 20}).fetchall()
+        assert entry_id not in [row[0] for row in candidates]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from blogreader.errors import NotFoundError, UsageError
 from blogreader.models import Entry, NewEntry
 from blogreader.clock import iso, utc_now
+from blogreader.dedupe.fingerprint import text_fingerprint
 from blogreader.store.database import transaction
 from blogreader.store.dialect import is_postgres, joined_in_order, json_values, nocase, nocase_value
 from blogreader.store.duplicates import Marks, link_near_duplicate, near_duplicate_marks, rewrite_bands, with_copies
@@ -106,7 +107,8 @@ class EntryQueries:
                         html, text = ready if ready is not None else stored_post(entry.content_html, entry.text,
                                                                                  postgres)
                         rewrite_bands(self.conn, entry_id, entry.text)  # reads the old text: before the refresh
-                        self._refresh(entry_id, entry, html, text, now)
+                        mark = marks[index].fingerprint if marks is not None else text_fingerprint(entry.text)
+                        self._refresh(entry_id, entry, html, text, now, mark)
                         known.rewritten(entry_id, content_hash, entry.content_hash)
                         updated += 1
                         changed.append(entry_id)
@@ -160,17 +162,20 @@ class EntryQueries:
             queue.describe(entry_id, entry.title, entry.summary, entry.text)
         return entry_id
 
-    def _refresh(self, entry_id: int, entry: NewEntry, html: str | bytes, text: str | bytes, now: str) -> None:
+    def _refresh(self, entry_id: int, entry: NewEntry, html: str | bytes, text: str | bytes, now: str,
+                 fingerprint: str | None) -> None:
+        # The opening-words fingerprint follows the text, as the bands do (rewrite_bands): copies of the old
+        # text are no longer led to this entry by it.
         remember_text(text, html, entry.text)
         self.conn.execute(
             """UPDATE entries SET
                    title = CASE WHEN title_origin IN ('user', 'import') THEN title ELSE ? END,
                    author = ?, published = coalesce(?, published), updated = ?, content_html = ?, text = ?,
-                   word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?,
+                   word_count = ?, reading_minutes = ?, feed_summary = ?, content_hash = ?, fingerprint = ?,
                    enriched_at = NULL
                WHERE id = ?""",
             (entry.title, entry.author, iso(entry.published), now, html, text,
-             entry.word_count, entry.reading_minutes, entry.feed_summary, entry.content_hash, entry_id),
+             entry.word_count, entry.reading_minutes, entry.feed_summary, entry.content_hash, fingerprint, entry_id),
         )
 
     # -- reading ---------------------------------------------------------------------------------
