@@ -5,7 +5,8 @@
 -- batch, which writes its index row just before it commits; a post still queued is not in the index, so
 -- search_queue_holds(old.id) spares it the 'delete' that would take out words it never put in. Every other
 -- connection's queue is never opened: both functions answer 0 and the triggers index as before. The
--- functions are registered by every connection of ours (store.database.register_functions).
+-- functions are registered by every connection of ours (store.database.connect), and by
+-- store.packed_posts.register_post_text for another program, with a queue never opened.
 DROP TRIGGER entries_fts_insert;
 DROP TRIGGER entries_fts_delete;
 DROP TRIGGER entries_fts_update;
