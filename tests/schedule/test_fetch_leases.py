@@ -160,7 +160,9 @@ def test_a_fetch_renews_its_lease_while_a_slow_feed_answers(server, home):
                 taken += rival.claim_sources([source.id], "B", datetime.now(UTC).replace(microsecond=0), 60)
                 time.sleep(0.05)
         fetching.join()
-    assert taken == []
+    # Only a claim made while A's fetch was under way counts: once A has stored the feed it hands the lease
+    # back, and a claim in the moment before its thread ends is a fair one (the source is free by then).
+    assert [claimed for claimed in taken if claimed.last_fetched is None] == []
     assert len(server.hits("/slow.xml")) == 1
 
 
