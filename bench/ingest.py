@@ -139,6 +139,13 @@ def measure(feeds: int, items: int, description_only: bool = False) -> dict:
         stages["roundup_split_share"] = round(splitter.calls / max(1, count), 3)
         pipeline.split_roundup = splitter.function
 
+    if hasattr(pipeline, "_discusses"):  # the papers each post discusses, read in the workers beside the split
+        started = time.process_time()
+        for feed in normalized:
+            for entry in feed:
+                pipeline._discusses(entry)
+        stages["discusses"] = per_entry(time.process_time() - started, count)
+
     marks = None
     try:
         from blogreader.store.duplicates import near_duplicate_marks

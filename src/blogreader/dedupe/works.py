@@ -47,6 +47,12 @@ _FORUM_HOSTS = {"lesswrong.com", "alignmentforum.org", "greaterwrong.com"}
 _FORUM_POST = re.compile(r"^/(?:posts|s/[A-Za-z0-9]+/p)/(?P<id>[A-Za-z0-9]{17})(?:/[^/]*)?/?$")
 
 
+# What an address must hold, lower-cased, for `work_url` to name a work: one of the hosts above (a subdomain or
+# "www." holds it too) or a DOI landing path. `dedupe.discussed` skips a post whose text holds none of them.
+WORK_MARKERS = (*_ARXIV_MIRRORS, *_DOI_HOSTS, *_OPENREVIEW_HOSTS, *_FORUM_HOSTS, "nature.com", "link.springer.com",
+                "/doi/")
+
+
 def work_url(url: str | None) -> str | None:
     """The canonical address of the work `url` names by its id, or None when its shape names no work."""
     if not url:
