@@ -1,10 +1,11 @@
 """Promo patterns benchmark: the promo judge's "words about the publication" screen, as matched before and now.
 
-Before: one IGNORECASE pattern whose every branch is tried at every word boundary. Now (`promo._about_us`):
-the same branches behind a lookahead on their first letters, matched case-sensitively in the lower-cased text.
-Both run over the same texts in this process: the generated feed entries of bench/fetch.py and the generated
-posts of bench/enrich.py and the openings of our promo examples, each whole and sentence by sentence (the judge does both). Prints µs per text for
-each and their ratio, and checks the two agree on every text.
+Before: one IGNORECASE pattern whose every branch is tried at every word boundary. Now
+(`promo._about_us`): the same branches behind a lookahead on their first letters, matched
+case-sensitively in the lower-cased text.
+Both run over the same texts in this process: the generated feed entries of bench/fetch.py, the generated
+posts of bench/enrich.py and the openings of our promo examples, each whole and sentence by sentence (the
+judge does both). Prints µs per text for each and their ratio, and checks the two agree on every text.
 
     .venv/bin/python bench/promo_patterns.py [--entries N]
 """
@@ -29,7 +30,8 @@ def texts(entries: int) -> list[str]:
     found = []
     for n in range(max(1, entries // 40)):
         url = f"http://127.0.0.1:8000/feeds/{n}.xml"
-        found += [normalize_entry(item, url).text for item in parse_feed(make_feed(n, 20)[0], url, keep_private_links=True).entries]
+        feed = parse_feed(make_feed(n, 20)[0], url, keep_private_links=True)
+        found += [normalize_entry(item, url).text for item in feed.entries]
     found += [post.text for post in make_posts(max(1, entries // 2))]
     shipped = resources.files("blogreader.enrich").joinpath("promo_examples.tsv").read_text(encoding="utf-8")
     found += [line.split("\t")[2] for line in shipped.splitlines() if line.strip() and not line.startswith("#")]

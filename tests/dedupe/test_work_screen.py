@@ -10,12 +10,17 @@ from hypothesis import strategies as st
 
 from blogreader.dedupe.discussed import _links, discussed_works, may_link_a_work
 
-ADDRESSES = ["https://arxiv.org/abs/2401.01234", "http://WWW.ARXIV.ORG/pdf/2401.01234v2", "https://export.arxiv.org/abs/hep-th/9901001",
-             "https://huggingface.co/papers/2401.01234", "https://hf.co/papers/2401.01234", "https://doi.org/10.1145/3442188.3445922",
-             "https://dl.acm.org/doi/10.1145/3442188.3445922", "https://openreview.net/forum?id=abcdEFGH12",
-             "https://www.lesswrong.com/posts/aYtrLhoZtCKZnfBvA/x", "https://www.nature.com/articles/s41586-024-08148-8",
-             "https://link.springer.com/article/10.1007/s10994-021-05946-3", "/abs/2401.01234", "//arxiv.org/abs/2401.01234",
-             "https://blog.example/posts/1", "notes/2", "https://github.com/org/repo", "#fn1", "mailto:x@example.org"]
+ADDRESSES = [
+    "https://arxiv.org/abs/2401.01234", "http://WWW.ARXIV.ORG/pdf/2401.01234v2",
+    "https://export.arxiv.org/abs/hep-th/9901001",
+    "https://huggingface.co/papers/2401.01234", "https://hf.co/papers/2401.01234",
+    "https://doi.org/10.1145/3442188.3445922", "https://dl.acm.org/doi/10.1145/3442188.3445922",
+    "https://openreview.net/forum?id=abcdEFGH12", "https://www.lesswrong.com/posts/aYtrLhoZtCKZnfBvA/x",
+    "https://www.nature.com/articles/s41586-024-08148-8",
+    "https://link.springer.com/article/10.1007/s10994-021-05946-3",
+    "/abs/2401.01234", "//arxiv.org/abs/2401.01234", "https://blog.example/posts/1", "notes/2",
+    "https://github.com/org/repo", "#fn1", "mailto:x@example.org",
+]
 BASES = ["https://blog.example/post", "https://arxiv.org/abs/2401.09999", None]
 
 
@@ -41,10 +46,11 @@ def test_a_post_the_screen_passes_over_links_no_work(links, base):
 
 def test_a_paper_linked_through_character_references_is_still_discussed():
     address = "".join(f"&#{ord(char)};" for char in "https://arxiv.org/abs/2401.01234")
-    post = f'<p>We read <a href="{address}">the paper</a> closely.</p><p>{"Words about it. " * 60}</p>' \
-           f'<p>Again, <a href="{address}">the paper</a>.</p>'
+    post = (f'<p>We read <a href="{address}">the paper</a> closely.</p><p>{"Words about it. " * 60}</p>'
+            f'<p>Again, <a href="{address}">the paper</a>.</p>')
     assert may_link_a_work(post, "https://blog.example/post")
-    assert [item.work for item in discussed_works(post, "https://blog.example/post")] == ["https://arxiv.org/abs/2401.01234"]
+    found = discussed_works(post, "https://blog.example/post")
+    assert [item.work for item in found] == ["https://arxiv.org/abs/2401.01234"]
 
 
 def test_a_post_without_any_work_address_is_not_parsed():

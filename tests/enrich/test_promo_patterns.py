@@ -14,7 +14,8 @@ REFERENCE = re.compile(re.sub(r"\(\?=\[[a-z]+\]\)", "", promo._ABOUT_THE_PUBLICA
 PIECES = ["subscribe", "Subscribers", "SUBSCRIPTION", "paid tier", "Paid Members", "this newsletter", "Our Blog",
           "reader", "READERS", "reimbursed", "Upgrade", "premium", "viral", "I'm writing about", "We Won’t post on",
           "we are going to cover this", "I decided to publish another", "Thank you for reading", "THANKS FOR READING",
-          "appreciate you", "value your time", "unsubscribe", "subscribed", "readership", "ſubscribe", "\u0130 am writing about",
+          "appreciate you", "value your time", "unsubscribe", "subscribed", "readership", "ſubscribe",
+          "\u0130 am writing about",
           "\u0131 am posting on", "Thank\u212a you", "\u212aeep", "site", "my site", "post about", "the", "model", "-",
           "’", "'", " ", "\n", ".", "é", "Σ"]
 

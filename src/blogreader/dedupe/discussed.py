@@ -32,7 +32,8 @@ _PDF = re.compile(r"\.pdf(?:$|[?#])", re.IGNORECASE)
 _QUOTED = ("“", '"', "«", "„")  # a reference list gives each cited title in quotes
 _FOOTNOTE = re.compile(r"^fn|footnote", re.IGNORECASE)
 # The markers to look for: one that holds another ("export.arxiv.org" holds "arxiv.org") adds nothing.
-_MARKERS = tuple(marker for marker in WORK_MARKERS if not any(other != marker and other in marker for other in WORK_MARKERS))
+_MARKERS = tuple(marker for marker in WORK_MARKERS
+                 if not any(other != marker and other in marker for other in WORK_MARKERS))
 
 
 @dataclass(frozen=True)
