@@ -12,7 +12,8 @@ gives to the one source it then scores apart; no real post is ever in their trai
 - learning: the posts stored in a fresh library; 20 posts of one source labelled through the store's
   user-label path (`edit --category`), `enrich --all`; accuracy of that source's other posts and of
   every other source, before and after; repeated over `--draws` draws of labels (one post is about
-  3 points of a source, so a single draw is noise) and summarized as means and worst changes.
+  3 points of a source, so a single draw is noise) and summarized as means and worst changes; beside it the
+  most any per-source shift of the category scores could gain, fitted in-sample (`learning_ceiling`).
 
     .venv/bin/python bench/quality_real_labels.py [--posts PATH] [--draws N]
 
@@ -172,6 +173,43 @@ def learning_report(posts: list[dict], labelled_source: str, seed: int = SEED) -
     }
 
 
+def learning_ceiling(posts: list[dict]) -> dict:
+    """How far any per-source shift of the category scores could lift each source: one bias per category, chosen
+    on all of the source's scored posts at once (in-sample, coordinate search over -3..3), starting from the fit
+    without labels. Labels of one source move it through such a shift (source_labels.py), so this bounds what 20
+    of them could add when they were perfect; the search is in-sample, so the bound is generous."""
+    import numpy as np
+
+    from blogreader.enrich.base import Document
+    from blogreader.enrich.local_classifier import LocalClassifier
+    from blogreader.enrich.taxonomy import DEFAULT_TAXONOMY
+
+    classifier = LocalClassifier(DEFAULT_TAXONOMY)
+    names = classifier.model.names
+    result = {}
+    for source in sorted({post["source"] for post in posts if scored_for_category(post)}):
+        mine = [post for post in posts if post["source"] == source and scored_for_category(post)]
+        docs = [Document(p["entry"].title, p["entry"].text, source=p["feed_title"]) for p in mine]
+        logs = np.log(classifier.blended(classifier.model, docs))
+        truth = np.array([names.index(p["category"]) if p["category"] in names else -1 for p in mine])
+
+        def right(bias) -> int:
+            return int(((logs + bias).argmax(axis=1) == truth).sum())
+
+        bias, best = np.zeros(len(names)), right(np.zeros(len(names)))
+        start = best
+        for _ in range(3):
+            for column in range(len(names)):
+                for value in np.linspace(-3, 3, 61):
+                    trial = bias.copy()
+                    trial[column] = value
+                    if (found := right(trial)) > best:
+                        bias, best = trial, found
+        result[source] = {"posts": len(mine), "right_without_labels": start, "right_at_best_shift": best,
+                          "strict_gain_at_most": round((best - start) / len(mine), 3)}
+    return result
+
+
 def learning_over_draws(posts: list[dict], sources: list[str], draws: int) -> dict:
     """`learning`: the first draw of 20 labels per source, in full; `learning_over_draws`: per labelled source,
     each source's strict accuracy before and after averaged over `draws` draws, with the worst and best change."""
@@ -203,6 +241,7 @@ def report(posts_path: Path = POSTS, draws: int = DRAWS) -> dict:
         "category": category_report(posts),
         "promo": promo_report(posts),
         **learning_over_draws(posts, sources, max(1, draws)),
+        "learning_ceiling": learning_ceiling(posts),
     }
 
 
