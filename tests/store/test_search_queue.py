@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 
 from blogreader.models import NewEntry
-from blogreader.store import Store
+from blogreader.store import EnrichmentUpdate, Store
 from blogreader.store.database import Batch
 from blogreader.store.packed_posts import register_post_text
 from blogreader.store.search_queue import SearchQueue
@@ -110,3 +110,55 @@ def test_a_batch_whose_index_write_fails_keeps_none_of_its_posts(store, monkeypa
         store.save_entries(1, [post("b", "beta okapi")])
     batch.commit()
     assert found(store, "okapi") == ["b"] and indexed_once(store)
+
+
+def integrity_holds(store: Store) -> bool:
+    # Raises when the index's own structures disagree (its words are checked by the searches around it: the
+    # index reads the posts' words through post_text, so FTS5 cannot compare them with the rows itself).
+    store.conn.execute("INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')")
+    return True
+
+
+def test_saved_summaries_rewrite_the_window_s_index_rows_once(store):
+    store.save_entries(1, [post("a", "alpha zebra", long=True), post("b", "beta okapi")])
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM entries ORDER BY id")]
+    store.save_enrichment([EnrichmentUpdate(id=ids[0], summary="A summary about lemurs.", summary_origin="extractive")])
+    assert found(store, "lemurs") == ["a"] and integrity_holds(store)
+    store.save_enrichment([EnrichmentUpdate(id=ids[0], summary="A summary about pangolins.", summary_origin="extractive"),
+                           EnrichmentUpdate(id=ids[1], category="Safety", category_origin="local"),
+                           EnrichmentUpdate(id=ids[1] + 99, summary="An entry that is gone.", summary_origin="extractive")])
+    assert found(store, "pangolins") == ["a"] and found(store, "zebra") == ["a"] and found(store, "layer") == ["a"]
+    assert found(store, "okapi") == ["b"] and found(store, "gone") == [] and found(store, "lemurs") == []
+    assert indexed_once(store) and integrity_holds(store) and not store.conn.search_queue.rows
+    # A later edit goes through the triggers: out with the summary's words, in with the new ones.
+    store.edit(ids[0], summary="Now about armadillos.")
+    assert found(store, "pangolins") == [] and found(store, "armadillos") == ["a"] and integrity_holds(store)
+
+
+def test_a_window_of_summaries_that_fails_leaves_the_index_as_it_was(store, monkeypatch):
+    store.save_entries(1, [post("a", "alpha zebra", long=True)])
+    entry_id = store.conn.execute("SELECT id FROM entries").fetchone()[0]
+
+    def fail(queue, conn):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(SearchQueue, "write", fail)
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        store.save_enrichment([EnrichmentUpdate(id=entry_id, summary="About pangolins.", summary_origin="extractive")])
+    monkeypatch.undo()
+    assert not store.conn.in_transaction and not store.conn.search_queue.rows
+    assert store.entry(entry_id).summary is None
+    assert found(store, "zebra") == ["a"] and found(store, "pangolins") == [] and integrity_holds(store)
+
+
+def test_summaries_saved_inside_a_fetch_s_batch_are_indexed_by_the_triggers(store):
+    batch = Batch(store.conn, 10)
+    with batch.unit():
+        store.save_entries(1, [post("a", "alpha zebra")])
+    store.save_entries(1, [post("b", "beta okapi")])  # in the open batch: queued
+    entry_id = store.conn.execute("SELECT id FROM entries WHERE guid = 'a'").fetchone()[0]
+    with batch.unit():
+        store.save_enrichment([EnrichmentUpdate(id=entry_id, summary="About pangolins.", summary_origin="extractive")])
+    batch.commit()
+    assert found(store, "pangolins") == ["a"] and found(store, "okapi") == ["b"]
+    assert indexed_once(store) and integrity_holds(store)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from blogreader.clock import utc_now
 from blogreader.store.database import transaction
 from blogreader.store.dialect import concat_in_order
+from blogreader.store.search_queue import rewritten
 
 USER_ORIGINS = ("user", "import")
 PICK_SEPARATOR = "\x1f"
@@ -89,7 +90,8 @@ class EnrichmentQueries:
     def save_enrichment(self, updates: list[EnrichmentUpdate]) -> None:
         """Store machine output in one transaction; fields with a user or import origin are kept."""
         now = utc_now()
-        with transaction(self.conn):
+        # The summaries are indexed for search: the window's index rows are rewritten once, not a post at a time.
+        with transaction(self.conn), rewritten(self.conn, [update.id for update in updates]):
             for update in updates:
                 self.conn.execute(
                     # The parameters are cast: PostgreSQL cannot tell the type of a bare NULL parameter.

@@ -10,14 +10,22 @@ become durable together, and no other connection ever sees one without the other
 Every other connection, and every write outside a batch, indexes through the triggers as before. A queued
 post changed or deleted before the batch commits is read back from its row, or skipped when it is gone (a
 unit rolled back to its savepoint takes its posts with it, and their ids may be given again).
+
+The same queue serves writes that change the indexed words of many stored posts at once (`rewritten`: saving
+a window of summaries): their index rows are taken out in one statement, the posts are queued, and they are
+written back in one statement, where the update trigger rewrote each post's row, a segment each.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 
 _INSERT = "INSERT INTO entries_fts (rowid, title, summary, text, note) VALUES (?, ?, ?, ?, ?)"
+_TAKE_OUT = """INSERT INTO entries_fts (entries_fts, rowid, title, summary, text, note)
+               SELECT 'delete', id, title, summary, post_text(text, content_html), note FROM entries
+               WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"""
 _READ_BACK = """INSERT INTO entries_fts (rowid, title, summary, text, note)
                 SELECT id, title, summary, post_text(text, content_html), note FROM entries
                 WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"""
@@ -68,6 +76,25 @@ class SearchQueue:
     def discard(self) -> None:
         """The transaction ended without its posts (rolled back): nothing to index."""
         self.rows, self.open = {}, False
+
+
+@contextmanager
+def rewritten(conn: sqlite3.Connection, ids: list[int]):
+    """Inside the caller's transaction, around writes that change the indexed words of the stored posts `ids`:
+    their index rows are taken out before and written again after, each in one statement. A connection
+    without a queue (PostgreSQL), or whose queue is already in use (a fetch's batch), indexes through the
+    triggers instead. On an error the queue is emptied and the caller's rollback restores the index rows."""
+    queue: SearchQueue | None = getattr(conn, "search_queue", None)
+    if queue is None or queue.open or queue.rows or not ids:
+        yield
+        return
+    conn.execute(_TAKE_OUT, (json.dumps(sorted(ids)),))
+    queue.rows = dict.fromkeys(ids)  # none described: each is read back from its row when written
+    try:
+        yield
+        queue.write(conn)
+    finally:
+        queue.discard()
 
 
 def register_search_queue(conn: sqlite3.Connection, queue: SearchQueue) -> None:
