@@ -25,6 +25,17 @@ def test_house_style_rewrites_openers():
     assert house_style("In this lesson, we will explore linear attention.") == "Explores linear attention."
     assert house_style("This research paper introduces Fugu, an orchestrator.") == "Introduces Fugu, an orchestrator."
     assert house_style("Sparse features are cheap.") == "Sparse features are cheap."
+    assert house_style("This post explains how KV caches work.") == "Explains how KV caches work."
+    assert house_style("This post we explore routing.") == "Explores routing."
+    assert house_style("This newsletter: the best papers of the week.") == "The best papers of the week."
+
+
+def test_house_style_never_leaves_a_fragment_where_it_cut_an_opener():
+    # Only "In this post," and "This post <says what it does>" are cut; cut anywhere else, the rest is a fragment.
+    for sentence in ("This blog post from Recursive introduces an automated research system.",
+                     "This post is about scaling laws.", "This post by the team covers the results.",
+                     "This article, written with Ana, covers sparse attention."):
+        assert house_style(sentence) == sentence
 
 
 def test_fit_cuts_only_where_a_sentence_ends_and_drops_urls():

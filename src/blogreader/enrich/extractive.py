@@ -51,8 +51,15 @@ _VERBS = {
     "review": "Reviews", "look into": "Looks into", "delve into": "Delves into", "describe": "Describes",
     "investigate": "Investigates", "survey": "Surveys", "focus on": "Focuses on", "talk about": "Talks about",
 }
+_PIECES = r"(?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|blog post|newsletter)"
+# What a post says it does, as house_style writes it ("Explains", "Looks at"): "This post explains X" -> "Explains X".
+_SAYS = "|".join(sorted({verb.split()[0].lower() for verb in _VERBS.values()}, key=len, reverse=True))
 _OPENERS = [
-    (re.compile(r"^(?:in )?this (?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|blog post|newsletter)[,:]?\s+", re.I), ""),
+    # "In this post, ..." and "This post: ...": what follows stands alone ("This post, written with X, ..." does not).
+    (re.compile(rf"^(?:in this {_PIECES}[,:]?|this {_PIECES}:)\s+", re.I), ""),
+    # "This post explains X", "This post we explore X" (then _WE_WILL). Any other continuation keeps the sentence
+    # whole: "This post from Recursive introduces X" or "This post is about X", cut, would open on a fragment.
+    (re.compile(rf"^this {_PIECES}\s+(?=(?:we|i|{_SAYS})\b)", re.I), ""),
     (re.compile(r"^(?:this|the) (?:research )?(?:paper|research|work|study|post|article|lesson|essay)\s+(introduces|presents|proposes|shows|argues|explains|finds|describes|covers|studies|examines)\s+", re.I), r"\1 "),
 ]
 _WE_WILL = re.compile(
