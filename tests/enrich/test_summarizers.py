@@ -28,6 +28,8 @@ def test_house_style_rewrites_openers():
     assert house_style("This post explains how KV caches work.") == "Explains how KV caches work."
     assert house_style("This post we explore routing.") == "Explores routing."
     assert house_style("This newsletter: the best papers of the week.") == "The best papers of the week."
+    assert house_style("In this hands-on tutorial, I'll demonstrate batching.") == "Demonstrates batching."
+    assert house_style("In this series, we explore agents.") == "Explores agents."
 
 
 def test_house_style_never_leaves_a_fragment_where_it_cut_an_opener():

@@ -50,13 +50,14 @@ _VERBS = {
     "argue": "Argues", "find": "Finds", "understand": "Explains", "examine": "Examines", "compare": "Compares",
     "review": "Reviews", "look into": "Looks into", "delve into": "Delves into", "describe": "Describes",
     "investigate": "Investigates", "survey": "Surveys", "focus on": "Focuses on", "talk about": "Talks about",
+    "demonstrate": "Demonstrates",
 }
-_PIECES = r"(?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|blog post|newsletter)"
+_PIECES = r"(?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|blog post|newsletter|series)"
 # What a post says it does, as house_style writes it ("Explains", "Looks at"): "This post explains X" -> "Explains X".
 _SAYS = "|".join(sorted({verb.split()[0].lower() for verb in _VERBS.values()}, key=len, reverse=True))
 _OPENERS = [
     # "In this post, ..." and "This post: ...": what follows stands alone ("This post, written with X, ..." does not).
-    (re.compile(rf"^(?:in this {_PIECES}[,:]?|this {_PIECES}:)\s+", re.I), ""),
+    (re.compile(rf"^(?:in this (?:[\w-]+ ){{0,2}}?{_PIECES}[,:]?|this {_PIECES}:)\s+", re.I), ""),
     # "This post explains X", "This post we explore X" (then _WE_WILL). Any other continuation keeps the sentence
     # whole: "This post from Recursive introduces X" or "This post is about X", cut, would open on a fragment.
     (re.compile(rf"^this {_PIECES}\s+(?=(?:we|i|{_SAYS})\b)", re.I), ""),

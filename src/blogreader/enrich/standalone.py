@@ -29,6 +29,9 @@ _POINTS_BACK = re.compile(
     r"(?:the|this|that) same|each of (?:them|these|those))\b",
     re.IGNORECASE,
 )
+# A subject followed by a connective continues an argument as surely as the connective alone: "We then ...".
+_SUBJECT_GOES_ON = re.compile(r"(?:we|i|you)\s+(?:then|also|next|now|again|finally|further|still|instead|therefore|thus)\b",
+                              re.IGNORECASE)
 # "This" and "these" stand alone when they name the post itself: "This post explains ...", "This is a tutorial".
 _THIS = re.compile(r"(?:this|these)\b((?:\W+[\w'’-]+){1,4})", re.IGNORECASE)
 _SELF = frozenset(
@@ -83,7 +86,7 @@ def points_back(text: str) -> bool:
         if words and words[0] in {"is", "was"}:
             words = words[1:] if len(words) > 1 and words[1] in {"a", "an", "the", "my", "our", "part"} else []
         return not set(words[:3]) & (_SELF | {"part"})
-    return bool(_POINTS_BACK.match(opening))
+    return bool(_POINTS_BACK.match(opening) or _SUBJECT_GOES_ON.match(opening))
 
 
 def is_title_case(text: str) -> bool:
