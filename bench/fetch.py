@@ -29,6 +29,7 @@ Run it from the project folder:
     .venv/bin/python bench/fetch.py --quick    # 100 feeds, baseline on 20: a smoke run
     .venv/bin/python bench/fetch.py --latency-ms 100   # as if every feed were 100 ms away
     .venv/bin/python bench/fetch.py --description-only # the whole post in <description> (library size)
+    .venv/bin/python bench/fetch.py --rounds 3  # each timing three times side by side, the median round reported
 
 One JSON object goes to stdout; progress goes to stderr. Exit status 1 when a check fails
 (for example fewer entries stored than served).
@@ -48,13 +49,10 @@ from pathlib import Path
 from children import run_in_child  # sibling modules of this script
 from fetch_runs import (measure_bare_download, measure_default_fetch, measure_default_fetch_memory, measure_feedparser,
                         measure_first_fetch_memory)
+from fetch_report import TARGETS, checks, median_round, ratio, targets_met
 from feedserver import (HOST, SERVER_START_TIMEOUT, WORDS, FeedServer, build_routes, feed_path,  # noqa: F401 - bench/workers.py and
                         feed_urls, make_app, make_feed, sentence)  # bench/web_postgres.py use them as fetch.*
 
-# Issue 13's "done when": 10x the plain loop (the default fetch, with enrichment, 1.5x), re-fetch 2,000 feeds/s,
-# all processes together under 250 MB, a library at most 1.2x the feed bytes (description-only feeds).
-TARGETS = {"first_fetch_speedup_min": 10, "default_fetch_speedup_min": 1.5, "refetch_feeds_per_s_min": 2000,
-           "peak_rss_mb_max": 250, "library_to_feed_bytes_max": 1.2}
 CHILD_TIMEOUT = 1800.0  # seconds a measuring child may run before it is stopped
 
 
@@ -260,38 +258,6 @@ def run_child(name: str, urls: list[str], items: int, feed_bytes: int = 0) -> di
 # -- the run --------------------------------------------------------------------------------------
 
 
-def ratio(ours: float, theirs: float) -> float | None:
-    return round(ours / theirs, 1) if theirs else None
-
-
-def checks(result: dict, feeds: int) -> dict:
-    ours, theirs = result["blogreader"], result["baseline_feedparser"]
-    return {
-        "entries_stored_equals_feeds_times_items": ours["entries_stored"] == ours["entries_expected"],
-        "every_entry_searchable": ours["entries_searchable"] == ours["entries_stored"],
-        "first_fetch_no_failures": ours["first_fetch_failed"] == 0,
-        "refetch_all_unchanged": ours["refetch_unchanged"] == feeds,
-        "baseline_entries_parsed": theirs["entries_parsed"] == theirs["entries_expected"],
-        "baseline_refetch_all_304": theirs["refetch_not_modified"] == theirs["feeds"],
-        "only_loopback_contacted": ours["non_loopback_blocked"] == theirs["non_loopback_blocked"] == 0,
-        "default_fetch_enriched_every_entry": result["default_fetch"]["entries_enriched"] == ours["entries_expected"],
-        "bare_download_got_every_feed": result["bare_download"]["feeds"] == feeds,
-    }
-
-
-def targets_met(result: dict) -> dict:
-    ours, ratios = result["blogreader"], result["ratios"]
-    return {
-        "first_fetch_speedup": (ratios["first_fetch_speedup"] or 0) >= TARGETS["first_fetch_speedup_min"],
-        "refetch_feeds_per_s": ours["refetch_feeds_per_s"] >= TARGETS["refetch_feeds_per_s_min"],
-        "first_fetch_cpu_speedup": (ratios["first_fetch_cpu_speedup"] or 0) >= TARGETS["first_fetch_speedup_min"],
-        "peak_rss_mb": max(ours["peak_rss_all_processes_mb"], result["default_fetch"]["peak_rss_all_processes_mb"])
-        <= TARGETS["peak_rss_mb_max"],
-        "default_fetch_speedup": (ratios["default_fetch_speedup"] or 0) >= TARGETS["default_fetch_speedup_min"],
-        "library_to_feed_bytes": (ours["library_to_feed_bytes"] or 0) <= TARGETS["library_to_feed_bytes_max"],
-    }
-
-
 def run(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     load_at_start = round(os.getloadavg()[0], 2)
@@ -300,21 +266,26 @@ def run(args: argparse.Namespace) -> dict:
     with FeedServer(args.feeds, args.items, args.ports, latency, lifetime=2 * CHILD_TIMEOUT + 60,
                     description_only=args.description_only) as server:
         urls = feed_urls(server.ports, args.feeds)
-        log(f"serving {server.bytes / 1e6:.1f} MB; measuring BlogReader")
-        ours = run_child("blogreader", urls, args.items, server.bytes)
+        baseline_urls = urls[: min(args.baseline_feeds, args.feeds)]
+        rounds: dict[str, list[dict]] = {"blogreader": [], "feedparser": [], "default": []}
+        for number in range(1, args.rounds + 1):  # each round times ours beside the plain loop, under one load
+            log(f"round {number} of {args.rounds}: BlogReader's first fetch and re-fetch ({server.bytes / 1e6:.1f} MB)")
+            rounds["blogreader"].append(run_child("blogreader", urls, args.items, server.bytes))
+            log(f"round {number}: the feedparser baseline on {len(baseline_urls)} feeds")
+            rounds["feedparser"].append(run_child("feedparser", baseline_urls, args.items))
+            log(f"round {number}: the default fetch (with enrichment) on a fresh library")
+            rounds["default"].append(run_child("default", urls, args.items))
+        ours = median_round(rounds["blogreader"], "first_fetch_seconds")
+        theirs = median_round(rounds["feedparser"], "first_fetch_seconds")
+        default = median_round(rounds["default"], "default_fetch_seconds")
         log("measuring the peak memory of the first fetch's processes together")
         ours.update(run_child("memory", urls, args.items))
-        log("measuring the default fetch (with enrichment) on a fresh library")
-        default = run_child("default", urls, args.items)
         log("measuring the peak memory of the default fetch's processes together")
         memory = run_child("default_memory", urls, args.items)
         default["non_loopback_blocked"] += memory.pop("non_loopback_blocked")
         default.update(memory)
         log("measuring a bare download of every feed, as a process of its own")
         download = run_child("download", urls, args.items)
-        baseline_urls = urls[: min(args.baseline_feeds, args.feeds)]
-        log(f"measuring the feedparser baseline on {len(baseline_urls)} feeds")
-        theirs = run_child("feedparser", baseline_urls, args.items)
     result = {
         "benchmark": "fetch",
         "feeds": args.feeds,
@@ -339,6 +310,14 @@ def run(args: argparse.Namespace) -> dict:
             "first_fetch_to_bare_download": ratio(ours["first_fetch_seconds"], download["seconds"]),
         },
         "targets": TARGETS,
+        # With --rounds N, the figures above are each measurement's median round; every round is listed here.
+        "rounds": {
+            "first_fetch_seconds": [found["first_fetch_seconds"] for found in rounds["blogreader"]],
+            "first_fetch_cpu_us_per_entry": [found["first_fetch_cpu_us_per_entry"] for found in rounds["blogreader"]],
+            "plain_loop_seconds": [found["first_fetch_seconds"] for found in rounds["feedparser"]],
+            "plain_loop_cpu_us_per_entry": [found["first_fetch_cpu_us_per_entry"] for found in rounds["feedparser"]],
+            "default_fetch_seconds": [found["default_fetch_seconds"] for found in rounds["default"]],
+        },
         "cpu_count": os.cpu_count(),
         "load_avg_1m_at_start": load_at_start,  # other work on the machine skews every rate
     }
@@ -361,6 +340,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--description-only", action="store_true",
                         help="each item's whole post in <description>, no content:encoded (as many feeds are)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 100 feeds, baseline on 20")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="times to repeat the first fetch, the plain loop and the default fetch, side by side; "
+                             "each figure is then its median round (default 1)")
     parser.add_argument("--database", help="a PostgreSQL address: time shared workers there (bench/workers.py)")
     parser.add_argument("--workers", default="1,2,4", help="with --database: worker counts (default 1,2,4)")
     parser.add_argument("--no-sqlite-worker", action="store_true", help="with --database: no 1-worker SQLite run")
@@ -368,7 +350,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.feeds, args.baseline_feeds = 100, 20
-    for name in ("feeds", "items", "baseline_feeds", "ports"):
+    for name in ("feeds", "items", "baseline_feeds", "ports", "rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 0 <= args.latency_ms <= 10_000:
