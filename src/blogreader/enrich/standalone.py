@@ -30,8 +30,8 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 # A subject followed by a connective continues an argument as surely as the connective alone: "We then ...".
-_SUBJECT_GOES_ON = re.compile(r"(?:we|i|you)\s+(?:then|also|next|now|again|finally|further|still|instead|therefore|thus)\b",
-                              re.IGNORECASE)
+_SUBJECT_GOES_ON = re.compile(
+    r"(?:we|i|you)\s+(?:then|also|next|now|again|finally|further|still|instead|therefore|thus)\b", re.IGNORECASE)
 # "This" and "these" stand alone when they name the post itself: "This post explains ...", "This is a tutorial".
 _THIS = re.compile(r"(?:this|these)\b((?:\W+[\w'’-]+){1,4})", re.IGNORECASE)
 _SELF = frozenset(
