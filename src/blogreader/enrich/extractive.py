@@ -28,7 +28,7 @@ PAIR_BELOW = 100  # a summary shorter than this takes the next sentence too, whe
 NAMED_PICKS = 3  # a roundup's summary names its first few picks
 _CLAUSES = re.compile(r";\s+")
 _WORDY = r"[\"“(]?[A-Za-z][A-Za-z'’-]*[,.;:!?)\"”]*"
-_WORDY_WORDS = re.compile(rf"(?<!\S){_WORDY}(?!\S)")  # a word of prose, as a whole run of non-space characters
+_WORDY_WORD = re.compile(_WORDY)  # a word of prose: a whole run of non-space characters matches it end to end
 FREQUENCY_WORDS = 1500  # the post's key words, from its opening
 _CUE = re.compile(
     r"\b(?:in this (?:lesson|post|article|tutorial|guide|piece|essay|issue|edition|paper|work)|"
@@ -36,6 +36,10 @@ _CUE = re.compile(
     r"this (?:paper|research|post|work|article|lesson|study|essay|guide) (?:shows|introduces|presents|proposes|"
     r"argues|explains|finds|describes|covers|is about)|i (?:argue|show|explain|think)|our (?:results|findings))\b",
 )  # searched in the lowered sentence, as are the two below
+# Every cue holds one of these, and every look back one of the second ones: a sentence without them (most) is
+# answered by substring tests, in a fifth of the time the patterns' search at every word boundary takes.
+_CUE_PARTS = ("this ", "we ", "our ", "i ")
+_LOOKING_BACK_PARTS = ("previous", "last ", "earlier ")
 _UNSUITABLE_START = re.compile(r"(?:but|so|and|or|also|then|let[’']s|here is|here are|to summari[sz]e|tl;dr)\b|#|\W", re.I)
 _UNSUITABLE_PARTS = re.compile("|".join(map(re.escape, (
     "http://", "https://", "www.", "read more", "subscribe", "sponsor", "discount", "click", "this link", "=", ";",
@@ -133,9 +137,12 @@ def titled_fragment(title: str, text: str) -> str | None:
 
 
 def _is_prose(sentence: str) -> bool:
-    words = len(sentence.split())
-    # The words that are _WORDY whole, found in one pass: each run of non-space characters that matches it end to end.
-    return words >= 3 and "\\" not in sentence and len(_WORDY_WORDS.findall(sentence)) >= 0.6 * words
+    words = sentence.split()
+    # Each run of non-space characters matched whole: a third faster than one findall looking behind at every
+    # character for the start of a run.
+    if len(words) < 3 or "\\" in sentence:
+        return False
+    return sum(map(bool, map(_WORDY_WORD.fullmatch, words))) >= 0.6 * len(words)
 
 
 def best_sentence(title: str, text: str) -> str | None:
@@ -156,12 +163,17 @@ def score_sentence(sentence: str, position: int, title_words: set[str], top: set
         return float("-inf")
     score = 1.5 * len(content & title_words) / max(1, len(title_words))
     score += 1.0 * len(content & top) / max(4, len(content))
-    score += 0.6 if _CUE.search(lowered) else 0.0
+    score += 0.6 if _holds(lowered, _CUE_PARTS, _CUE) else 0.0
     score += POSITION_WEIGHT * (1 - position / CANDIDATES) + (FIRST_BONUS if position == 0 else 0.0)
     score -= 0.3 if sentence.endswith("!") else 0.0
-    score -= 0.5 if _LOOKING_BACK.search(lowered) else 0.0
+    score -= 0.5 if _holds(lowered, _LOOKING_BACK_PARTS, _LOOKING_BACK) else 0.0
     score -= 0.2 if len(words) > 40 else 0.0
     return score
+
+
+def _holds(lowered: str, parts: tuple[str, ...], pattern: re.Pattern) -> bool:
+    """Does `pattern` match in `lowered`? Searched only when one of the `parts` every match holds is there."""
+    return any(part in lowered for part in parts) and pattern.search(lowered) is not None
 
 
 def house_style(sentence: str) -> str:
