@@ -70,8 +70,10 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (3, "Memory in state-space models", "https://slideslive.example.com/38901"),
         (4, "Evaluating agents honestly", "https://www.youtube.com/watch?v=talk444"),
     ],
-    # An article's headed sections that each cite one paper, a glossary of bold terms, a results table.
+    # An article's headed sections that each cite one paper, a glossary of bold terms, a results table, and an
+    # article whose numbered subsections each open on their pull request's link (a quarter of its words).
     "nearmiss_article_sections": [],
+    "nearmiss_numbered_subsections": [],
     "nearmiss_glossary_bold_terms": [],
     "nearmiss_results_table": [],
 }
@@ -103,6 +105,16 @@ def test_blurbs_are_the_commentary_without_title_links_or_promo(name):
 def test_a_sponsor_between_headed_items_is_not_part_of_the_item_before_it():
     items = _split("newsletter_layout_headings")
     assert all("GPU cloud" not in item.blurb for item in items)
+
+
+def test_the_last_numbered_item_stops_at_a_closing_section_above_its_level():
+    items = [f"<h3>{n}. Paper number {n}</h3><p>Why paper {n} matters, in a sentence or two of commentary.</p>"
+             f'<p><a href="https://arxiv.org/abs/2607.0{n}000">Read it here</a></p>' for n in (1, 2, 3)]
+    closing = "<h2>Before you go</h2><p>Thanks for reading this week's issue; see you next week.</p>"
+    page = PUBLICATION + "p/week"
+    split = split_roundup("".join(items) + closing, page, PUBLICATION)
+    assert [item.url for item in split] == [f"https://arxiv.org/abs/2607.0{n}000" for n in (1, 2, 3)]
+    assert "Before you go" not in split[-1].blurb and "Thanks for reading" not in split[-1].blurb
 
 
 def test_table_row_item_keeps_its_row_commentary():

@@ -16,13 +16,14 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from blogreader.normalize.boilerplate import strip_promo_blocks
-from blogreader.roundups.blocks import Block, read_blocks
+from blogreader.roundups.blocks import HEADINGS, Block, read_blocks
 from blogreader.roundups.numbering import longest_run
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link
 from blogreader.roundups.shapes import table_rows, titled_sections
 
 MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
+ITEMS_SHARE = 0.5  # of the post's words that numbered items hold (roundups: 0.86-0.98; articles split: 0.25)
 # "10. Title", "3.Title", "1) Title"; not a decimal such as "1.5 Flash".
 _NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):](?:\s+|(?!\d))(\S.{1,200})$")
 # Tried only where a run of spaces starts (from inside one, `\s*` would rescan the rest of it), and no
@@ -73,13 +74,18 @@ def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
     if len(run) < MIN_ITEMS:
         return []
     separated_by_rules = sum(blocks[index].hr_before for index, _, _ in run[1:]) >= (len(run) - 1) / 2
-    items, confident = [], 0
+    items, confident, words = [], 0, 0
     for position, (index, rank, title) in enumerate(run):
         end = run[position + 1][0] if position + 1 < len(run) else _end_of_last(blocks, index, separated_by_rules)
         body = blocks[index + 1:end]
         link, certainty = main_link(blocks[index], body, hosts)
         confident += certainty <= 3
+        words += sum(block.words for block in blocks[index:end])
         items.append(RoundupItem(rank, _clean_title(title), link.href if link else None, _blurb(body)))
+    # Most of a roundup is its items, as in every other shape; an article's numbered subsections ("1. Faster
+    # prefill", "2. State transfer", each citing its pull request) are one part of it among others.
+    if words < ITEMS_SHARE * sum(block.words for block in blocks):
+        return []
     return items if confident >= LINKED_SHARE * len(items) else []
 
 
@@ -183,10 +189,14 @@ def _direct_item(path: str, list_path: str) -> str | None:
 
 
 def _end_of_last(blocks: list[Block], index: int, separated_by_rules: bool) -> int:
-    """Where the last item stops: the next rule, if items were separated by rules, or a heading of its rank."""
+    """Where the last item stops: the next rule, if items were separated by rules, or a heading of its rank or
+    above (a closing "## Wrap-up" after "### 3. ..." items is not the last item's)."""
+    tag = blocks[index].tag
     for end in range(index + 1, len(blocks)):
         block = blocks[end]
-        if (separated_by_rules and block.hr_before) or (block.tag == blocks[index].tag and block.is_heading()):
+        if (separated_by_rules and block.hr_before) or (block.tag == tag and block.is_heading()):
+            return end
+        if tag in HEADINGS and block.tag in HEADINGS and block.tag <= tag:
             return end
     return len(blocks)
 
