@@ -74,6 +74,8 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
     # article whose numbered subsections each open on their pull request's link (a quarter of its words).
     "nearmiss_article_sections": [],
     "nearmiss_numbered_subsections": [],
+    # A tutorial whose setup steps each end "... or use this link": a few lines of a long post, not a digest.
+    "nearmiss_tutorial_console_links": [],
     "nearmiss_glossary_bold_terms": [],
     "nearmiss_results_table": [],
 }

@@ -23,7 +23,7 @@ from blogreader.roundups.shapes import table_rows, titled_sections
 
 MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
-ITEMS_SHARE = 0.5  # of the post's words that numbered items hold (roundups: 0.86-0.98; articles split: 0.25)
+ITEMS_SHARE = 0.5  # of the post's words that numbered or Source-ended items hold (roundups: 0.86-0.98)
 # "10. Title", "3.Title", "1) Title"; not a decimal such as "1.5 Flash".
 _NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):](?:\s+|(?!\d))(\S.{1,200})$")
 # Tried only where a run of spaces starts (from inside one, `\s*` would rescan the rest of it), and no
@@ -95,7 +95,7 @@ def _source_paragraphs(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
                if block.links and _SOURCE.search(block.text) and _SOURCE.match(block.links[-1].text or "")]
     if len(anchors) < MIN_ITEMS:
         return []
-    items = []
+    items, words = [], 0
     previous_end = 0
     for position, index in enumerate(anchors):
         title_at = _title_before(blocks, previous_end, index)
@@ -110,12 +110,16 @@ def _source_paragraphs(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
                 break  # a take is a line or two; a rule or a heading ends the item
             takes.append(block)
         previous_end = index + 1 + len(takes)
+        words += sum(block.words for block in blocks[title_at:previous_end])
         source = blocks[index].links[-1]
         link = source if source in candidate_links([blocks[index]], hosts) else None
         summary = [block.text for block in blocks[title_at + 1:index]] + [_SOURCE.sub("", blocks[index].text).strip()]
         text = strip_promo_blocks("\n".join(summary + [take.text for take in takes])).strip()
         items.append(RoundupItem(position + 1, _clean_title(blocks[title_at].text), link.href if link else None, text))
     linked = sum(item.url is not None for item in items)
+    # A tutorial's steps that each end "... or use this link" are a few lines of a long post.
+    if words < ITEMS_SHARE * sum(block.words for block in blocks):
+        return []
     return items if linked >= LINKED_SHARE * len(items) else []
 
 
