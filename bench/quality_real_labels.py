@@ -218,6 +218,10 @@ def learning_over_draws(posts: list[dict], sources: list[str], draws: int) -> di
     each source's strict accuracy before and after averaged over `draws` draws, with the worst and best change."""
     first, summary = [], {}
     for labelled in sources:
+        scored = sum(post["source"] == labelled and scored_for_category(post) for post in posts)
+        if scored <= LABELS_PER_CHECK:  # every post would be labelled: none left to measure the labels on
+            summary[labelled] = {"skipped": f"{scored} scored posts: none left after {LABELS_PER_CHECK} labels"}
+            continue
         runs = [learning_report(posts, labelled, SEED + n) for n in range(draws)]
         first.append(runs[0])
         changes = {source: [run["after"][source]["strict"] - run["before"][source]["strict"] for run in runs]
