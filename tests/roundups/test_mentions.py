@@ -48,6 +48,24 @@ def test_each_roundup_keeps_its_own_rank_title_and_blurb_for_one_work(tmp_path):
     assert (work.parent_id, work.rank) == (roundup_a, 1)  # the first parent, as the README says
 
 
+def test_a_work_under_a_later_roundup_keeps_its_summary_and_shows_that_roundups_blurb_as_text(tmp_path):
+    from blogreader.enrich.standalone import standalone_problem
+
+    from blogreader.config import load_settings
+    from blogreader.enrich.runner import enrich_entries
+
+    store, _a, roundup_a, _b, roundup_b = library(tmp_path)
+    a_blurb = "A new attention kernel that halves the memory of long-context inference on one GPU."
+    [paper] = store.save_items(roundup_a, [(1, link("A's title", PAPER, a_blurb))])
+    enrich_entries(store, load_settings(tmp_path), [paper])
+    b_blurb = "@someone made it! Worth a read, and congrats to the authors.\nReddit\nCode"
+    store.save_items(roundup_b, [(2, link("B's title", PAPER, b_blurb))])
+    [shown] = store.children(roundup_b)
+    assert shown.text == b_blurb  # the later roundup's own words
+    assert shown.summary == store.entry(paper).summary and shown.summary_origin == "extractive"
+    assert standalone_problem(shown.summary) is None
+
+
 def test_a_resplit_roundup_updates_its_mentions_and_drops_what_it_no_longer_names(tmp_path):
     store, _a, roundup_a, _b, _ = library(tmp_path)
     first = store.save_items(roundup_a, [(1, link("One", PAPER, "old")), (2, link("Two", "https://t.example/2", "t"))])

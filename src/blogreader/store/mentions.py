@@ -19,16 +19,13 @@ from blogreader.store.entries import _ENTRY_FIELDS, _entry
 from blogreader.store.packed_posts import stored_post
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
-# recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or
-# written by the user, else the blurb itself.
+# recommender and blurb (as `text`), and the work's own summary. A later roundup's blurb is its text, not its
+# summary: a blurb is the curator's commentary, often several sentences and a line of links ("Reddit", "PR"),
+# and shown as the summary it broke the rules every summary keeps.
 _SHOWN_UNDER_ROUNDUP = {
     "title": "CASE WHEN e.title_origin IN ('user', 'import') THEN e.title ELSE m.title END AS title",
     "rank": "m.rank AS rank",
     "source_id": "m.source_id AS source_id",
-    "summary": "CASE WHEN e.summary_origin IN ('user', 'import') OR post_text(e.text, e.content_html) = m.blurb "
-               "THEN e.summary ELSE m.blurb END AS summary",
-    "summary_origin": "CASE WHEN e.summary_origin IN ('user', 'import') OR post_text(e.text, e.content_html) = m.blurb "
-                      "THEN e.summary_origin ELSE 'roundup' END AS summary_origin",
     "text": "m.blurb AS text",
 }
 _ITEM_COLUMNS = ", ".join(
