@@ -22,6 +22,7 @@ from blogreader.normalize.listing_entry import listing_summary
     ("Experimental Results on Long Benchmark Suites.", "a heading, not a sentence"),
     ("- a list item that trails off into detail here.", "a list fragment"),
     ("and then the model learns to plan in real time.", "a list fragment"),
+    ("2.15x faster startup when the cache pool is already warm.", "a list fragment"),
     ("The model answers in real time.The model is small and cheap to run.", "sentences run together"),
     ("The model reads long inputs and answers questions about them in a way that…", "not cut at a sentence end"),
     ("A sentence that is long. " * 15, "longer than 300 characters"),
@@ -40,6 +41,11 @@ def test_rules_name_what_is_wrong(text, problem):
     "While many methods exist, few of them scale to fleets of robots.",
     "xLSTM scales recurrent networks to billions of parameters with new gating.",
     "Explains the second-moment estimate of Adam and why it explodes early.",
+    # A lower-case first word that is a name: a handle, a project with a dot or digit, a title before its colon.
+    "@janedoe made a plugin that swaps function arguments with one key!",
+    "swap.nvim: a plugin that swaps function arguments with one key.",
+    "gpt-4o answers most of the questions in under a second.",
+    "logkit: a plugin that keeps log statements in the code until you need them.",
 ])
 def test_sentences_that_stand_alone_pass(text):
     assert standalone_problem(text) is None
@@ -92,6 +98,21 @@ def test_a_fragment_blurb_is_summed_up_after_its_title():
     doc = Document("AlphaWidget", "a new decoder that finds errors in quantum circuits; it beats the baselines by 6%")
     summary = ExtractiveSummarizer().summarize(doc)
     assert summary.text == "AlphaWidget: a new decoder that finds errors in quantum circuits."
+
+
+def test_a_short_item_blurb_is_summed_up_even_when_it_opens_on_a_handle_a_question_or_a_tag():
+    summarize = ExtractiveSummarizer().summarize
+    handle = summarize(Document("swap.nvim", "@janedoe made a plugin to swap function arguments with one key! "
+                                             "Powered by a syntax tree.\nReddit"))
+    assert handle.text.startswith("@janedoe made a plugin to swap function arguments")
+    question = summarize(Document("logkit", "Have you ever left print() calls in your code? This plugin keeps log "
+                                            "statements in the code and turns them on only when needed.\nGitHub"))
+    assert question.text.startswith("logkit: this plugin keeps log statements")
+    tagged = summarize(Document("(blog) Moving from one snippet engine to another", "Let's start with a long article "
+                                "by @someone about moving every snippet from one engine to another.\nBlog article"))
+    assert tagged.text.startswith("Moving from one snippet engine to another: let's start with a long article")
+    for summary in (handle, question, tagged):
+        assert standalone_problem(summary.text) is None, summary.text
 
 
 def test_listing_excerpt_becomes_one_or_two_whole_sentences_under_300_characters():

@@ -27,6 +27,7 @@ FIRST_BONUS = 0.0
 PAIR_BELOW = 100  # a summary shorter than this takes the next sentence too, when both fit
 NAMED_PICKS = 3  # a roundup's summary names its first few picks
 _CLAUSES = re.compile(r";\s+")
+_TAG = re.compile(r"^(?:[(\[][^()\[\]]{1,20}[)\]]\s*)+")
 _WORDY = r"[\"“(]?[A-Za-z][A-Za-z'’-]*[,.;:!?)\"”]*"
 _WORDY_WORD = re.compile(_WORDY)  # a word of prose: a whole run of non-space characters matches it end to end
 FREQUENCY_WORDS = 1500  # the post's key words, from its opening
@@ -40,7 +41,8 @@ _CUE = re.compile(
 # answered by substring tests, in a fifth of the time the patterns' search at every word boundary takes.
 _CUE_PARTS = ("this ", "we ", "our ", "i ")
 _LOOKING_BACK_PARTS = ("previous", "last ", "earlier ")
-_UNSUITABLE_START = re.compile(r"(?:but|so|and|or|also|then|let[’']s|here is|here are|to summari[sz]e|tl;dr)\b|#|\W", re.I)
+_UNSUITABLE_START = re.compile(r"(?:but|so|and|or|also|then|let[’']s|here is|here are|to summari[sz]e|tl;dr)\b|#|[^\w@]",
+                               re.I)  # "@someone made ..." names its subject
 _UNSUITABLE_PARTS = re.compile("|".join(map(re.escape, (
     "http://", "https://", "www.", "read more", "subscribe", "sponsor", "discount", "click", "this link", "=", ";",
     "{", "}", "<", ">"))))
@@ -122,10 +124,12 @@ def _with_next(summary: str, sentences: list[str], position: int) -> str:
 
 def titled_fragment(title: str, text: str) -> str | None:
     """For a blurb written as a fragment ("a new decoder that ..."), its first clause after the item's title."""
-    title = " ".join(title.split()).rstrip(".:")
+    title = _TAG.sub("", " ".join(title.split())).rstrip(".:")  # "(blog) From A to B": the tag is no part of it
     if not title:
         return None
     for sentence in split_sentences(text, limit=5):
+        if sentence.rstrip("\"”’)").endswith("?"):
+            continue  # "Have you ever ...?" asks the reader; it says nothing of the item
         for clause in _CLAUSES.split(sentence):
             clause = clause.strip(" -–—:;,")
             if len(clause.split()) < 6 or not _is_prose(clause):

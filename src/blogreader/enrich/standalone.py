@@ -43,6 +43,10 @@ _CAPTION = re.compile(r"(?:fig(?:ure)?\.?|table|image|img|photo|source|credit|ca
                       r"\s*\(?\d*[a-z]?\)?\s*[.:|\-–—]", re.IGNORECASE)
 _LIST_MARK = re.compile(r"[•●○◦▪▫■□\-–—*+>·]|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s|\[\d+\]")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+# A lower-case first word that names something rather than continuing a sentence: a handle ("@mizlan made ..."),
+# a project or model name with a dot, an underscore, a slash or a digit in it ("iswap.nvim ...", "gpt-4o ..."),
+# or a title before its colon ("debuglog: a plugin that ..."). A figure ("2.15x faster ...") is no name.
+_NAME = re.compile(r"@\w|[a-z][\w-]*[._/\d]\w|[a-z][\w.-]*:$")
 _RUN_ON = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]")
 
 
@@ -64,7 +68,8 @@ def standalone_problem(summary: str | None) -> str | None:
     if text[0] in "[(":
         return "an editorial note, not the post's point"
     first_word = text.split()[0]
-    if _LIST_MARK.match(text) or first_word.islower() or text.rstrip(".").endswith(":"):
+    if _LIST_MARK.match(text) or (first_word.islower() and not _NAME.match(first_word)) \
+            or text.rstrip(".").endswith(":"):
         return "a list fragment"
     if points_back(text):
         return "opens on a word that points back"
