@@ -70,6 +70,20 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (3, "Memory in state-space models", "https://slideslive.example.com/38901"),
         (4, "Evaluating agents honestly", "https://www.youtube.com/watch?v=talk444"),
     ],
+    # Several lists of linked titles under section headings, with or without commentary; a list of names is none.
+    "link_lists_by_section": [
+        (1, "Lab One publishes its open-weights policy", "https://lab-one.example.org/blog/open-weights-policy"),
+        (2, "fastserve 2.0", "https://github.com/example/fastserve/releases/tag/v2.0"),
+        (3, "The speakers of the autumn conference are announced", "https://conf.example.com/2026/speakers"),
+        (4, "Your evals are leaking", "https://essays.example.net/evals-are-leaking"),
+        (5, "Why model judges prefer long answers", "https://blog.example.io/why-judges-prefer-long-answers"),
+        (6, "A long thread on tokenizers", "https://notes.example.dev/tokenizers-thread"),
+        (7, "Sparse attention at one million tokens", "https://arxiv.org/abs/2607.08123"),
+        (8, "evalkit", "https://github.com/example/evalkit"),
+        (9, "shardcheck", "https://pypi.org/project/shardcheck/"),
+    ],
+    # An article that ends on a short list of further reading: the list is a small part of the post.
+    "nearmiss_article_with_resources": [],
     # An article's headed sections that each cite one paper, a glossary of bold terms, a results table, and an
     # article whose numbered subsections each open on their pull request's link (a quarter of its words).
     "nearmiss_article_sections": [],
@@ -79,6 +93,9 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
     "nearmiss_glossary_bold_terms": [],
     "nearmiss_results_table": [],
 }
+
+
+BARE_LINKS = {"link_lists_by_section"}  # fixtures where some items are a linked title alone
 
 
 def _split(name: str):
@@ -98,7 +115,7 @@ def test_split_is_exact(name):
 @pytest.mark.parametrize("name", [name for name, expected in EXPECTED.items() if expected])
 def test_blurbs_are_the_commentary_without_title_links_or_promo(name):
     for item in _split(name):
-        assert item.blurb, item
+        assert item.blurb or name in BARE_LINKS, item
         assert not item.blurb.startswith(item.title), item.blurb  # the title is not repeated as its blurb
         for word in ("Unsubscribe", "Claim the offer", "Read more", "Read the paper"):
             assert word not in item.blurb, item.blurb
@@ -117,6 +134,12 @@ def test_the_last_numbered_item_stops_at_a_closing_section_above_its_level():
     split = split_roundup("".join(items) + closing, page, PUBLICATION)
     assert [item.url for item in split] == [f"https://arxiv.org/abs/2607.0{n}000" for n in (1, 2, 3)]
     assert "Before you go" not in split[-1].blurb and "Thanks for reading" not in split[-1].blurb
+
+
+def test_a_bullet_keeps_its_commentary_without_its_title_or_emoji():
+    items = _split("link_lists_by_section")
+    assert items[3].blurb.startswith("a careful look at how benchmark items end up in pretraining data")
+    assert items[2].blurb == ""  # a linked title alone
 
 
 def test_table_row_item_keeps_its_row_commentary():

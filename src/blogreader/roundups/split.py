@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import HEADINGS, Block, read_blocks
 from blogreader.roundups.numbering import longest_run
+from blogreader.roundups.link_lists import link_lists
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link
 from blogreader.roundups.shapes import table_rows, titled_sections
 
@@ -45,7 +46,7 @@ def split_roundup(html: str, page_url: str | None, publication_url: str | None =
     if len(blocks) < MIN_ITEMS:
         return []
     hosts = {_host(url) for url in (page_url, publication_url) if url and _host(url)}
-    for shape in (_table_rows, _numbered_headings, _source_paragraphs, _bulleted_links, _titled_sections):
+    for shape in (_table_rows, _numbered_headings, _source_paragraphs, _bulleted_links, _titled_sections, _link_lists):
         items = shape(blocks, hosts)
         if items:
             return items
@@ -62,6 +63,10 @@ def _table_rows(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
 
 def _titled_sections(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
     return titled_sections(blocks, hosts, _item)
+
+
+def _link_lists(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
+    return link_lists(blocks, hosts, _item)
 
 
 def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:

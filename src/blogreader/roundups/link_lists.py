@@ -1,0 +1,83 @@
+"""A roundup made of several lists of links: "## News", "## Articles", "## Tools", each a list whose bullets
+each open on (or lead to) the page they recommend, with or without a line of commentary.
+
+Each list alone is a part of the post, so the single-list shape (split.py) turns it down; together they are most
+of it. A list counts when nearly every bullet sends readers to a link of its own surely (its linked title, an
+onward link, the one link on a line); a list of names, of steps or of an item's own "Reddit / GitHub" links does
+not. Lists inside another list's bullet belong to that bullet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from blogreader.roundups.blocks import Block
+from blogreader.roundups.links import candidate_links, main_link
+
+MIN_ITEMS = 3
+SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own surely
+ITEMS_SHARE = 0.5  # of the post's words the lists hold together
+DISTINCT_SHARE = 0.9  # of the items' links that are distinct
+
+
+def link_lists(blocks: list[Block], hosts: set[str], make) -> list:
+    """One item per bullet of every list of links in the post, in document order; [] unless they are most of it."""
+    items, words = [], 0
+    for bullets in _top_level_lists(blocks).values():
+        found = [_bullet(body, hosts) for body in bullets]
+        if sum(link is not None for link, _ in found) < SURE_SHARE * len(found):
+            continue
+        for (link, body), bullet in zip(found, bullets):
+            words += sum(block.words for block in bullet)
+            if link is not None:
+                items.append((link, body))
+    total = sum(block.words for block in blocks)
+    if len(items) < MIN_ITEMS or words < ITEMS_SHARE * total:
+        return []
+    if len({link.href for link, _ in items}) < DISTINCT_SHARE * len(items):
+        return []
+    return [make(rank, title, link.href, "\n".join(block.text for block in body if block.text))
+            for rank, (link, (title, *body)) in enumerate(((link, _titled(link, body)) for link, body in items), 1)]
+
+
+def _top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
+    """The blocks of each list that no other list's bullet holds, grouped by bullet, in document order."""
+    lists: dict[str, dict[str, list[Block]]] = {}
+    for block in blocks:
+        if block.list_parent is None:
+            continue
+        outer = _outermost_list(block.path)
+        if outer is None:
+            continue
+        rest = block.path[len(outer) + 1:]
+        bullet = f"{outer}/{rest.split('/', 1)[0]}"
+        lists.setdefault(outer, {}).setdefault(bullet, []).append(block)
+    return {path: list(bullets.values()) for path, bullets in lists.items()}
+
+
+def _outermost_list(path: str) -> str | None:
+    """The path of the outermost list (ul or ol) on `path`, when its next step is a bullet."""
+    steps = path.split("/")
+    for at, step in enumerate(steps[:-1]):
+        if step.split("[", 1)[0] in {"ul", "ol"} and steps[at + 1].startswith("li"):
+            return "/".join(steps[:at + 1])
+    return None
+
+
+def _bullet(body: list[Block], hosts: set[str]):
+    """The link a bullet surely recommends (its linked title, an onward link, the link on a line of its own)."""
+    lead = body[0].lead_link
+    if lead is not None and lead.text and candidate_links([Block("p", "", [lead])], hosts):
+        return lead, body
+    link, certainty = main_link(None, body, hosts)
+    return (link, body) if link is not None and certainty <= 3 else (None, body)
+
+
+def _titled(link, body: list[Block]) -> list:
+    """[title, blocks of commentary]: the link's text as the title, the rest of the bullet as its blurb."""
+    first = body[0]
+    at = first.text.find(link.text) if link.text else -1
+    if at < 0 or any(character.isalnum() for character in first.text[:at]):
+        return [link.text, *body]  # the link sits inside the commentary: the whole bullet is the blurb
+    rest = first.text[at + len(link.text):].lstrip(" :-–—.|")
+    return [link.text, *([replace(first, text=rest)] if rest else []), *body[1:]]
