@@ -115,6 +115,17 @@ def test_a_short_item_blurb_is_summed_up_even_when_it_opens_on_a_handle_a_questi
         assert standalone_problem(summary.text) is None, summary.text
 
 
+def test_a_bare_link_is_summed_up_by_its_title_only_when_the_title_is_a_sentence():
+    summarize = ExtractiveSummarizer().summarize
+    assert summarize(Document("Server actions are now available in the stable release", "")).text == \
+        "Server actions are now available in the stable release."
+    assert summarize(Document("Why I Stopped Using Notebooks", "")) is None  # a heading, not a sentence
+    assert summarize(Document("fastserve 2.0", "")) is None
+    post = Document("Warmup is now the default in every optimizer we ship",
+                    "We changed the defaults. See the changelog for the details of each optimizer.")
+    assert summarize(post) is None or not summarize(post).text.startswith("Warmup is now the default")
+
+
 def test_listing_excerpt_becomes_one_or_two_whole_sentences_under_300_characters():
     excerpt = ("[Updated on 2024-01-02: added a section.] Diffusion models learn to reverse a noising process. "
                "They are slow to sample from. " + "Later sections cover many samplers in detail " * 20 + "and so…")

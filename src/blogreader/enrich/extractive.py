@@ -26,6 +26,7 @@ POSITION_WEIGHT = 1.5
 FIRST_BONUS = 0.0
 PAIR_BELOW = 100  # a summary shorter than this takes the next sentence too, when both fit
 NAMED_PICKS = 3  # a roundup's summary names its first few picks
+TITLE_ONLY_WORDS = 5  # an item with fewer words of text than this is a bare link, summed up by its title or not at all
 _CLAUSES = re.compile(r";\s+")
 _TAG = re.compile(r"^(?:[(\[][^()\[\]]{1,20}[)\]]\s*)+")
 _WORDY = r"[\"“(]?[A-Za-z][A-Za-z'’-]*[,.;:!?)\"”]*"
@@ -85,7 +86,7 @@ class ExtractiveSummarizer:
             picked = picks_summary(doc.picks)
             if picked:
                 return Summary(picked, self.name)
-        text = best_summary(doc.title, doc.text) or titled_fragment(doc.title, doc.text)
+        text = best_summary(doc.title, doc.text) or titled_fragment(doc.title, doc.text) or title_sentence(doc)
         return Summary(text, self.name) if text else None
 
 
@@ -138,6 +139,16 @@ def titled_fragment(title: str, text: str) -> str | None:
             if summary and not standalone_problem(summary):
                 return summary
     return None
+
+
+def title_sentence(doc: Document) -> str | None:
+    """A bare link ("Server Actions are available in React Canary", no blurb): its title, when the title is itself a
+    sentence that stands alone. A post with text of its own is never summed up by its title."""
+    if len(doc.text.split()) >= TITLE_ONLY_WORDS:
+        return None
+    title = " ".join(doc.title.split())
+    sentence = title if title.endswith((".", "!")) else f"{title}."
+    return sentence if not standalone_problem(sentence) else None
 
 
 def _is_prose(sentence: str) -> bool:
