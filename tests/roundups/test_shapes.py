@@ -82,6 +82,17 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (8, "evalkit", "https://github.com/example/evalkit"),
         (9, "shardcheck", "https://pypi.org/project/shardcheck/"),
     ],
+    # Bold title lines, each over a paragraph whose own link (or two) sits in the commentary; the first is the subject.
+    "bold_lines_inline_links": [
+        (1, "Agents that plan with a world model", "https://arxiv.org/abs/2607.09011"),
+        (2, "A named-entity corpus for a low-resource language", "https://github.com/example-nlp/ner-corpus"),
+        (3, "Scaling laws for retrieval-augmented models", "https://arxiv.org/abs/2607.09033"),
+        (4, "Calibrated judges", "https://judges.example.org/"),
+        (5, "A visual guide to graph neural networks", "https://distill.example.pub/graph-networks-guide"),
+        (6, "Benchmarks for tabular reasoning", "https://huggingface.example.co/datasets/tab-reason"),
+    ],
+    # A tutorial's bold step lines, two of five with a link: steps, not recommendations.
+    "nearmiss_bold_steps": [],
     # An article that ends on a short list of further reading: the list is a small part of the post.
     "nearmiss_article_with_resources": [],
     # An article's headed sections that each cite one paper, a glossary of bold terms, a results table, and an
