@@ -91,6 +91,18 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (5, "A visual guide to graph neural networks", "https://distill.example.pub/graph-networks-guide"),
         (6, "Benchmarks for tabular reasoning", "https://huggingface.example.co/datasets/tab-reason"),
     ],
+    # Top stories headed by a linked line or a linked heading, the rest paragraphs that open on their link.
+    "linked_titles_mixed_markup": [
+        (1, "A lab releases an open reasoning model that rivals closed ones",
+         "https://news.example.com/2026/07/lab-releases-open-reasoning-model"),
+        (2, "AI tutors in classrooms, one year on", "https://magazine.example.org/ai-in-classrooms-one-year-on"),
+        (3, "A robot that tends plants under solar panels", "https://science.example.edu/releases/robot-gardener"),
+        (4, "Controlling a robot arm by thought alone", "https://science.example.edu/releases/thought-controlled-arm"),
+        (5, "Growing small models into large ones to save training compute", "https://arxiv.org/abs/2607.10111"),
+        (6, "A chipmaker's earnings double on demand for accelerators",
+         "https://business.example.com/chipmaker-earnings-ai-demand"),
+        (7, "A warehouse-robot startup raises a large round", "https://business.example.com/startup-raises-for-robot-warehouses"),
+    ],
     # A tutorial's bold step lines, two of five with a link: steps, not recommendations.
     "nearmiss_bold_steps": [],
     # An article that ends on a short list of further reading: the list is a small part of the post.

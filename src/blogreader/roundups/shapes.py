@@ -26,6 +26,7 @@ SIGN_OFF_WORDS = 40
 MAX_LEAD_FOLLOWERS = 2  # blocks after a titled paragraph that still belong to its item
 MAX_BLURB_WORDS = 80  # an item whose only link sits in its prose: longer, and it is an article's section
 LINKED_SHARE = 0.9  # of items that link anywhere: an article has sections that link nowhere
+LINKED = "linked"  # the run of every title that is a link, whatever its markup (titled_sections)
 RUN_IN_MIN_ITEMS = 5  # bold title lines that may lead to their link inside the commentary (_sections)
 RUN_IN_MAX_LINKS = 2
 _RANK = re.compile(r"^\s*(?:#\s*)?(\d{1,3})\s*[.):]\s*")
@@ -81,9 +82,17 @@ def titled_sections(blocks: list[Block], hosts: set[str], make) -> list:
     data_rows = {row for rows in _tables(blocks).values() for row, cells in rows.items() if _cells(cells) >= 2}
     kinds: dict[str, list[int]] = defaultdict(list)
     for index, block in enumerate(blocks):
-        kind = _title_kind(block) if block.row is None or block.row not in data_rows else None
+        if block.row is not None and block.row in data_rows:
+            continue
+        kind = _title_kind(block)
         if kind:
             kinds[kind].append(index)
+        if (kind in HEADINGS and _is_linked_line(block, MAX_TITLE_WORDS)) or kind == "linked-line" \
+                or (kind == "lead" and block.lead_link is not None):
+            # Every title that is a link (a linked line, a linked heading, a paragraph opening on its link) is also
+            # one run: a newsletter may head its top stories with linked lines and list the rest as paragraphs
+            # that open on their link, one run of items in several markups.
+            kinds[LINKED].append(index)
     total = sum(block.words for block in blocks) or 1
     best: list = []
     for kind, starts in kinds.items():
@@ -105,21 +114,28 @@ def _title_kind(block: Block) -> str | None:
     if block.lead and len(block.lead.split()) <= MAX_TITLE_WORDS and block.words > len(block.lead.split()) + 3 \
             and _set_apart(block):
         return "lead"
-    if 0 < block.words <= 12 and not block.text.rstrip().endswith((".", ",", ";", "?", "!", ":")) and block.links \
-            and len(block.links) == 1 and block.links[0].text == block.text and not is_onward(block.text):
+    if _is_linked_line(block, MAX_TITLE_WORDS):
         return "linked-line"
     return None
 
 
-def _sections(blocks: list[Block], starts: list[int], kind: str, hosts: set[str], total: int, make) -> list:
+def _is_linked_line(block: Block, most_words: int) -> bool:
+    """A line that is one link and nothing else, shaped like a title (no closing stop, not "Read more")."""
+    return (0 < block.words <= most_words and not block.text.rstrip().endswith((".", ",", ";", "?", "!", ":"))
+            and len(block.links) == 1 and block.links[0].text == block.text and not is_onward(block.text))
+
+
+def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make) -> list:
     items, confident, linked, link_counts, words, sizes = [], 0, 0, [], 0, []
     for position, start in enumerate(starts):
+        head = blocks[start]
+        kind = _own_kind(head, run)
         if position + 1 < len(starts):
             end = starts[position + 1]
         else:  # the last item is no longer than the longest before it: a footer follows it
-            longest = max(_kept(blocks[earlier + 1:later], kind) for earlier, later in zip(starts, starts[1:])) + 1
+            longest = max(_kept(blocks[earlier + 1:later], _own_kind(blocks[earlier], run))
+                          for earlier, later in zip(starts, starts[1:])) + 1
             end = min(_end_of_last(blocks, start, kind), start + longest)
-        head = blocks[start]
         body = blocks[start + 1:end]
         body = body[:_kept(body, kind)]
         # A heading or rule inside an item starts something else (a sponsor, a section); a titled paragraph's
@@ -153,12 +169,19 @@ def _sections(blocks: list[Block], starts: list[int], kind: str, hosts: set[str]
     # Bold title lines, each over a paragraph or two with a link or two of its own, many of them: a newsletter's
     # items, whose subject is linked inside the commentary ("Recent work by ... shows"), its first link. Over 480
     # real posts of six blogs no article has this shape; their bold lines head steps or terms, with no link or many.
-    run_in = kind == "bold-line" and len(items) >= RUN_IN_MIN_ITEMS and median(link_counts) <= RUN_IN_MAX_LINKS
+    run_in = run == "bold-line" and len(items) >= RUN_IN_MIN_ITEMS and median(link_counts) <= RUN_IN_MAX_LINKS
     if ((confident < CONFIDENT_SHARE * len(items) and not run_in) or linked < LINKED_SHARE * len(items)
             or median(link_counts) > MAX_LINKS_PER_ITEM or words < SECTION_SHARE * total
             or not _distinct([item for item in items if item.url])):
         return []
     return items
+
+
+def _own_kind(head: Block, run: str) -> str:
+    """How one title of a run reads: in the run of linked titles, a paragraph opening on its link is a "lead"."""
+    if run != LINKED:
+        return run
+    return "lead" if _title_kind(head) == "lead" else "linked-line"
 
 
 def _kept(body: list[Block], kind: str) -> int:
