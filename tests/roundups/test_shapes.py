@@ -103,6 +103,15 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
          "https://business.example.com/chipmaker-earnings-ai-demand"),
         (7, "A warehouse-robot startup raises a large round", "https://business.example.com/startup-raises-for-robot-warehouses"),
     ],
+    # A featured list with commentary and a list of bare links: one roundup of both lists.
+    "lists_featured_and_brief": [
+        (1, "Type checking a million lines in a second", "https://compilers.example.dev/posts/type-checking-fast"),
+        (2, "Three pitfalls of lazy evaluation, and how to spot them", "https://notes.example.org/lazy-evaluation-pitfalls"),
+        (3, "Announcing buildtool 3", "https://release.example.com/announcing-buildtool-3"),
+        (4, "Writing parsers from scratch", "https://blog.example.net/parsers-from-scratch"),
+        (5, "Streaming libraries compared", "https://talks.example.tv/streaming-libraries-compared"),
+        (6, "tiny-json: a JSON library in 300 lines", "https://github.com/example/tiny-json"),
+    ],
     # A tutorial's bold step lines, two of five with a link: steps, not recommendations.
     "nearmiss_bold_steps": [],
     # An article that ends on a short list of further reading: the list is a small part of the post.
@@ -118,7 +127,7 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
 }
 
 
-BARE_LINKS = {"link_lists_by_section"}  # fixtures where some items are a linked title alone
+BARE_LINKS = {"link_lists_by_section", "lists_featured_and_brief"}  # fixtures where some items are a linked title alone
 
 
 def _split(name: str):

@@ -46,7 +46,7 @@ def split_roundup(html: str, page_url: str | None, publication_url: str | None =
     if len(blocks) < MIN_ITEMS:
         return []
     hosts = {_host(url) for url in (page_url, publication_url) if url and _host(url)}
-    for shape in (_table_rows, _numbered_headings, _source_paragraphs, _bulleted_links, _titled_sections, _link_lists):
+    for shape in (_table_rows, _numbered_headings, _source_paragraphs, _bullets, _titled_sections, _link_lists):
         items = shape(blocks, hosts)
         if items:
             return items
@@ -67,6 +67,16 @@ def _titled_sections(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
 
 def _link_lists(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
     return link_lists(blocks, hosts, _item)
+
+
+def _bullets(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
+    """The one list that is most of the post, unless its sibling lists of links ("## Featured", "## Articles",
+    "## Outages") make a longer roundup together."""
+    one = _bulleted_links(blocks, hosts)
+    if not one:
+        return []
+    together = _link_lists(blocks, hosts)
+    return together if len(together) > len(one) else one
 
 
 def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
