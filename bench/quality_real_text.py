@@ -21,7 +21,7 @@ import json
 import re
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from email.utils import format_datetime
 from datetime import datetime, timezone
 from pathlib import Path
@@ -89,7 +89,8 @@ def _read_through_product(home: Path, data: dict) -> dict[str, dict]:
         entry = store.entry(row["entry_id"])
         row["summary"] = entry.summary or ""
         row["text"] = entry.text or ""
-        row["children"] = [(child.url, child.title, child.summary or "") for child in store.children(entry.id)]
+        row["children"] = [(child.url, child.title, child.summary or "", child.text or "")
+                           for child in store.children(entry.id)]
     store.close()
     return found
 
@@ -105,7 +106,7 @@ def _roundup_scores(data: dict, found: dict[str, dict]) -> dict:
                 false_splits.append(f"{post['id']} ({len(children)} items)")
             continue
         truth = [(same_url(item["url"]), item["title"].lower()) for item in post["items"]]
-        got = [(same_url(url), title.lower()) for url, title, _ in children]
+        got = [(same_url(url), title.lower()) for url, title, *_ in children]
         got_urls = {url for url, _ in got if url}
         got_titles = {title for _, title in got}
         hit = [(url in got_urls) if url else (title in got_titles) for url, title in truth]
@@ -121,7 +122,7 @@ def _roundup_scores(data: dict, found: dict[str, dict]) -> dict:
         if post.get("items"):
             truth_urls = {same_url(item["url"]) for item in post["items"]}
             truth_titles = {item["title"].lower() for item in post["items"]}
-            for url, title, _ in found.get(post["id"], {}).get("children", []):
+            for url, title, *_ in found.get(post["id"], {}).get("children", []):
                 correct_children += same_url(url) in truth_urls or title.lower() in truth_titles
     return {
         "roundup_posts": len(roundups),
@@ -144,6 +145,7 @@ def _summary_scores(data: dict, found: dict[str, dict]) -> dict:
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
     ours, first = defaultdict(list), defaultdict(list)
     failures = []
+    causes: Counter = Counter()
     roundup_summaries = defaultdict(list)
     for post in data["posts"]:
         row = found.get(post["id"], {})
@@ -151,12 +153,15 @@ def _summary_scores(data: dict, found: dict[str, dict]) -> dict:
         problem = standalone_problem(summary)
         if problem:
             failures.append(f"{post['id']}: {problem}: {summary[:120]!r}")
+            causes[problem] += 1
         if row.get("children"):
             roundup_summaries[post["source"]].append(summary)
-            for _, title, child_summary in row["children"]:
+            for _, title, child_summary, child_text in row["children"]:
                 child_problem = standalone_problem(child_summary)
                 if child_problem:
                     failures.append(f"{post['id']} item {title[:40]!r}: {child_problem}: {child_summary[:120]!r}")
+                    bare = child_problem == "no summary" and not child_text.strip()
+                    causes["no summary: a bare link (no text) whose title is no sentence" if bare else child_problem] += 1
         reference = post.get("reference_summary")
         if reference:
             baseline = next(iter(split_sentences(row.get("text", ""))), "")
@@ -178,6 +183,7 @@ def _summary_scores(data: dict, found: dict[str, dict]) -> dict:
         "summary_min_ratio": min((row["ratio"] for row in by_source.values()), default=None),
         "summary_rule_failures": len(failures),
         "summary_rule_failure_examples": failures[:30],
+        "summary_rule_failures_by_problem": dict(causes.most_common()),
         "roundup_summaries_shared": sum(shared.values()),
     }
 
