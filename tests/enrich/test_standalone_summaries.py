@@ -126,6 +126,17 @@ def test_a_bare_link_is_summed_up_by_its_title_only_when_the_title_is_a_sentence
     assert summarize(post) is None or not summarize(post).text.startswith("Warmup is now the default")
 
 
+def test_sentences_run_together_are_split_where_the_space_was_lost():
+    from blogreader.enrich.sentences import split_sentences
+
+    blurb = "Here is why running on two clouds may not give you what you want.Jane Roe — Example Corp"
+    assert split_sentences(blurb) == ["Here is why running on two clouds may not give you what you want.",
+                                      "Jane Roe — Example Corp"]
+    assert split_sentences("Version 2.0 of e.g. Node.js ships today.") == ["Version 2.0 of e.g. Node.js ships today."]
+    summary = ExtractiveSummarizer().summarize(Document("Two clouds are a trap", blurb))
+    assert summary.text.endswith("what you want.") and standalone_problem(summary.text) is None
+
+
 def test_listing_excerpt_becomes_one_or_two_whole_sentences_under_300_characters():
     excerpt = ("[Updated on 2024-01-02: added a section.] Diffusion models learn to reverse a noising process. "
                "They are slow to sample from. " + "Later sections cover many samplers in detail " * 20 + "and so…")
