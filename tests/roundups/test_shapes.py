@@ -112,6 +112,13 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (5, "Streaming libraries compared", "https://talks.example.tv/streaming-libraries-compared"),
         (6, "tiny-json: a JSON library in 300 lines", "https://github.com/example/tiny-json"),
     ],
+    # Linked headings each with a subtitle heading under it (the authors) and a paragraph, grouped by category.
+    "headings_with_subtitles": [
+        (1, "Book: the mathematics of machine learning", "https://book.example.org/math-for-ml/"),
+        (2, "Students that outperform their teachers", "https://arxiv.org/abs/2607.11011"),
+        (3, "Critical periods in the training of deep networks", "https://arxiv.org/abs/2607.11022"),
+        (4, "Seeing in the dark", "https://github.com/example-lab/see-in-the-dark"),
+    ],
     # A tutorial's bold step lines, two of five with a link: steps, not recommendations.
     "nearmiss_bold_steps": [],
     # An article that ends on a short list of further reading: the list is a small part of the post.
@@ -172,6 +179,11 @@ def test_a_bullet_keeps_its_commentary_without_its_title_or_emoji():
     items = _split("link_lists_by_section")
     assert items[3].blurb.startswith("a careful look at how benchmark items end up in pretraining data")
     assert items[2].blurb == ""  # a linked title alone
+
+
+def test_a_subtitle_heading_under_an_item_title_is_part_of_its_item():
+    first = _split("headings_with_subtitles")[0]
+    assert first.blurb.startswith("Three authors from two universities\nA free book covering the linear algebra")
 
 
 def test_table_row_item_keeps_its_row_commentary():

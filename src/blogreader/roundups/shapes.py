@@ -185,8 +185,11 @@ def _own_kind(head: Block, run: str) -> str:
 
 
 def _kept(body: list[Block], kind: str) -> int:
-    """How many blocks after a title belong to its item: up to a heading or a rule, a line or two for a paragraph."""
-    stop = next((at for at, block in enumerate(body) if block.tag in HEADINGS or block.hr_before), len(body))
+    """How many blocks after a title belong to its item: up to a heading or a rule, a line or two for a paragraph.
+    A heading title's subtitle (a deeper heading right under it: "##### Title" over "###### Authors") is its own."""
+    subtitle = kind in HEADINGS and body and body[0].tag in HEADINGS and body[0].tag > kind and not body[0].hr_before
+    stop = next((at for at, block in enumerate(body)
+                 if (block.tag in HEADINGS or block.hr_before) and not (at == 0 and subtitle)), len(body))
     return stop if kind != "lead" else min(stop, MAX_LEAD_FOLLOWERS)
 
 
