@@ -87,6 +87,15 @@ def test_many_picks_fit_in_300_characters_and_say_how_many_more():
     assert picks_summary(["x" * 400, "y"]) == "The top 2 picks."
 
 
+def test_a_pick_whose_title_breaks_the_rules_is_left_unnamed():
+    picks = ["A design system in a day, by Bit.Cloud", "Workshop - Stop flying blind. It covers logs. And traces.",
+             "Speakers announced", "How imports work in server components", "Reactivity is easy"]
+    summary = picks_summary(picks)
+    assert summary == ("The top 5 picks: Speakers announced; How imports work in server components; "
+                       "Reactivity is easy; and 2 more.")
+    assert standalone_problem(summary) is None
+
+
 def test_a_post_with_numbered_sections_that_was_not_split_is_no_roundup():
     text = "\n".join(f"{n}. Step {n} of the setup\nRun the command for step {n} and check its output carefully."
                      for n in range(1, 8))

@@ -252,11 +252,14 @@ def picks_summary(picks: tuple[str, ...] | list[str]) -> str | None:
         return None
     noun = "pick" if len(titles) == 1 else "picks"
     named: list[str] = []
-    for title in titles[:NAMED_PICKS]:
-        rest = len(titles) - len(named) - 1
-        candidate = _picks_sentence(len(titles), noun, named + [title], rest)
+    for title in titles:
+        if len(named) == NAMED_PICKS:
+            break
+        candidate = _picks_sentence(len(titles), noun, named + [title], len(titles) - len(named) - 1)
         if len(candidate) > MAX_SUMMARY_CHARS:
             break
+        if standalone_problem(candidate):
+            continue  # a title that reads as two sentences ("Sentry - Stop flying blind. This workshop ..."): the next
         named.append(title)
     if not named:
         return f"{_picks_head(len(titles), noun)}."
