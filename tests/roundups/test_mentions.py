@@ -48,7 +48,7 @@ def test_each_roundup_keeps_its_own_rank_title_and_blurb_for_one_work(tmp_path):
     assert (work.parent_id, work.rank) == (roundup_a, 1)  # the first parent, as the README says
 
 
-def test_a_work_under_a_later_roundup_keeps_its_summary_and_shows_that_roundups_blurb_as_text(tmp_path):
+def test_a_work_under_a_later_roundup_shows_that_roundups_blurb_as_text_and_no_summary_made_elsewhere(tmp_path):
     from blogreader.enrich.standalone import standalone_problem
 
     from blogreader.config import load_settings
@@ -62,8 +62,11 @@ def test_a_work_under_a_later_roundup_keeps_its_summary_and_shows_that_roundups_
     store.save_items(roundup_b, [(2, link("B's title", PAPER, b_blurb))])
     [shown] = store.children(roundup_b)
     assert shown.text == b_blurb  # the later roundup's own words
-    assert shown.summary == store.entry(paper).summary and shown.summary_origin == "extractive"
-    assert standalone_problem(shown.summary) is None
+    assert shown.summary is None and shown.summary_origin is None  # neither A's summary nor B's raw blurb
+    [first] = store.children(roundup_a)
+    assert first.summary == store.entry(paper).summary and standalone_problem(first.summary) is None
+    store.edit(paper, summary="My own note on why this kernel matters for long contexts.")
+    assert store.children(roundup_b)[0].summary == "My own note on why this kernel matters for long contexts."
 
 
 def test_a_resplit_roundup_updates_its_mentions_and_drops_what_it_no_longer_names(tmp_path):

@@ -19,13 +19,17 @@ from blogreader.store.entries import _ENTRY_FIELDS, _entry
 from blogreader.store.packed_posts import stored_post
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
-# recommender and blurb (as `text`), and the work's own summary. A later roundup's blurb is its text, not its
-# summary: a blurb is the curator's commentary, often several sentences and a line of links ("Reddit", "PR"),
-# and shown as the summary it broke the rules every summary keeps.
+# recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or written
+# by the user. Under any other roundup it has none: the summary was made from another roundup's words (perhaps
+# a stranger's, which must not show under a trusted one), and the raw blurb, several sentences and a line of
+# links ("Reddit", "PR"), would break the rules every summary keeps. The blurb shows as the item's text.
+_MADE_HERE = "e.summary_origin IN ('user', 'import') OR post_text(e.text, e.content_html) = m.blurb"
 _SHOWN_UNDER_ROUNDUP = {
     "title": "CASE WHEN e.title_origin IN ('user', 'import') THEN e.title ELSE m.title END AS title",
     "rank": "m.rank AS rank",
     "source_id": "m.source_id AS source_id",
+    "summary": f"CASE WHEN {_MADE_HERE} THEN e.summary END AS summary",
+    "summary_origin": f"CASE WHEN {_MADE_HERE} THEN e.summary_origin END AS summary_origin",
     "text": "m.blurb AS text",
 }
 _ITEM_COLUMNS = ", ".join(
