@@ -182,7 +182,7 @@ def _summary_scores(data: dict, found: dict[str, dict]) -> dict:
         "summary_by_source": by_source,
         "summary_min_ratio": min((row["ratio"] for row in by_source.values()), default=None),
         "summary_rule_failures": len(failures),
-        "summary_rule_failure_examples": failures[:30],
+        "summary_rule_failure_examples": [f for f in failures if "no summary" not in f][:20] + failures[:10],
         "summary_rule_failures_by_problem": dict(causes.most_common()),
         "roundup_summaries_shared": sum(shared.values()),
     }
