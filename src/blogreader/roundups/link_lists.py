@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from blogreader.roundups.blocks import Block
-from blogreader.roundups.links import candidate_links, main_link
+from blogreader.roundups.links import main_link, recommends
+from blogreader.roundups.shapes import MIN_ITEMS, SECTION_SHARE
 
-MIN_ITEMS = 3
 SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own surely
-ITEMS_SHARE = 0.5  # of the post's words the lists hold together
 DISTINCT_SHARE = 0.9  # of the items' links that are distinct
 
 
@@ -32,12 +31,15 @@ def link_lists(blocks: list[Block], hosts: set[str], make) -> list:
             if link is not None:
                 items.append((link, body))
     total = sum(block.words for block in blocks)
-    if len(items) < MIN_ITEMS or words < ITEMS_SHARE * total:
+    if len(items) < MIN_ITEMS or words < SECTION_SHARE * total:
         return []
     if len({link.href for link, _ in items}) < DISTINCT_SHARE * len(items):
         return []
-    return [make(rank, title, link.href, "\n".join(block.text for block in body if block.text))
-            for rank, (link, (title, *body)) in enumerate(((link, _titled(link, body)) for link, body in items), 1)]
+    made = []
+    for rank, (link, body) in enumerate(items, start=1):
+        commentary = _commentary(link, body)
+        made.append(make(rank, link.text, link.href, "\n".join(block.text for block in commentary if block.text)))
+    return made
 
 
 def _top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
@@ -67,17 +69,17 @@ def _outermost_list(path: str) -> str | None:
 def _bullet(body: list[Block], hosts: set[str]):
     """The link a bullet surely recommends (its linked title, an onward link, the link on a line of its own)."""
     lead = body[0].lead_link
-    if lead is not None and lead.text and candidate_links([Block("p", "", [lead])], hosts):
+    if lead is not None and lead.text and recommends(lead, hosts):
         return lead, body
     link, certainty = main_link(None, body, hosts)
     return (link, body) if link is not None and certainty <= 3 else (None, body)
 
 
-def _titled(link, body: list[Block]) -> list:
-    """[title, blocks of commentary]: the link's text as the title, the rest of the bullet as its blurb."""
+def _commentary(link, body: list[Block]) -> list[Block]:
+    """The bullet without its title (the link's text, which is the item's title): the item's blurb."""
     first = body[0]
     at = first.text.find(link.text) if link.text else -1
     if at < 0 or any(character.isalnum() for character in first.text[:at]):
-        return [link.text, *body]  # the link sits inside the commentary: the whole bullet is the blurb
+        return body  # the link sits inside the commentary: the whole bullet is the blurb
     rest = first.text[at + len(link.text):].lstrip(" :-–—.|")
-    return [link.text, *([replace(first, text=rest)] if rest else []), *body[1:]]
+    return [*([replace(first, text=rest)] if rest else []), *body[1:]]

@@ -38,6 +38,11 @@ def candidate_links(blocks: list[Block], publication_hosts: set[str]) -> list[Li
     return found
 
 
+def recommends(link: Link | None, publication_hosts: set[str]) -> bool:
+    """Could this one link (a bullet's or paragraph's leading link, say) be what an item recommends?"""
+    return link is not None and bool(candidate_links([Block("p", "", [link])], publication_hosts))
+
+
 def main_link(heading: Block | None, body: list[Block], publication_hosts: set[str]) -> tuple[Link | None, int]:
     """The item's main link and how sure we are (1 linked title or onward link, 3 link on its own line, 4 first link)."""
     if heading is not None:

@@ -19,12 +19,11 @@ from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import HEADINGS, Block, read_blocks
 from blogreader.roundups.numbering import longest_run
 from blogreader.roundups.link_lists import link_lists
-from blogreader.roundups.links import candidate_links, looks_like_url, main_link
-from blogreader.roundups.shapes import table_rows, titled_sections
+from blogreader.roundups.links import candidate_links, looks_like_url, main_link, recommends
+from blogreader.roundups.shapes import SECTION_SHARE, table_rows, titled_sections
 
 MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
-ITEMS_SHARE = 0.5  # of the post's words that numbered or Source-ended items hold (roundups: 0.86-0.98)
 # "10. Title", "3.Title", "1) Title"; not a decimal such as "1.5 Flash".
 _NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):](?:\s+|(?!\d))(\S.{1,200})$")
 # Tried only where a run of spaces starts (from inside one, `\s*` would rescan the rest of it), and no
@@ -99,7 +98,7 @@ def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
         items.append(RoundupItem(rank, _clean_title(title), link.href if link else None, _blurb(body)))
     # Most of a roundup is its items, as in every other shape; an article's numbered subsections ("1. Faster
     # prefill", "2. State transfer", each citing its pull request) are one part of it among others.
-    if words < ITEMS_SHARE * sum(block.words for block in blocks):
+    if words < SECTION_SHARE * sum(block.words for block in blocks):
         return []
     return items if confident >= LINKED_SHARE * len(items) else []
 
@@ -133,7 +132,7 @@ def _source_paragraphs(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
         items.append(RoundupItem(position + 1, _clean_title(blocks[title_at].text), link.href if link else None, text))
     linked = sum(item.url is not None for item in items)
     # A tutorial's steps that each end "... or use this link" are a few lines of a long post.
-    if words < ITEMS_SHARE * sum(block.words for block in blocks):
+    if words < SECTION_SHARE * sum(block.words for block in blocks):
         return []
     return items if linked >= LINKED_SHARE * len(items) else []
 
@@ -167,7 +166,7 @@ def _bulleted_links(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
             heading = body[0] if body[0].is_heading() and not body[0].links else None
             link, certainty = main_link(None, body, hosts)
             lead = body[0].lead_link
-            if lead is not None and certainty > 1 and lead.text and candidate_links([Block("p", "", [lead])], hosts):
+            if certainty > 1 and lead is not None and lead.text and recommends(lead, hosts):
                 link, certainty = lead, 1  # a bullet that opens on its linked title
             if link is None:
                 items = []
@@ -181,7 +180,7 @@ def _bulleted_links(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
                 body = [replace(body[0], text=body[0].text[len(title):].lstrip(" :-–—.|"))] + body[1:]
             items.append(RoundupItem(rank, _clean_title(title or (heading.text if heading else "")), link.href,
                                      _blurb(body, skip=title_block)))
-        if (len(items) >= MIN_ITEMS and words >= 0.5 * total_words and thin <= 0.2 * len(items)
+        if (len(items) >= MIN_ITEMS and words >= SECTION_SHARE * total_words and thin <= 0.2 * len(items)
                 and confident >= LINKED_SHARE * len(items) and len(items) > len(best)):
             best = items
     return best
