@@ -39,6 +39,20 @@ class EnrichReport:
     categories: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
+    def count(self, summary: Summary | None, promo: bool | None) -> None:
+        """One entry's findings, counted (the category is counted where it is settled)."""
+        if summary:
+            self.summaries[summary.origin] += 1
+        self.promos += bool(promo)
+
+    def merge(self, other: EnrichReport) -> None:
+        """Take in what another part of the run enriched (a fetch enriches new posts as it parses them)."""
+        self.enriched += other.enriched
+        self.promos += other.promos
+        self.summaries.update(other.summaries)
+        self.categories.update(other.categories)
+        self.problems += other.problems
+
     def summary_line(self) -> str:
         by = ", ".join(f"{count} {origin}" for origin, count in sorted(self.summaries.items())) or "none"
         return f"enriched {self.enriched} entries ({self.promos} promotions); summaries: {by}"
@@ -87,18 +101,24 @@ def _update(settings: Settings, report: EnrichReport, entry: EnrichmentInput, do
             category: Categorization | None, text: TextResult) -> EnrichmentUpdate:
     promo, summary, problems = text
     report.problems += problems
-    if summary:
-        report.summaries[summary.origin] += 1
     if entry.promo_origin == "user":
         promo = None  # the user's verdict stands, and is not reported as this run's finding
-    if promo or (entry.kind == "post" and numbered_run(doc.text)):
-        category = _digest_category(settings, category)
-    report.promos += bool(promo)
+    category = filed(settings, category, promo, entry.kind, doc)
+    report.count(summary, promo)
     return EnrichmentUpdate(
         entry.id, summary=summary.text if summary else None, summary_origin=summary.origin if summary else None,
         category=category.category if category else None, category_origin=category.origin if category else None,
         promo=promo,
     )
+
+
+def filed(settings: Settings, category: Categorization | None, promo: bool | None, kind: str,
+          doc: Document) -> Categorization | None:
+    """The category an entry is filed under: a promotion or a numbered run of picks goes under the digest
+    category, whatever its words say."""
+    if promo or (kind == "post" and numbered_run(doc.text)):
+        return _digest_category(settings, category)
+    return category
 
 
 TextResult = tuple[bool, Summary | None, list[str]]
@@ -158,24 +178,34 @@ def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]
     """Promo verdicts and summaries of a chunk, and its categories when `classify` (in a worker, with the run's
     local classifier; only for entries whose category the user did not set)."""
     spec, settings, work, classify = job
-    chain = summarizer_chain(spec, settings)
-    # A newsletter gives every issue the same description: a roundup is summed up from its own picks.
-    own_words = [backend for backend in chain if backend.name != "feed"] or summarizer_chain("extractive", settings)
-    results = []
-    for entry, doc in work:
-        problems: list[str] = []
-        promo = judge_promo(doc).promo if entry.kind == "post" else False
-        summary = None
-        keeps_source_summary = entry.summary_origin == "feed" and chain[0].name == "feed" and not entry.roundup
-        if entry.summary_origin not in USER_ORIGINS and not keeps_source_summary:
-            summary = _summarize(own_words if entry.roundup else chain, doc, problems)
-        results.append((promo, summary, problems))
+    chain, own_words = summarizers(spec, settings)
+    results = [read_text(chain, own_words, doc, entry.kind, entry.summary_origin, entry.roundup) for entry, doc in work]
     filed: list[Categorization | None] = [None] * len(work)
     if classify:
         todo = [index for index, (entry, _) in enumerate(work) if entry.category_origin not in USER_ORIGINS]
         for index, category in zip(todo, _WORKER_CLASSIFIER.classify_many([work[i][1] for i in todo])):
             filed[index] = category
     return results, filed
+
+
+def summarizers(spec: str, settings: Settings) -> tuple[list[Summarizer], list[Summarizer]]:
+    """The run's summarizers: the chain asked for, and the chain for roundups (no feed summary)."""
+    chain = summarizer_chain(spec, settings)
+    # A newsletter gives every issue the same description: a roundup is summed up from its own picks.
+    own_words = [backend for backend in chain if backend.name != "feed"] or summarizer_chain("extractive", settings)
+    return chain, own_words
+
+
+def read_text(chain: list[Summarizer], own_words: list[Summarizer], doc: Document, kind: str,
+              summary_origin: str | None, roundup: bool) -> TextResult:
+    """An entry's promo verdict and summary (None: its summary stays as it is), with the problems met."""
+    problems: list[str] = []
+    promo = judge_promo(doc).promo if kind == "post" else False
+    summary = None
+    keeps_source_summary = summary_origin == "feed" and chain[0].name == "feed" and not roundup
+    if summary_origin not in USER_ORIGINS and not keeps_source_summary:
+        summary = _summarize(own_words if roundup else chain, doc, problems)
+    return promo, summary, problems
 
 
 def _document(entry: EnrichmentInput) -> Document:
@@ -209,7 +239,7 @@ class _Categorizer:
         self.taxonomy = {category.name for category in settings.taxonomy}
 
     def _build(self) -> None:
-        self.examples = _teaching_examples(self.store, self.settings)
+        self.examples = teaching_examples(self.store, self.settings)
         self.chosen = classifier_for(self.spec, self.settings, self.examples)
         self.local = self.chosen if self.chosen.name == "local" else None
 
@@ -244,17 +274,23 @@ class _Categorizer:
                         self.local = classifier_for("local", self.settings, self.examples)
                     results[index] = self.local.classify(docs[index])
         for index in todo:
-            result = results[index]
-            if result and result.origin in LOCAL_ORIGINS and result.confidence <= 0 \
-                    and result.category not in self.taxonomy and DIGEST_CATEGORY in self.taxonomy:
-                # Nothing in the text points anywhere: that is no reason to file it under one of the user's own labels.
-                results[index] = result = Categorization(DIGEST_CATEGORY, "uncertain", 0.0)
-            if result:
-                self.report.categories[result.category] += 1
+            results[index] = settled(results[index], self.taxonomy, self.report)
         return results
 
 
-def _teaching_examples(store: Store, settings: Settings) -> list[Example]:
+def settled(result: Categorization | None, taxonomy: set[str],
+            report: EnrichReport | None = None) -> Categorization | None:
+    """A classifier's category as the run keeps it (counted in `report`)."""
+    if result and result.origin in LOCAL_ORIGINS and result.confidence <= 0 \
+            and result.category not in taxonomy and DIGEST_CATEGORY in taxonomy:
+        # Nothing in the text points anywhere: that is no reason to file it under one of the user's own labels.
+        result = Categorization(DIGEST_CATEGORY, "uncertain", 0.0)
+    if result and report is not None:
+        report.categories[result.category] += 1
+    return result
+
+
+def teaching_examples(store: Store, settings: Settings) -> list[Example]:
     """What the classifier learns from: the user's labels, a label of their own only once a few entries bear it.
 
     One `edit --category` files one entry; a new label learnt from one example would take over every
