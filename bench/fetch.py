@@ -7,7 +7,8 @@ What it measures, on generated RSS 2.0 feeds served from 127.0.0.1:
 - BlogReader re-fetch: `refresh` again on the same library; every feed answers 304.
 - Baseline: `feedparser.parse(url)` on each feed in turn, then again with the ETag, on a
   subset of the feeds (it is slow); feeds/s.
-- The default `fetch` (refresh, then enrichment of every new entry) on another fresh library, and a bare
+- The default `fetch` (refresh, enriching new posts as it parses them, then the enrich pass for what is left:
+  roundups and their items) on another fresh library, and a bare
   aiohttp download of every feed as a process of its own (bench/fetch_runs.py): the floor a fetch approaches.
 - Peak RSS of the BlogReader run and of the baseline, each measured in its own child process, and the peak
   of a BlogReader run's processes together (the writer and its parse workers), for the first and the

@@ -123,14 +123,18 @@ def subscribed_library(urls: list[str], prefix: str, watch_memory: bool = True):
 
 
 def default_fetch(store, settings) -> tuple[float, float]:
-    """The default `fetch` of a fresh library: refresh, then enrich every new entry (summaries, categories,
-    promo flags), as `blogreader fetch` does without --no-enrich; (refresh seconds, enrich seconds)."""
+    """The default `fetch` of a fresh library, as `blogreader fetch` does without --no-enrich: refresh (enriching
+    new posts as it parses them, in versions that do), then enrich every entry left (summaries, categories, promo
+    flags); (refresh seconds, enrich seconds)."""
+    import inspect
+
     from blogreader.pipeline import enrich_new, refresh
 
+    as_parsed = {"enrich": True} if "enrich" in inspect.signature(refresh).parameters else {}
     started = time.perf_counter()
-    refresh(store, store.sources(), settings)
+    refresh(store, store.sources(), settings, **as_parsed)
     fetched = time.perf_counter()
-    enrich_new(store, settings)
+    enrich_new(store, settings)  # ... and what is left (roundups and their items)
     return fetched - started, time.perf_counter() - fetched
 
 

@@ -2,7 +2,7 @@
 
 Each feedparser fixture (tests/{wellformed,illformed,encoding,entities}/**/*.xml, tests/json/*.json) says in
 a header comment what feedparser must make of it: `Expect: <a Python expression over feedparser's result>`.
-This reads every fixture with the functions `fetch` uses (`pipeline.read_source`: parse_feed, normalize_feed,
+This reads every fixture with the functions `fetch` uses (`reading.read_source`: parse_feed, normalize_feed,
 normalize_entry) and, for each `==` in the expression whose left side is a field BlogReader keeps (see
 KEPT below, printed in the output), checks BlogReader's value against the expected one:
 
@@ -40,7 +40,7 @@ from fidelity_checks import BASE, KEPT, MISSING, NOT_KEPT, active_parts, check, 
 
 from blogreader.errors import ParseError
 from blogreader.models import FetchResult, Source
-from blogreader.pipeline import read_source
+from blogreader.reading import read_source
 
 SLOW_SECONDS = 2.0
 GIVE_UP_SECONDS = 60  # a document still parsing after this is abandoned (and counted as a hang)

@@ -97,8 +97,8 @@ def test_a_feed_that_fails_to_store_loses_nothing_else_and_the_next_fetch_comple
     real_save = Store.save_entries
     broken = store.source_by_url(urls[3]).id
 
-    def save(self, source_id, entries, marks=None, packed=None):
-        result = real_save(self, source_id, entries, marks, packed)
+    def save(self, source_id, entries, *computed):
+        result = real_save(self, source_id, entries, *computed)
         if source_id == broken:  # after its rows were written: the savepoint must take them back
             raise RuntimeError("stopped while storing")
         return result
@@ -233,7 +233,7 @@ def test_the_parse_workers_pack_each_post_and_the_writer_stores_it_as_it_comes(l
         return pack(html_text, text)
 
     monkeypatch.setattr(packed_posts, "pack_post", recorded)
-    monkeypatch.setattr("blogreader.pipeline.pack_post", recorded)
+    monkeypatch.setattr("blogreader.reading.pack_post", recorded)
     monkeypatch.setattr(entries, "stored_post", lambda *args: pytest.fail("the writer packed a post again"))
     for n in range(40):  # enough to parse in worker processes
         store.add_source(server.serve(f"/{n}.xml", rss(n, 2)), "feed")

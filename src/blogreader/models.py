@@ -74,6 +74,17 @@ class NewEntry:
 
 
 @dataclass(frozen=True)
+class Enrichment:
+    """Machine output for a post not stored yet (a fetch enriches new posts as it parses them)."""
+
+    summary: str | None
+    summary_origin: str | None
+    category: str | None
+    category_origin: str | None
+    promo: bool
+
+
+@dataclass(frozen=True)
 class Source:
     """A subscription as stored."""
 

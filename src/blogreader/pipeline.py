@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from blogreader.clock import utc_now
 from blogreader.config import Settings
@@ -23,23 +24,21 @@ from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
 from blogreader.fetch.guard import check_url
 from blogreader.fulltext import FullText, with_problems
-from blogreader.models import FetchResult, NewEntry, ParsedEntry, ParsedFeed, Source
-from blogreader.normalize.entry import normalize_entry, normalize_feed
-from blogreader.normalize.listing_entry import listing_entry
+from blogreader.models import FetchResult, NewEntry, ParsedEntry, Source
+from blogreader.normalize.entry import normalize_entry
 from blogreader.normalize.text import html_to_text, word_count
 from blogreader.parse.article import extract_article
 from blogreader.parse.article_workers import ArticleWorkers
-from blogreader.parse.feed_fields import document_url
-from blogreader.parse.feeds import parse_feed
-from blogreader.parse.listing import parse_listing
-from blogreader.roundups import split_roundup
+from blogreader.reading import read_in_worker, read_source, roundup_items, serve_in_this_worker
 from blogreader.roundups.entries import item_entry
-from blogreader.roundups.screen import may_be_roundup
 from blogreader.sources.discover import discover
 from blogreader.store import Store
-from blogreader.store.database import Batch
 from blogreader.store.duplicates import near_duplicate_marks
-from blogreader.store.packed_posts import pack_post
+from blogreader.store.write_batch import WriteBatch
+
+if TYPE_CHECKING:
+    from blogreader.enrich.at_fetch import FetchEnricher
+    from blogreader.enrich.runner import EnrichReport
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +67,10 @@ class SourceOutcome:
 
 @dataclass
 class RefreshReport:
-    """A whole run: one outcome per source."""
+    """A whole run: one outcome per source, and what it enriched as it parsed (None: it enriched nothing)."""
 
     outcomes: list[SourceOutcome] = field(default_factory=list)
+    enrichment: EnrichReport | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -92,26 +92,36 @@ class RefreshReport:
 
 
 ProgressCallback = Callable[[SourceOutcome], None]
+Enriching = tuple["FetchEnricher | None", "EnrichReport | None"]  # a run's enricher and what it counts
 
 
 def refresh(store: Store, sources: list[Source], settings: Settings,
-            on_progress: ProgressCallback | None = None) -> RefreshReport:
+            on_progress: ProgressCallback | None = None, *, enrich: bool = False) -> RefreshReport:
     """Fetch every source concurrently and store what is new; a failing source is recorded and skipped.
 
-    Enrichment is a separate step (`enrich_new`), so a caller can leave it for later.
+    With `enrich`, new posts are summarized, filed and judged as they are parsed, when the offline backends
+    are configured (enrich/at_fetch.py); `enrich_new` then takes what is left. Without it, enrichment is left
+    to `enrich_new`, so a caller can leave it for later.
     """
-    with parse_workers(len(sources)) as workers:
-        return asyncio.run(refresh_async(store, sources, settings, on_progress, workers))
+    enricher = None
+    if enrich:
+        from blogreader.enrich.at_fetch import FetchEnricher
+
+        enricher = FetchEnricher.for_run(store, settings)
+    with parse_workers(len(sources), enricher) as workers:
+        return asyncio.run(refresh_async(store, sources, settings, on_progress, workers, enricher))
 
 
 @contextmanager
-def parse_workers(sources: int):
-    """Worker processes that parse and normalize feed bodies on the other cores during a large refresh."""
+def parse_workers(sources: int, enricher: FetchEnricher | None = None):
+    """Worker processes that parse and normalize feed bodies (and enrich new posts with `enricher`) on the other
+    cores during a large refresh."""
     cores = os.cpu_count() or 1
     if sources < PARALLEL_SOURCES or cores < 2 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=min(cores, MAX_PARSE_WORKERS), mp_context=mp.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=min(cores, MAX_PARSE_WORKERS), mp_context=mp.get_context("fork"),
+                               initializer=serve_in_this_worker, initargs=(enricher,))
     try:
         pool.submit(int).result()  # fork every worker now, before the event loop starts any thread
         yield pool
@@ -127,11 +137,16 @@ def enrich_new(store: Store, settings: Settings, on_progress=None):
 
 
 async def refresh_async(store: Store, sources: list[Source], settings: Settings,
-                        on_progress: ProgressCallback | None = None, workers=None) -> RefreshReport:
+                        on_progress: ProgressCallback | None = None, workers=None,
+                        enricher: FetchEnricher | None = None) -> RefreshReport:
     report = RefreshReport()
+    if enricher is not None:
+        from blogreader.enrich.runner import EnrichReport
+
+        report.enrichment = EnrichReport()
     # Admit sources a few at a time, so a request's deadline starts when it can run, not while it queues.
     admitted = asyncio.Semaphore(settings.fetch.concurrency)
-    batch = WriteBatch(store)
+    batch = WriteBatch(store, BATCH_FEEDS, BATCH_SECONDS)
     try:
         async with Fetcher(settings.fetch) as fetcher, ArticleWorkers() as readers:
             full_text = FullText(fetcher, readers) if settings.enrich.full_text else None
@@ -139,7 +154,7 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
             async def one(source: Source) -> None:
                 async with admitted:
                     outcome = await refresh_source(store, fetcher, source, full_text=full_text, workers=workers,
-                                                   batch=batch)
+                                                   batch=batch, enriching=(enricher, report.enrichment))
                 report.outcomes.append(outcome)
                 if on_progress:
                     on_progress(outcome)
@@ -151,43 +166,9 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     return report
 
 
-class WriteBatch:
-    """The feeds a refresh stores, several to a transaction (store.database.Batch), committed every BATCH_FEEDS
-    feeds, BATCH_SECONDS after the batch began, and at the end.
-
-    Between feeds the transaction stays open at most BATCH_SECONDS, so another writer (a worker renewing its
-    leases, the web app) waits at most that long. All of it runs on the event loop's thread and a feed's
-    writes hold no await, so the timed commit never falls inside one.
-    """
-
-    def __init__(self, store: Store, feeds: int = BATCH_FEEDS, seconds: float = BATCH_SECONDS) -> None:
-        self.batch = Batch(store.conn, feeds)
-        self.seconds = seconds
-        self.timer: asyncio.TimerHandle | None = None
-
-    @contextmanager
-    def unit(self):
-        """One feed's writes: all of them or none, durable once the batch commits."""
-        if not self.batch.open:
-            try:
-                self.timer = asyncio.get_running_loop().call_later(self.seconds, self.commit)
-            except RuntimeError:  # no event loop: committed by the count or at the end
-                self.timer = None
-        with self.batch.unit():
-            yield
-        if not self.batch.open and self.timer is not None:  # committed by the count
-            self.timer.cancel()
-            self.timer = None
-
-    def commit(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        self.batch.commit()
-
-
 async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_text: FullText | None = None,
-                         workers=None, batch: WriteBatch | None = None) -> SourceOutcome:
+                         workers=None, batch: WriteBatch | None = None, enriching: Enriching = (None, None)
+                         ) -> SourceOutcome:
     """Refresh one source: conditional GET, parse only when the body changed, store in one transaction."""
     if source.disabled:
         return SourceOutcome(source, SKIPPED, error="disabled")
@@ -202,12 +183,15 @@ async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_te
     except BlogReaderError as exc:
         store.record_fetch_failure(source.id, str(exc))
         return SourceOutcome(source, FAILED, error=str(exc))
-    return await store_result(store, fetcher, source, result, full_text=full_text, workers=workers, batch=batch)
+    return await store_result(store, fetcher, source, result, full_text=full_text, workers=workers, batch=batch,
+                              enriching=enriching)
 
 
 async def store_result(store: Store, fetcher: Fetcher | None, source: Source, result: FetchResult,
-                       full_text: FullText | None = None, workers=None, batch: WriteBatch | None = None) -> SourceOutcome:
-    """Parse and store a fetched feed body for `source`, completing teasers with `full_text` when given."""
+                       full_text: FullText | None = None, workers=None, batch: WriteBatch | None = None,
+                       enriching: Enriching = (None, None)) -> SourceOutcome:
+    """Parse and store a fetched feed body for `source`, completing teasers with `full_text` when given, and
+    enriching its new posts with `enriching`'s enricher (counted in its report) when given."""
     moved_to = result.final_url if result.permanent_redirect else None
     if result.not_modified:
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
@@ -217,13 +201,16 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
         return SourceOutcome(source, UNCHANGED)
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
+    enricher, enriched = enriching
+    known = store.carried_identities(source.id) if enricher is not None else None
     try:
         if workers is None:
-            feed, entries, splits, marks, packed = read_source(source, result, keep_private, presplit=False)
+            feed, entries, splits, marks, packed, enrichments = read_source(
+                source, result, keep_private, presplit=enricher is not None, enricher=enricher, known=known)
         else:
             loop = asyncio.get_running_loop()
-            feed, entries, splits, marks, packed = await loop.run_in_executor(
-                workers, partial(read_source, source, result, keep_private, with_marks=True, pack=store.packs_html))
+            feed, entries, splits, marks, packed, enrichments = await loop.run_in_executor(
+                workers, partial(read_in_worker, source, result, keep_private, pack=store.packs_html, known=known))
     except ParseError as exc:
         page = "feed" if source.kind == "feed" else "listing page"
         message = f"{exc}; check that {source.url} is still the {page}'s address"
@@ -238,68 +225,26 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
             marks = [mark if done is entry else None for mark, done, entry in zip(marks, completed, entries)]
         if packed is not None:  # a page's article replaced the item's HTML and text: the store packs them
             packed = [value if done is entry else None for value, done, entry in zip(packed, completed, entries)]
+        if enrichments is not None:  # ... and the enrich pass reads it
+            enrichments = [value if done is entry else None for value, done, entry in zip(enrichments, completed,
+                                                                                         entries)]
         entries, problem = completed, with_problems(problem, page_problems)
     if marks is not None and any(mark is None for mark in marks):
         marks = [mark or near_duplicate_marks(entry.text) for mark, entry in zip(marks, entries)]
     with batch.unit() if batch is not None else store.transaction():
-        saved = store.save_entries(source.id, entries, marks, packed)
+        saved = store.save_entries(source.id, entries, marks, packed, enrichments)
         split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url, splits=splits)
         store.record_fetch_success(
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
             url=moved_to, title=feed.title, site_url=feed.site_url, problem=problem,
         )
+    if enriched is not None:
+        from blogreader.enrich.at_fetch import counted
+
+        for index in saved.enriched:
+            counted(enriched, enrichments[index])
     status = NEW if saved.new_ids else UNCHANGED
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=problem)
-
-
-def read_source(source: Source, result: FetchResult, keep_private_links: bool, presplit: bool = True,
-                with_marks: bool = False, pack: bool = False):
-    """The entries of a fetched feed, or of a listing page (each post with its excerpt, to be completed),
-    with `presplit` each full entry's roundup items (None: split later, once known to be new), with
-    `with_marks` each entry's near-duplicate marks (else None: computed when stored), and with `pack` each
-    entry's HTML and text as a SQLite library stores them (else None: packed when stored).
-
-    Pure work on bytes, so a large refresh runs it in worker processes, splitting and marking there too.
-    """
-    feed, entries = _read_entries(source, result, keep_private_links)
-    marks = [near_duplicate_marks(entry.text) for entry in entries] if with_marks else None
-    packed = [pack_post(entry.content_html, entry.text) for entry in entries] if pack else None
-    if not presplit:
-        return feed, entries, [None] * len(entries), marks, packed
-    publication = feed.site_url or source.site_url
-    splits = [None if entry.teaser else roundup_items(entry.content_html, entry.url, publication) for entry in entries]
-    if with_marks:  # a worker: the papers each post discusses are read here too (a roundup discusses none)
-        entries = [entry if split is None else replace(entry, discusses=() if split else _discusses(entry))
-                   for entry, split in zip(entries, splits)]
-        feed = replace(feed, entries=[])  # the parsed items go back as entries alone: a third less to pickle
-    return feed, entries, splits, marks, packed
-
-
-def _discusses(entry: NewEntry) -> tuple:
-    from blogreader.dedupe.discussed import discussed_works
-
-    return tuple(discussed_works(entry.content_html, entry.url, entry.url))
-
-
-def roundup_items(html: str, url: str | None, publication_url: str | None) -> list:
-    """`split_roundup`, after cheap screens (roundups.screen): most posts are not parsed."""
-    if not may_be_roundup(html, url, publication_url):
-        return []
-    return split_roundup(html, url, publication_url)
-
-
-def _read_entries(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:
-    if source.kind == "listing":
-        items = parse_listing(result.body, result.final_url)
-        if not items:
-            raise ParseError(f"{result.final_url}: the page no longer lists any posts")
-        entries = [replace(entry, summary=entry.feed_summary, teaser=bool(entry.url))
-                   for entry in map(listing_entry, items)]
-        return ParsedFeed(title=None, site_url=result.final_url), entries
-    feed = normalize_feed(parse_feed(result.body, result.final_url, keep_private_links=keep_private_links,
-                                     content_type=result.content_type, content_location=result.content_location))
-    base = document_url(result.final_url, result.content_location)  # relative links in posts, as in the feed's
-    return feed, [normalize_entry(item, base) for item in feed.entries]
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,

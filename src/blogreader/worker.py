@@ -95,8 +95,9 @@ class Worker:
         source = self.store.claim_source(source_id, self.owner, self.clock(), self.lease_seconds)
         return self._poll([source] if source else [])
 
-    def fetch(self, sources: list, on_progress: Callable | None = None) -> Fetched:
-        """Refresh `sources` now, as `fetch` and `update` do, except those another process is polling.
+    def fetch(self, sources: list, on_progress: Callable | None = None, *, enrich: bool = False) -> Fetched:
+        """Refresh `sources` now, as `fetch` and `update` do, except those another process is polling; with
+        `enrich`, new posts are enriched as they are parsed (`pipeline.refresh`).
 
         The ones refreshed are leased for the run (one claim for the whole list, renewed while it lasts)
         and handed back with their next poll planned. Disabled sources are passed on unclaimed: the
@@ -105,7 +106,7 @@ class Worker:
         from blogreader.store.schedule import leases_supported
 
         if not leases_supported():  # an old SQLite: fetch as before leases, which `update` from cron relies on
-            return Fetched(self._refresh(list(sources), set(), on_progress))
+            return Fetched(self._refresh(list(sources), set(), on_progress, enrich))
         wanted = [source for source in sources if not source.disabled]
         release_dead_local_leases(self.store, self.clock())
         held = self.store.claim_sources([source.id for source in wanted], self.owner, self.clock(),
@@ -113,7 +114,7 @@ class Worker:
         held_ids = {source.id for source in held}
         busy = [source for source in wanted if source.id not in held_ids]
         disabled = [source for source in sources if source.disabled]
-        return Fetched(self._refresh(held + disabled, held_ids, on_progress), busy)
+        return Fetched(self._refresh(held + disabled, held_ids, on_progress, enrich), busy)
 
     def _poll(self, claimed: list) -> PassReport:
         """Refresh sources this worker holds, plan each one's next poll and release it; enrich and publish."""
@@ -124,7 +125,7 @@ class Worker:
         self.on_stage("fetching")
         log.info("polling %d source(s): %s", len(claimed), ", ".join(str(source.id) for source in claimed))
         try:
-            outcome = self._refresh(claimed, {source.id for source in claimed})
+            outcome = self._refresh(claimed, {source.id for source in claimed}, enrich=True)
         except Exception as exc:  # noqa: BLE001 - a broken pass must not end the loop; each source says why
             log.exception("a poll failed")
             report.problems.append(str(exc))
@@ -135,7 +136,7 @@ class Worker:
             self._enrich_and_publish(report)
         return report
 
-    def _refresh(self, sources: list, held: set[int], on_progress: Callable | None = None):
+    def _refresh(self, sources: list, held: set[int], on_progress: Callable | None = None, enrich: bool = False):
         """`pipeline.refresh` of `sources`, renewing the leases on `held` meanwhile and releasing them after."""
         from blogreader.pipeline import RefreshReport, refresh  # the fetch stack loads when there is work
 
@@ -143,10 +144,7 @@ class Worker:
             return RefreshReport()
         try:
             with self._renewing():
-                if on_progress is None:
-                    outcome = refresh(self.store, sources, self.settings)
-                else:
-                    outcome = refresh(self.store, sources, self.settings, on_progress=on_progress)
+                outcome = refresh(self.store, sources, self.settings, on_progress=on_progress, enrich=enrich)
         except Exception as exc:
             self._release_after_crash([source for source in sources if source.id in held],
                                       f"the last poll stopped: {exc}")

@@ -190,7 +190,7 @@ def test_text_indexed_before_it_was_packed_stays_found_and_leaves_the_index_clea
     url = server.serve("/feed.xml", feed("caching"))
     with monkeypatch.context() as older:  # the version before 0018: HTML packed, text plain
         older.setattr(entries, "stored_post", lambda html, text, postgres: (packed_posts.stored_html(html, postgres), text))
-        older.setattr("blogreader.pipeline.pack_post", lambda html, text: (packed_posts.pack_html(html), text))
+        older.setattr("blogreader.reading.pack_post", lambda html, text: (packed_posts.pack_html(html), text))
         fetch_with_older_schema(cli, home, older, 17, url)
     with sqlite3.connect(home / "blogreader.db") as conn:
         assert conn.execute("SELECT typeof(content_html), typeof(text) FROM entries").fetchall() == [("blob", "text")]

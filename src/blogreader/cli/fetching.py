@@ -14,8 +14,9 @@ FAILED, SKIPPED = "failed", "skipped"  # the pipeline's outcome names, without i
 BUSY_NAMED = 20  # sources skipped because another process holds them, named one per line up to this many
 
 
-def run_refresh(app, sources):
-    """Refresh `sources` with a progress bar, print failures and the summary line; returns the report.
+def run_refresh(app, sources, *, enrich: bool = False):
+    """Refresh `sources` with a progress bar, print failures and the summary line; returns the report. With
+    `enrich`, new posts are enriched as they are parsed (`enrich_new_entries` then does the rest).
 
     Sources another process (`worker`, `serve`, another `fetch`) is polling this moment are left to it,
     and each is named: their new entries arrive through that process.
@@ -25,7 +26,7 @@ def run_refresh(app, sources):
 
     with progress(len(sources), "fetching") as advance:
         fetched = Worker(app.store, app.settings).fetch(
-            sources, on_progress=lambda outcome: advance(outcome.source.name))
+            sources, on_progress=lambda outcome: advance(outcome.source.name), enrich=enrich)
     report = fetched.report
     for outcome in report.outcomes:
         if outcome.status == FAILED:
@@ -45,10 +46,13 @@ def run_refresh(app, sources):
     return report
 
 
-def enrich_new_entries(app) -> None:
+def enrich_new_entries(app, report=None) -> None:
+    """Enrich what is not enriched yet; print one line for it and what the fetch (`report`) enriched."""
     from blogreader.cli.enriching import run_enrichment
 
     enriched = run_enrichment(app, only_unenriched=True)
+    if report is not None and report.enrichment is not None:
+        enriched.merge(report.enrichment)
     if enriched.enriched:
         click.echo(enriched.summary_line())
 
@@ -67,9 +71,9 @@ def fetch(app, sources: tuple[str, ...], no_enrich: bool) -> None:
     if not chosen:
         click.echo("no sources yet; add one with `blogreader add URL`")
         return
-    report = run_refresh(app, chosen)
+    report = run_refresh(app, chosen, enrich=not no_enrich)
     if not no_enrich:
-        enrich_new_entries(app)
+        enrich_new_entries(app, report)
     if sources and report.count("failed"):
         raise BlogReaderError(f"{report.count('failed')} of the named source(s) failed; see the messages above")
 
@@ -95,8 +99,8 @@ def update(app) -> None:
         click.echo("no sources yet; add one with `blogreader add URL`")
         publish_configured(app)
         return
-    report = run_refresh(app, sources)
-    enrich_new_entries(app)
+    report = run_refresh(app, sources, enrich=True)
+    enrich_new_entries(app, report)
     hidden = store.hidden_ids(report.new_ids)
     new_ids = [entry_id for entry_id in report.new_ids if entry_id not in hidden]
     if hidden:

@@ -49,6 +49,13 @@ def load_or_fit(categories: tuple[Category, ...], examples: list[Example], folde
     return LocalClassifier(categories, examples, model=model or _load_or_fit_model(categories, [], folder), base=base)
 
 
+def is_saved(categories: tuple[Category, ...], examples: list[Example], folder: Path) -> bool:
+    """Would `load_or_fit` load every fit it needs (shipped or saved in `folder`), fitting none?"""
+    fits = [[], examples] if examples else [[]]
+    names = (f"classifier-{cache_key(categories, learnt)}.npz" for learnt in fits)
+    return all((SHIPPED / name).exists() or (folder / name).exists() for name in names)
+
+
 def _load_or_fit_model(categories: tuple[Category, ...], examples: list[Example], folder: Path) -> LinearModel:
     name = f"classifier-{cache_key(categories, examples)}.npz"
     path = folder / name

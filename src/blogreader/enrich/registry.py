@@ -33,6 +33,17 @@ def summarizer_chain(spec: str, settings: Settings) -> list[Summarizer]:
     return chain
 
 
+def is_offline(settings: Settings) -> bool:
+    """Are the configured backends offline ones (no model to call), each a name this version knows?"""
+    if "llm:" in settings.enrich.summarizer or settings.enrich.classifier.strip() != "local":
+        return False
+    try:
+        summarizer_chain(settings.enrich.summarizer, settings)
+    except UsageError:
+        return False
+    return True
+
+
 def classifier_for(spec: str, settings: Settings, examples) -> Classifier:
     name = spec.strip()
     if name == "local":

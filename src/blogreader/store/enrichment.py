@@ -117,6 +117,14 @@ class EnrichmentQueries:
                      "promo": None if update.promo is None else int(update.promo), "now": now, "id": update.id},
                 )
 
+    def carried_identities(self, source_id: int, limit: int = 2000) -> tuple[frozenset[str], frozenset[str]]:
+        """The guids and canonical URLs of the entries `source_id` carries (its latest `limit`): a fetch leaves
+        the posts they name unenriched while it parses, since the store already has them."""
+        rows = self.conn.execute(
+            "SELECT es.guid, e.canonical_url FROM entry_sources es JOIN entries e ON e.id = es.entry_id "
+            "WHERE es.source_id = ? ORDER BY es.entry_id DESC LIMIT ?", (source_id, limit)).fetchall()
+        return frozenset(guid for guid, _ in rows if guid), frozenset(url for _, url in rows if url)
+
     def labelled_entries(self) -> list[LabelledEntry]:
         """Entries the user (or an imported list) filed under a category: what the local classifier learns from."""
         rows = self.conn.execute(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from blogreader.errors import NotFoundError, UsageError
-from blogreader.models import Entry, NewEntry
+from blogreader.models import Enrichment, Entry, NewEntry
 from blogreader.clock import iso, utc_now
 from blogreader.dedupe.fingerprint import text_fingerprint
 from blogreader.store.database import transaction
@@ -47,6 +47,7 @@ class SaveOutcome:
     updated: int
     ids: list[int]  # one per saved entry, in order
     changed_ids: list[int]  # new or with new content
+    enriched: list[int] = field(default_factory=list)  # the indexes of the entries inserted enriched
 
 
 def _entry(row: sqlite3.Row) -> Entry:
@@ -72,16 +73,19 @@ class EntryQueries:
         return self._find_existing(source_id, entry) is not None
 
     def save_entries(self, source_id: int | None, entries: list[NewEntry], marks: list[Marks] | None = None,
-                     packed: list[tuple[str | bytes, str | bytes] | None] | None = None) -> SaveOutcome:
+                     packed: list[tuple[str | bytes, str | bytes] | None] | None = None,
+                     enrichments: list[Enrichment | None] | None = None) -> SaveOutcome:
         """Insert new entries and refresh changed ones, in one transaction; user edits are kept.
 
         `marks` (one per entry, from `near_duplicate_marks`) may come computed already, by a parse worker, and
         so may `packed`, each entry's HTML and text as `pack_post` packs them (None where they are to be packed
-        here).
+        here), and `enrichments`, each entry's summary, category and promo verdict: a new entry is inserted with
+        them (enriched), an entry already stored ignores them.
         """
         new_ids: list[int] = []
         ids: list[int] = []
         changed: list[int] = []
+        enriched: list[int] = []
         updated = 0
         now = utc_now()
         postgres = is_postgres(self.conn)
@@ -93,7 +97,10 @@ class EntryQueries:
                 if existing is None:
                     html, text = ready if ready is not None else stored_post(entry.content_html, entry.text, postgres)
                     mark = marks[index] if marks is not None else near_duplicate_marks(entry.text)
-                    entry_id = self._insert(source_id, entry, html, text, now, mark.fingerprint)
+                    enrichment = enrichments[index] if enrichments is not None else None
+                    entry_id = self._insert(source_id, entry, html, text, now, mark.fingerprint, enrichment)
+                    if enrichment is not None:
+                        enriched.append(index)
                     link_near_duplicate(self.conn, entry_id, entry, mark)
                     known.inserted(entry_id, entry)
                     known.hashes[entry_id] = entry.content_hash
@@ -121,7 +128,7 @@ class EntryQueries:
                     if carried.rowcount:
                         known.hashes.setdefault(entry_id, existing[1] if existing else entry.content_hash)
                         known.carried(entry_id, entry.guid)
-        return SaveOutcome(new_ids, updated, ids, changed)
+        return SaveOutcome(new_ids, updated, ids, changed, enriched)
 
     def _find_existing(self, source_id: int | None, entry: NewEntry) -> tuple[int, str] | None:
         """(id, content hash) of the stored entry that `entry` is: by guid in its source, canonical URL,
@@ -143,23 +150,33 @@ class EntryQueries:
         return bool(site and url) and _site_host(site[0]) == _site_host(url)
 
     def _insert(self, source_id: int, entry: NewEntry, html: str | bytes, text: str | bytes, now: str,
-                fingerprint: str | None = None) -> int:
-        # The row is written once, whole: its near-duplicate fingerprint is known before the insert.
+                fingerprint: str | None = None, enrichment: Enrichment | None = None) -> int:
+        # The row is written once, whole: its fingerprint (and from a fetch its enrichment) known before the insert.
         remember_text(text, html, entry.text)  # what the search index's trigger is about to ask for
+        summary, summary_origin = entry.summary, "feed" if entry.summary else None
+        category = category_origin = promo_origin = enriched_at = None
+        promo = False
+        if enrichment is not None:
+            if enrichment.summary:
+                summary, summary_origin = enrichment.summary, enrichment.summary_origin
+            category, category_origin = enrichment.category, enrichment.category_origin
+            promo, promo_origin, enriched_at = enrichment.promo, "auto", now
         cursor = self.conn.execute(
             """INSERT INTO entries (source_id, guid, url, canonical_url, title, author, published, added,
                    content_html, text, word_count, reading_minutes, feed_summary, content_hash,
-                   summary, summary_origin, page_canonical, fingerprint)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                   summary, summary_origin, page_canonical, fingerprint,
+                   category, category_origin, promo, promo_origin, enriched_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (source_id, entry.guid, entry.url, entry.canonical_url, entry.title, entry.author,
              iso(entry.published), now, html, text, entry.word_count,
              entry.reading_minutes, entry.feed_summary, entry.content_hash,
-             entry.summary, "feed" if entry.summary else None, entry.page_canonical, fingerprint),
+             summary, summary_origin, entry.page_canonical, fingerprint,
+             category, category_origin, int(promo), promo_origin, enriched_at),
         )
         entry_id = cursor.fetchone()[0]
         queue = getattr(self.conn, "search_queue", None)  # a batch indexes its posts as it commits
         if queue is not None:
-            queue.describe(entry_id, entry.title, entry.summary, entry.text)
+            queue.describe(entry_id, entry.title, summary, entry.text)
         return entry_id
 
     def _refresh(self, entry_id: int, entry: NewEntry, html: str | bytes, text: str | bytes, now: str,
