@@ -96,7 +96,10 @@ def best_summary(title: str, text: str) -> str | None:
     sentences = list(islice(filter(_is_prose, islice(iter_sentences(text), 5 * CANDIDATES)), CANDIDATES))
     if not sentences:
         return None
-    top = top_words(" ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS]), 25)
+    opening = text
+    if len(text) >= 2 * FREQUENCY_WORDS:  # n words take 2n - 1 characters: a shorter text has no more to cut
+        opening = " ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS])
+    top = top_words(opening, 25)
     title_words = content_word_set(title)
     scored = sorted(((score_sentence(sentence, position, title_words, top), position)
                      for position, sentence in enumerate(sentences)), key=lambda pair: (-pair[0], pair[1]))
