@@ -180,7 +180,7 @@ class _Lookup:
     looked up in dicts (`counted`); a batch in sorted arrays with a few numpy calls for all of it (`batch`).
     """
 
-    UNKNOWN, STOP = 0, -1  # a word in no term (it also ends a pair, as a text's end does); a stop word
+    UNKNOWN = 0  # a word in no term: it also ends a pair, as a text's end does
 
     def __init__(self, terms: list[str], stops: frozenset[str]) -> None:
         import numpy as np
@@ -197,8 +197,7 @@ class _Lookup:
                 pairs.append((ids[words[0]], ids[words[1]], column))
         self.size = size = len(ids) + 1
         pairs = [(first * size + second, column) for first, second, column in pairs]
-        # A stop word never reaches a term (`analyze` drops it before pairing): it is dropped here too.
-        self.ids = ids | dict.fromkeys(stops, self.STOP)
+        self.ids, self.stops = ids, stops
         self.keys = {-word: column for word, column in unigrams} | dict(pairs)
         self.unigram_column = np.full(len(ids) + 1, -1, dtype=np.int64)
         for word, column in unigrams:
@@ -211,8 +210,8 @@ class _Lookup:
 
     def words(self, text: str) -> list[int]:
         """Ids of the words of `text` that `analyze` keeps (bare numbers and stop words gone), 0 for unknown ones."""
-        found = map(self.ids.get, filterfalse(str.isdigit, tokens(text.lower())), repeat(self.UNKNOWN))
-        return list(filter(self.STOP.__ne__, found))
+        kept = filterfalse(self.stops.__contains__, filterfalse(str.isdigit, tokens(text.lower())))
+        return list(map(self.ids.get, kept, repeat(self.UNKNOWN)))
 
     def counted(self, text: str) -> Counter:
         """Column: count of every term of `text`, words then pairs in order of first use (as `analyze` lists them)."""
