@@ -38,3 +38,25 @@ def test_letters_that_fold_onto_ascii_are_matched_as_ignorecase_matches_them():
         assert REFERENCE.search(text) is not None
         assert promo._about_us(text)
     assert not promo._about_us("A model of the \u0130stanbul traffic, with no word about us")
+
+
+# The headline's pitch as it read before: IGNORECASE, without the lookahead.
+PITCH_REFERENCE = re.compile(promo._PITCH_LOWER.removeprefix(r"\b(?=[abcdefghijlmopswy\d])(?:")[:-1], re.IGNORECASE)
+PITCH_PIECES = ["Sale", "SALE", "discount", "50% off", "5% OFF", "Expense your subscription", "company can pay for",
+                "Announcing", " my new book", "our Course", "Enrollment is open", "Premium", "paid tier", "Subscribe",
+                "I’m not going to writing", "We are", "taking a break", "we're hiring", "Pre-order", "black friday",
+                "Job openings", "Housekeeping", "giveaway", "Founding members", "gift subscriptions", "site update",
+                "Programming Note", "Launching our course", "your boss will pay for", "Sponsorship", "Introducing",
+                "ſale", "\u0130 am writing", "\u0131", "\u212a", "Σ", "é", " ", "-", "’", "'", "\n", ".", "12", "%"]
+
+
+def test_the_pitch_is_written_in_lower_case_and_every_branch_starts_in_the_lookahead():
+    assert promo._PITCH_LOWER == promo._PITCH_LOWER.lower()
+    assert "(?=" not in PITCH_REFERENCE.pattern
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PITCH_PIECES), max_size=10).map("".join))
+def test_the_pitch_matched_in_lower_case_is_ignorecase_match_as_written(text):
+    match = PITCH_REFERENCE.search(text)
+    assert promo._pitch(text) == (match.group(0) if match else None)

@@ -16,7 +16,10 @@ from blogreader.enrich.base import Document
 from blogreader.enrich.sentences import split_sentences
 
 _FLAGS = re.IGNORECASE
-_PITCH_HEADLINE = re.compile(
+# Written in lower case and matched in the lower-cased headline (`_pitch`), behind a lookahead on the letters the
+# branches begin with, as `_ABOUT_THE_PUBLICATION_LOWER` is: about 3.5x faster than IGNORECASE, the same match.
+_PITCH_LOWER = (
+    r"\b(?=[abcdefghijlmopswy\d])(?:"
     r"\bexpense (?:your|the|a) subscription|\b(?:your )?(?:company|employer|manager|boss) (?:can |will )?pay for\b|"
     r"\b\d{1,2}% off\b|\bdiscount\b|\bsale\b|\bgiveaway\b|\bsponsored\b|\bsponsor(?:s|ship)?\b|\bpre-?order\b|"
     r"\b(?:my|our) (?:new )?(?:book|course|cohort|workshop|bootcamp|product|app|startup|community)\b|"
@@ -24,9 +27,10 @@ _PITCH_HEADLINE = re.compile(
     r"workshop|membership|subscription|premium|paid tier)\b|\b(?:paid|premium) (?:tier|plan|subscription|members?)\b|"
     r"\bsubscribe\b|\bgroup subscriptions?\b|\bgift subscriptions?\b|\bfounding members?\b|\bblack friday\b|"
     r"\b(?:i[’']m|i am|we[’']re|we are) (?:not )?(?:going to )?(?:writing|publishing|covering|taking a break)\b|"
-    r"\bwe(?:'re| are) hiring\b|\bjob openings?\b|\bhousekeeping\b|\bprogramming note\b|\bsite update\b",
-    _FLAGS,
+    r"\bwe(?:'re| are) hiring\b|\bjob openings?\b|\bhousekeeping\b|\bprogramming note\b|\bsite update\b)"
 )
+_PITCH = re.compile(_PITCH_LOWER)
+_PITCH_ANY_CASE = re.compile(_PITCH_LOWER, _FLAGS)
 # Words about the publication itself. Every branch begins at a word boundary, on one of the letters in the lookahead:
 # the engine tries the branches only there. Written in lower case and matched in lower-cased text (`_about_us`).
 _ABOUT_THE_PUBLICATION_LOWER = (
@@ -59,13 +63,13 @@ class PromoVerdict:
 def judge_promo(doc: Document) -> PromoVerdict:
     """Is this post self-promotion or housekeeping rather than content?"""
     headline = " ".join(filter(None, [doc.title, doc.feed_summary]))
-    pitch = _PITCH_HEADLINE.search(headline)
-    words = len(doc.text.split())
+    pitch = _pitch(headline)
+    words = len(doc.text.split(None, SHORT_POST_WORDS))  # counted up to one past the limit: the rest unsplit
     short = words < SHORT_POST_WORDS
-    if not short and not pitch:
+    if not short and pitch is None:
         return PromoVerdict(False, "content")  # the cheap screen: a long post without a pitch is never a promotion
-    if pitch and short:
-        return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is short")
+    if pitch is not None and short:
+        return PromoVerdict(True, f"the headline pitches ({pitch!r}) and the post is short")
     if short and words >= MODEL_MIN_WORDS:
         from blogreader.enrich.promo_model import promo_probability
 
@@ -77,11 +81,20 @@ def judge_promo(doc: Document) -> PromoVerdict:
     sentences = split_sentences(doc.text)
     about_us = sum(1 for sentence in sentences if _about_us(sentence))
     share = about_us / max(1, len(sentences))
-    if pitch and share >= 0.08:
-        return PromoVerdict(True, f"the headline pitches ({pitch.group(0)!r}) and the post is about the publication")
+    if pitch is not None and share >= 0.08:
+        return PromoVerdict(True, f"the headline pitches ({pitch!r}) and the post is about the publication")
     if short and about_us >= 3 and share >= 0.12:
         return PromoVerdict(True, f"{about_us} of {len(sentences)} sentences are about the publication itself")
     return PromoVerdict(False, "content")
+
+
+def _pitch(headline: str) -> str | None:
+    """The words of `headline` that pitch something, as written there (IGNORECASE's match), or None."""
+    if any(letter in headline for letter in _UNLOWERABLE):
+        match = _PITCH_ANY_CASE.search(headline)
+        return match.group(0) if match else None
+    match = _PITCH.search(headline.lower())  # lower() keeps every position here: the match is cut from the headline
+    return headline[match.start():match.end()] if match else None
 
 
 def _about_us(text: str) -> bool:
