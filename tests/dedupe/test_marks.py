@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from blogreader.dedupe.fingerprint import WORDS as FINGERPRINT_WORDS
 from blogreader.dedupe.fingerprint import text_fingerprint
-from blogreader.dedupe.near_duplicates import band_keys, shingles
+from blogreader.dedupe.near_duplicates import (MAX_WORDS, _opening, band_keys, band_keys_of, openings, shingle_crcs, shingles,
+                                               shingles_of)
 from blogreader.store.duplicates import near_duplicate_marks
 
 WORDS = " ".join(f"word{n % 97}x{n}" for n in range(500))
@@ -25,3 +29,31 @@ def test_marks_are_the_fingerprint_and_the_band_keys_of_the_text(text):
 def test_a_short_text_has_no_marks():
     marks = near_duplicate_marks("too short to tell")
     assert marks.fingerprint is None and marks.keys is None
+
+
+PIECES = st.sampled_from([" ", "  ", "\n", "-", "’", ".", "word", "Word", "x", "Straße", "ΑΣ", "İ", "𝐱", "🌟", "_", "é",
+                          "\u0301", "\u00a0", "\ud800", "1", "a b c d e", "one two three four five six"])
+TEXTS = st.one_of(st.text(max_size=80), st.lists(PIECES, max_size=2000).map("".join),
+                  st.tuples(st.integers(1400, 1480), st.lists(PIECES, max_size=400).map("".join))
+                  .map(lambda cut: "w " * (cut[0] // 2) + cut[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_openings_are_the_words_the_pattern_finds(text):
+    assert openings(text, FINGERPRINT_WORDS) == (_opening(text, FINGERPRINT_WORDS), _opening(text, MAX_WORDS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_shingle_hashes_give_the_band_keys_of_the_shingle_set(text):
+    opening = _opening(text, MAX_WORDS)
+    marks, hashes = shingles_of(opening), shingle_crcs(opening)
+    assert (hashes is None) == (marks is None)
+    if marks is not None:
+        assert band_keys_of(hashes) == band_keys(marks)
+
+
+def test_a_sentence_said_over_and_over_has_no_band_keys():
+    assert shingle_crcs(" ".join(["one two three four five six"] * 40)) is None
+    assert shingle_crcs(" ".join(f"w{n}" for n in range(50))) is not None

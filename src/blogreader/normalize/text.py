@@ -93,6 +93,20 @@ def word_count(text: str) -> int:
     return int(runs - joined)
 
 
+def word_characters(points):
+    """Is each code point of `points` (a numpy uint32 array) a word character (`\\w`)? The table answers for
+    the BMP; a code point above it (an emoji, a math letter) is asked of `str.isalnum`, as the regex engine asks."""
+    import numpy as np
+
+    is_word = _character_tables()[0]
+    if not len(points) or points.max() <= 0xFFFF:
+        return is_word[points]
+    word = is_word[np.minimum(points, 0xFFFF)]
+    beyond = (points > 0xFFFF).nonzero()[0]
+    word[beyond] = [chr(point).isalnum() for point in points[beyond].tolist()]
+    return word
+
+
 @lru_cache(maxsize=1)
 def _character_tables():
     """For every BMP code point: is it a word character (`\\w`, as the regex engine decides it), and is it one

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from blogreader.dedupe.fingerprint import WORDS as FINGERPRINT_WORDS
 from blogreader.dedupe.fingerprint import fingerprint_of
-from blogreader.dedupe.near_duplicates import (MAX_CANDIDATES, band_keys, hashed_similarity, openings, shingle_hashes, shingles,
-                                               shingles_of, threshold)
+from blogreader.dedupe.near_duplicates import (MAX_CANDIDATES, band_keys, band_keys_of, hashed_similarity, openings,
+                                               shingle_crcs, shingle_hashes, shingles, threshold)
 from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
 from blogreader.store.dialect import in_json_list, is_postgres, json_values
@@ -32,8 +32,8 @@ class Marks:
 
 def near_duplicate_marks(text: str) -> Marks:
     fingerprinted, shingled = openings(text, FINGERPRINT_WORDS)  # the text's words read once for both
-    marks = shingles_of(shingled)
-    return Marks(fingerprint_of(fingerprinted), array("q", band_keys(marks)) if marks is not None else None)
+    hashes = shingle_crcs(shingled)  # the keys need the shingles' hashes only, not their set
+    return Marks(fingerprint_of(fingerprinted), array("q", band_keys_of(hashes)) if hashes is not None else None)
 
 
 def link_near_duplicate(conn: sqlite3.Connection, entry_id: int, entry: NewEntry, marks: Marks | None = None) -> None:
