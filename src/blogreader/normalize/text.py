@@ -11,11 +11,14 @@ import nh3
 
 WORDS_PER_MINUTE = 220
 
+_BLOCK_NAMES = r"p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|section|article|figure|figcaption|dd|dt"
 # An unclosed tag runs to the end (`\Z`): without that, each of many unclosed "<p" scanned the rest of the text.
-_BLOCK_BOUNDARY = re.compile(
-    r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|section|article|figure|figcaption|dd|dt)\b[^>]*|br\s*/?)(?:>|\Z)",
-    re.IGNORECASE,
-)
+_BLOCK_BOUNDARY = re.compile(rf"<(?:/?(?:{_BLOCK_NAMES})\b[^>]*|br\s*/?)(?:>|\Z)", re.IGNORECASE)
+# The "<" of every block tag `_BLOCK_BOUNDARY` would match where it starts (the rest of its match always follows
+# the name, so it is left out: looking ahead to a ">" from each "<" of a long tag would be quadratic). Unlike
+# `_BLOCK_BOUNDARY.sub` it also finds a block tag's "<" inside another one's match (`<p title="<br>">`), but
+# there the tag stripping removes the line break with both.
+_BLOCK_START = re.compile(rf"<(?=/?(?:{_BLOCK_NAMES})\b|br\s*/?(?:>|\Z))", re.IGNORECASE)
 # A run of spaces to collapse: two or more, or any that is not a plain space (a single " " is left alone,
 # rather than rewritten as itself at every word).
 _SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
@@ -40,13 +43,18 @@ def html_to_text(html: str, *, sanitized: bool = False) -> str:
     """
     if not html:
         return ""
-    if not sanitized:
+    if sanitized:  # a plain replacement is done in C: a template ("\n\\g<0>") cost a Python call a tag
+        stripped = _TAG.sub("", _BLOCK_START.sub("\n<", html))
+    else:  # the parser would read a line break inside a tag or a <textarea> otherwise: exactly as marked before
         from blogreader.normalize.sanitize import tractable
 
-        html = tractable(html)
-    marked = _BLOCK_BOUNDARY.sub("\n\\g<0>", html)
-    stripped = html_lib.unescape(_TAG.sub("", marked) if sanitized else _tags_only().clean(marked))
-    return _tidy_lines(stripped)
+        stripped = _tags_only().clean(_BLOCK_BOUNDARY.sub(_after_line_break, tractable(html)))
+    return _tidy_lines(html_lib.unescape(stripped))
+
+
+def _after_line_break(match: re.Match) -> str:
+    """The block tag matched, after a line break."""
+    return "\n" + match[0]
 
 
 def _tidy_lines(text: str) -> str:
