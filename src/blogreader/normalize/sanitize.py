@@ -90,7 +90,7 @@ def break_text_runs(html: str, every: int = TEXT_RUN) -> str:
     comments are dropped and the text around one is joined again. Inside a textarea, title and the like
     the element is closed and reopened instead.
     """
-    if len(html) <= every or all(len(piece) <= every for piece in html.split("<")):
+    if len(html) <= every or max(map(len, html.split("<"))) <= every:  # no run to cut (lengths taken in C)
         return html
     pieces: list[str] = []
     last = index = 0
@@ -133,7 +133,8 @@ def limit_nesting(html: str, limit: int = MAX_DEPTH) -> str:
     stack of open ones), so a megabyte of <div>s nested 100,000 deep held a fetch for minutes, and
     ten megabytes for hours. Dropping the excess tags keeps their text; the sanitizer runs after.
     """
-    if html.count("<") <= limit:
+    # Only a start tag ("<" then a letter) goes deeper: with at most `limit` of them none can go past the limit.
+    if html.count("<") - html.count("</") <= limit:
         return html
     depth = dropped = 0
     cuts: list[tuple[int, int]] = []
