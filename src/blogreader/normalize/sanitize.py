@@ -64,7 +64,7 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
     if not html:
         return ""
     relative = ("rewrite_with_base", base_url) if base_url and base_url.startswith(("http://", "https://")) else "deny"
-    clean = _clean(tractable(html), relative)
+    clean = _clean(tractable(html), relative, as_written=True)
     if clean == html:
         return clean  # already a fixed point: stored HTML shown again (the web app re-sanitizes it)
     for _ in range(MAX_PASSES - 1):
@@ -163,25 +163,29 @@ def limit_nesting(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(pieces)
 
 
-def _clean(html: str, relative) -> str:
+def _clean(html: str, relative, as_written: bool = False) -> str:
     # C0 controls (ESC, BEL...) are invalid in HTML and drive terminals; C1 ones stay, as they are often
     # mojibake that the text stage repairs.
-    clean = _allowed_only(html, relative)
+    clean = _allowed_only(html, relative, as_written)
     # A substring test per control character is a quarter of one regex scan of non-ASCII text.
     return _C0_CONTROLS.sub("", clean) if any(char in clean for char in _C0_CHARACTERS) else clean
 
 
-def _allowed_only(html: str, relative) -> str:
+def _allowed_only(html: str, relative, as_written: bool = False) -> str:
     svg = _SVG.search(html) is not None  # the filter is a Python call per attribute: only where SVG is
     if relative == "deny":
         return _cleaner(svg, None).clean(html)
     # Building a sanitizer (its allow-lists as Rust sets) cost 115 µs, four times the cleaning of a post, and
     # a base URL is given per entry: so one prebuilt sanitizer only notes whether the post has a relative
-    # URL at all, and only then does one with the post's base URL clean it again.
-    _RELATIVE_SEEN.found = False
-    clean = _cleaner(svg, _note_relative).clean(html)
-    if not _RELATIVE_SEEN.found:
-        return clean  # no URL to resolve: what the sanitizer with the base URL gives, exactly
+    # URL at all, and only then does one with the post's base URL clean it again. Where the HTML as written
+    # (not a pass over the sanitizer's own output) plainly has a link or image address without a scheme, that
+    # first cleaning is skipped, the one with the base URL giving the same either way: on posts with relative
+    # links, over half of real ones, it cost a third of the sanitizing.
+    if not (as_written and _looks_relative(html)):
+        _RELATIVE_SEEN.found = False
+        clean = _cleaner(svg, _note_relative).clean(html)
+        if not _RELATIVE_SEEN.found:
+            return clean  # no URL to resolve: what the sanitizer with the base URL gives, exactly
     options = dict(_OPTIONS, attribute_filter=svg_attribute) if svg else _OPTIONS
     try:
         return nh3.clean(html, url_relative=relative, **options)
@@ -192,6 +196,15 @@ def _allowed_only(html: str, relative) -> str:
 _OPTIONS = dict(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                 link_rel="noopener noreferrer nofollow", strip_comments=True)
 _RELATIVE_SEEN = threading.local()  # set by _note_relative during one clean on this thread
+# A link or image address that does not start with a scheme, as such HTML is usually written (a hint: the
+# sanitizer decides). It starts with a plain "=", which the regex engine looks for quickly: a fifth of the
+# time of looking for "href=" and "src=" apart.
+_RELATIVE_HINT = re.compile(r"""=(?<=href=|.src=)["']?+(?![A-Za-z][A-Za-z0-9+.-]*:)""")
+
+
+def _looks_relative(html: str) -> bool:
+    """Does `html` plainly hold a relative URL (`href="/about"`, `src=img.png`)?"""
+    return _RELATIVE_HINT.search(html) is not None
 
 
 def _note_relative(url: str) -> None:
