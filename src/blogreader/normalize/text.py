@@ -26,6 +26,7 @@ _SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
 # character of a long run without one (120,000 em spaces), `\s*\n` rescanned the run each time, for minutes.
 _BLANK_LINES = re.compile(r"(?<![^\S\n])[^\S\n]*\n\s*")
 _ODD_SPACES = "\t\r\f\v\u00a0"  # the spaces other than " " that _SPACES rewrites
+_TWO_SPACES_OR_MORE = re.compile("   *")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _TAG = re.compile(r"<[^>]*(?:>|\Z)")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -63,10 +64,14 @@ def _tidy_lines(text: str) -> str:
     the text (on a typical post the two scans were 60 % of html_to_text).
 
     A run of whitespace holding a line break is the end of one line, blank lines and the start of the next:
-    stripping every line and dropping the empty ones gives the same. `_SPACES` runs only when its match can
-    start somewhere (a tab, no-break space... or two spaces)."""
-    if "  " in text or any(char in text for char in _ODD_SPACES):
-        text = _SPACES.sub(" ", text)
+    stripping every line and dropping the empty ones gives the same. A run of `_SPACES` is a run of spaces
+    once its tabs, no-break spaces... are spaces: runs of two or more are then found by their first two spaces
+    (a quarter of the time of `_SPACES` trying every space of the text)."""
+    if any(char in text for char in _ODD_SPACES):
+        for char in _ODD_SPACES:
+            text = text.replace(char, " ")
+    if "  " in text:
+        text = _TWO_SPACES_OR_MORE.sub(" ", text)
     if "\n" not in text:
         return text.strip()
     return "\n".join(line for line in map(str.strip, text.split("\n")) if line)
