@@ -67,10 +67,9 @@ def openings(text: str, short: int) -> tuple[str, str]:
     regex's: the short one's words are the long one's that start in a prefix of its span, the last cut there."""
     import numpy as np
 
-    from blogreader.normalize.text import word_characters
+    from blogreader.normalize.text import code_points, word_characters
 
-    span = text[: MAX_WORDS * _CHARS_PER_WORD]
-    points = np.frombuffer(span.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = code_points(text[: MAX_WORDS * _CHARS_PER_WORD])
     word = word_characters(points)
     bounded = np.zeros(len(word) + 2, dtype=np.bool_)  # no word before the span nor after it
     bounded[1:-1] = word
@@ -93,7 +92,8 @@ def _joined(points, word, start: int, end: int) -> str:
     inside = word[start:end]
     kept = inside.copy()
     kept[1:] |= inside[:-1]  # every word character, and the first character after a word, as a space
-    return np.where(inside, points[start:end], 32)[kept].tobytes().decode("utf-32-le").lower()
+    kept_points = np.where(inside, points[start:end], 32)[kept]
+    return kept_points.tobytes().decode("utf-16-le" if points.dtype == np.uint16 else "utf-32-le").lower()
 
 
 def similarity(first: frozenset[bytes], second: frozenset[bytes]) -> float:

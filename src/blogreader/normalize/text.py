@@ -96,9 +96,9 @@ def word_count(text: str) -> int:
         return len(_WORD.findall(text))
     import numpy as np
 
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = code_points(text)
     is_word, joins = _character_tables()
-    if points.max() <= 0xFFFF:
+    if points.dtype == np.uint16:
         word, inner = is_word[points], points[1:-1]
     else:  # an emoji or the like, beyond the tables: asked one by one, and joining no words
         word, inner = word_characters(points), np.minimum(points[1:-1], 0xFFFF)
@@ -107,13 +107,24 @@ def word_count(text: str) -> int:
     return int(runs - joined)
 
 
+def code_points(text: str):
+    """The code points of `text` as a numpy array: 16-bit where each character is one UTF-16 unit (the BMP,
+    a lone surrogate), made about as fast as a copy and read in half the memory; else 32-bit."""
+    import numpy as np
+
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if len(units) == len(text):
+        return units
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def word_characters(points):
-    """Is each code point of `points` (a numpy uint32 array) a word character (`\\w`)? The table answers for
+    """Is each code point of `points` (from `code_points`) a word character (`\\w`)? The table answers for
     the BMP; a code point above it (an emoji, a math letter) is asked of `str.isalnum`, as the regex engine asks."""
     import numpy as np
 
     is_word = _character_tables()[0]
-    if not len(points) or points.max() <= 0xFFFF:
+    if points.dtype == np.uint16 or not len(points) or points.max() <= 0xFFFF:
         return is_word[points]
     word = is_word[np.minimum(points, 0xFFFF)]
     beyond = (points > 0xFFFF).nonzero()[0]
