@@ -34,7 +34,6 @@ SIGNATURE_ROWS = BANDS * ROWS  # the permutations the bands read; only these are
 MAX_CANDIDATES = 20  # compared in full at most; the ones sharing most bands come first
 
 _WORD = re.compile(r"\w+")
-_WORD_CHARACTER = re.compile(r"\w")
 _CHARS_PER_WORD = 24  # the opening words are looked for in this many characters a word, at most
 
 

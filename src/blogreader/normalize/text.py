@@ -20,7 +20,7 @@ _BLOCK_BOUNDARY = re.compile(rf"<(?:/?(?:{_BLOCK_NAMES})\b[^>]*|br\s*/?)(?:>|\Z)
 # there the tag stripping removes the line break with both.
 _BLOCK_START = re.compile(rf"<(?=/?(?:{_BLOCK_NAMES})\b|br\s*/?(?:>|\Z))", re.IGNORECASE)
 # A run of spaces to collapse: two or more, or any that is not a plain space (a single " " is left alone,
-# rather than rewritten as itself at every word).
+# rather than rewritten as itself at every word). What `_tidy_lines` collapses, more quickly.
 _SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
 # A run of whitespace holding a line break, tried only from the run's first character: tried from every
 # character of a long run without one (120,000 em spaces), `\s*\n` rescanned the run each time, for minutes.
