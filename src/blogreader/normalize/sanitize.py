@@ -134,7 +134,8 @@ def limit_nesting(html: str, limit: int = MAX_DEPTH) -> str:
     ten megabytes for hours. Dropping the excess tags keeps their text; the sanitizer runs after.
     """
     # Only a start tag ("<" then a letter) goes deeper: with at most `limit` of them none can go past the limit.
-    if html.count("<") - html.count("</") <= limit:
+    tags = html.count("<")
+    if tags <= limit or tags - html.count("</") <= limit:
         return html
     depth = dropped = 0
     cuts: list[tuple[int, int]] = []
