@@ -47,6 +47,23 @@ _ABOUT_THE_PUBLICATION_ANY_CASE = re.compile(_ABOUT_THE_PUBLICATION_LOWER, _FLAG
 # The four non-ASCII letters IGNORECASE folds onto ASCII ones (İ, ı, ſ and the Kelvin sign; lower() keeps the
 # middle two and makes İ two characters): a text holding one is matched with IGNORECASE, so the verdict is the same.
 _UNLOWERABLE = ("\u0130", "\u0131", "\u017f", "\u212a")
+# Every match of `_ABOUT_THE_PUBLICATION` holds one of these words as a whole run of ASCII word characters, with,
+# where a word is common, the words its branch puts beside it ("reimburse" only begins one): a text holding none is
+# not about the publication, told without trying the pattern at each of its positions (`_may_be_about_us`).
+_NEEDS_BESIDE = {
+    **{word: tuple(f"{word} {after}" for after in ("about", "on", "this", "another"))
+       for word in ("write", "writing", "publish", "publishing", "post", "posting", "cover", "covering")},
+    **{word: tuple(f"{before} {word}" for before in ("this", "my", "our"))
+       for word in ("newsletter", "blog", "substack", "publication", "site", "podcast")},
+    "paid": ("paid plan", "paid tier", "paid member", "paid subscriber"), "appreciate": ("appreciate you",),
+    "value": ("value your time",), "thank": ("thank you for",), "thanks": ("thanks for",),
+    **dict.fromkeys("subscribe subscriber subscribers subscription subscriptions subscribing reader readers upgrade "
+                    "premium membership discount viral followers salesmanship".split(), ()),
+}
+_ABOUT_WORDS = {word.encode(): tuple(map(str.encode, beside)) for word, beside in _NEEDS_BESIDE.items()}
+# The runs are read in the UTF-8 bytes, ASCII capitals lowered and every other byte a space: lower() makes ASCII
+# of no other character than İ and the Kelvin sign (`_UNLOWERABLE`), whose texts never come here.
+_RUNS = bytes(b + 32 if 65 <= b <= 90 else b if 48 <= b <= 57 or 97 <= b <= 122 or b == 95 else 32 for b in range(256))
 SHORT_POST_WORDS = 900
 PURPOSE_THRESHOLD = 0.5  # the model's probability that the post is about the publisher itself
 # Below this many words of text the model hears little but the title, and generic words ("post", "short")
@@ -98,8 +115,21 @@ def _pitch(headline: str) -> str | None:
 
 
 def _about_us(text: str) -> bool:
-    """Does `text` speak of the publication itself? Matched in lower case: 2.7x faster than IGNORECASE over posts
-    (bench/promo_patterns.py), the same verdict."""
+    """Does `text` speak of the publication itself? Screened by its words, then matched in lower case: 5x faster
+    than IGNORECASE over posts (bench/promo_patterns.py), the same verdict."""
     if any(letter in text for letter in _UNLOWERABLE):
         return _ABOUT_THE_PUBLICATION_ANY_CASE.search(text) is not None
+    if not _may_be_about_us(text.encode("utf-8", "surrogatepass").translate(_RUNS)):
+        return False
     return _ABOUT_THE_PUBLICATION.search(text.lower()) is not None
+
+
+def _may_be_about_us(runs: bytes) -> bool:
+    """Does `runs` (a text as `_RUNS` reads it) hold words a match of `_ABOUT_THE_PUBLICATION` needs?"""
+    if b"reimburse" in runs:
+        return True
+    for word in _ABOUT_WORDS.keys() & runs.split():
+        beside = _ABOUT_WORDS[word]
+        if not beside or any(map(runs.__contains__, beside)):
+            return True
+    return False
