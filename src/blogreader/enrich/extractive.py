@@ -14,7 +14,8 @@ from itertools import islice
 
 from blogreader.enrich.base import MAX_SUMMARY_CHARS, Document, Summary
 from blogreader.roundups.numbering import longest_run
-from blogreader.enrich.sentences import content_word_set, iter_sentences, split_sentences, top_words
+from blogreader.enrich.sentences import (STOPWORDS, TERM, content_word_set, iter_sentences, split_sentences, top_terms,
+                                         top_words)
 from blogreader.enrich.standalone import points_back, standalone_problem
 
 CANDIDATES = 40
@@ -97,23 +98,44 @@ def best_summary(title: str, text: str) -> str | None:
     # the score counts.
     sentences: list[str] = []
     words: list[list[str]] = []
-    for sentence in islice(iter_sentences(text), 5 * CANDIDATES):
+    # A text shorter than the opening its key words are counted in is counted whole; when all its sentences are read
+    # here, its terms are theirs in order (no term crosses a sentence's end, and the letters of a term lower one by
+    # one), so each sentence is lowered and searched once, for its score and for the key words, not the whole text
+    # once more.
+    whole = len(text) < 2 * FREQUENCY_WORDS  # n words take 2n - 1 characters: a shorter text has no more to cut
+    terms: list[str] = []
+    lowered: list[str] = []
+    found: list[list[str]] = []  # each candidate's terms, when the text is read whole
+    remaining = iter_sentences(text)
+    for sentence in islice(remaining, 5 * CANDIDATES):
         prose = _prose_words(sentence)
+        if whole:
+            lowered_sentence = sentence.lower()
+            sentence_terms = TERM.findall(lowered_sentence)
+            terms += sentence_terms
         if prose:
             sentences.append(sentence)
             words.append(prose)
+            if whole:
+                lowered.append(lowered_sentence)
+                found.append(sentence_terms)
             if len(sentences) == CANDIDATES:
                 break
     if not sentences:
         return None
-    opening = text
-    if len(text) >= 2 * FREQUENCY_WORDS:  # n words take 2n - 1 characters: a shorter text has no more to cut
-        opening = " ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS])
-    top = top_words(opening, 25)
+    if whole and next(remaining, None) is None:
+        top = top_terms(terms, 25)
+    else:
+        opening = text if whole else " ".join(text.split(maxsplit=FREQUENCY_WORDS)[:FREQUENCY_WORDS])
+        top = top_words(opening, 25)
     title_words = content_word_set(title)
     # Best first, ties to the earlier sentence: (-score, position) pairs in their own order, with no key to call.
-    ranked = sorted((-score_sentence(sentence, position, title_words, top, words[position]), position)
-                    for position, sentence in enumerate(sentences))
+    if found:
+        ranked = sorted((-score_sentence(sentence, position, title_words, top, words[position], lowered[position],
+                                         found[position]), position) for position, sentence in enumerate(sentences))
+    else:
+        ranked = sorted((-score_sentence(sentence, position, title_words, top, words[position]), position)
+                        for position, sentence in enumerate(sentences))
     for negated, position in ranked:
         if negated == float("inf"):
             break
@@ -192,16 +214,16 @@ def best_sentence(title: str, text: str) -> str | None:
     return split_sentences(summary)[0] if summary else None
 
 
-def score_sentence(sentence: str, position: int, title_words: set[str], top: set[str],
-                   words: list[str] | None = None) -> float:
-    """How well `sentence` sums up its post; `words`: its words, when already split."""
+def score_sentence(sentence: str, position: int, title_words: set[str], top: set[str], words: list[str] | None = None,
+                   lowered: str | None = None, terms: list[str] | None = None) -> float:
+    """How well `sentence` sums up its post; `words`, `lowered`, `terms` (TERM's finds in it): when already found."""
     words = sentence.split() if words is None else words
     if not 6 <= len(words) <= 60 or not sentence.rstrip("\"”’)").endswith((".", "!", "…")):
         return float("-inf")  # headings and questions are not summaries
-    lowered = sentence.lower()
+    lowered = sentence.lower() if lowered is None else lowered
     if _UNSUITABLE_START.match(sentence) or _unsuitable_part(lowered):
         return float("-inf")
-    content = content_word_set(lowered, lowered=True)
+    content = content_word_set(lowered, lowered=True) if terms is None else set(terms) - STOPWORDS
     if not content:
         return float("-inf")
     score = 1.5 * len(content & title_words) / max(1, len(title_words))

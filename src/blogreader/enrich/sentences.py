@@ -61,20 +61,25 @@ def iter_sentences(text: str) -> Iterator[str]:
             yield sentence
 
 
-_TERM = re.compile(r"[a-z0-9][a-z0-9'’-]+")
+TERM = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 
 
 def content_word_set(text: str, lowered: bool = False) -> set[str]:
     """The distinct content words of `text` (the fast path for scoring sentences); `lowered`: it already is."""
-    return set(_TERM.findall(text if lowered else text.lower())) - STOPWORDS
+    return set(TERM.findall(text if lowered else text.lower())) - STOPWORDS
 
 
 def top_words(text: str, count: int) -> set[str]:
     """The `count` most frequent content words of `text` (ties: the word seen first)."""
+    return top_terms(TERM.findall(text.lower()), count)
+
+
+def top_terms(terms: list[str], count: int) -> set[str]:
+    """The `count` most frequent of `terms` (the words `TERM` finds) that are no stopwords (ties: the first seen)."""
     from collections import Counter
     from operator import itemgetter
 
-    frequency = Counter(_TERM.findall(text.lower()))
+    frequency = Counter(terms)
     for word in STOPWORDS & frequency.keys():
         frequency.pop(word)  # dict's own pop in C: Counter's __delitem__ is written in Python
     # Counter.most_common's heap as the stable sort it stands for: the same words, ties to the first seen, in
