@@ -3,6 +3,7 @@ from hypothesis import given, strategies as st
 from blogreader.enrich.base import Document
 from blogreader.enrich.extractive import ExtractiveSummarizer, fit, house_style, roundup_summary
 from blogreader.enrich.feed_summary import FeedSummarizer
+from blogreader.enrich.sentences import TERM, iter_sentences
 
 ARTICLE = """Why does warmup help Adam?
 Learning-rate warmup is folklore, but few people know why it works.
@@ -88,3 +89,14 @@ def test_extractive_summaries_respect_the_house_rules(text, title):
         assert len(summary.text) <= 300
         lowered = summary.text.lower()
         assert "http" not in lowered and "read more" not in lowered and "subscribe" not in lowered
+
+
+_TEXT_PIECES = st.sampled_from(["The", "model", "e.g.", "U.S.", "we’re", "don't", "-x", "’s", "10.", "harder.Tyler", "İSTANBUL",
+                                "ΣΊΣΥΦΟΣ", "K", " ", "\n", ". ", "! ", "… ", ".” ", "\u2028", "\x1c", "a-", "0"])
+
+
+@given(st.lists(st.one_of(_TEXT_PIECES, st.text(max_size=4)), max_size=60).map("".join))
+def test_a_texts_terms_are_its_sentences_terms_in_order(text):
+    # best_summary counts a short text's key words from its sentences' terms, found once for their scores too.
+    assert [term for sentence in iter_sentences(text) for term in TERM.findall(sentence.lower())] \
+        == TERM.findall(text.lower())
