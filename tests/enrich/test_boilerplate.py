@@ -34,3 +34,14 @@ def test_content_that_mentions_the_words_is_kept():
 def test_a_block_start_without_a_call_to_action_only_drops_its_own_line():
     text = "Sponsored by Acme GPUs\nAttention is a weighted average.\nIt is cheap to compute."
     assert strip_promo_blocks(text) == "Attention is a weighted average.\nIt is cheap to compute."
+
+
+def test_a_pitch_spelt_with_letters_that_fold_onto_ascii_is_removed_as_the_pattern_reads_it():
+    # Under IGNORECASE the long s is an "s", the dotless i an "i" and the dotted capital I an "i"; lower() keeps
+    # the first two and turns the third into "i" and a combining dot, so the screens must fold them the same way.
+    for pitch in ("Please consider ſubscribing to this blog.", "Send a gİft subscription today.",
+                  "Please consıder subscrıbing.", "THANKS FOR READİNG, and please SUBSCRİBE"):
+        text = f"Attention is a weighted average.\n{pitch}\nIt is cheap to compute."
+        assert strip_promo_blocks(text) == "Attention is a weighted average.\nIt is cheap to compute.", pitch
+    kept = "The Kelvin sign K and the long s ſ in a physics post.\nIstanbul, İzmir and Diyarbakır."
+    assert strip_promo_blocks(kept) == kept
