@@ -1,6 +1,6 @@
 from blogreader.enrich.base import Document
 from blogreader.enrich.local_classifier import Example, LocalClassifier
-from blogreader.enrich.promo import judge_promo
+from blogreader.enrich.promo import judge_promo, judge_promos
 from blogreader.enrich.taxonomy import DEFAULT_TAXONOMY, Category
 
 PITCH = """Hey friend!
@@ -24,6 +24,24 @@ def test_a_subscription_pitch_is_promo_and_an_explainer_is_not():
 def test_a_long_post_that_mentions_a_discount_once_is_not_promo():
     body = (CONTENT + "\n") * 60 + "Readers get a discount on the workshop."
     assert not judge_promo(Document("Probing residual streams", body, source="Feature Notes")).promo
+
+
+def test_posts_judged_together_get_the_verdicts_each_gets_alone():
+    hiring = ("Research internships this summer", "Our team is looking for interns to join us this summer. Apply through "
+              "our careers page before the deadline; interns work with a mentor on real projects and publish with us.")
+    cases = [
+        Document("Expense your subscription to Feature Notes", PITCH),  # the headline pitches, the post is short
+        Document("Sparse autoencoders, explained", CONTENT),  # short: the model reads it
+        Document(*hiring),  # short: the model flags it
+        Document("Probing residual streams", (CONTENT + "\n") * 60),  # long, no pitch: content unread
+        Document("A note", "Too short for the model."),  # under the model's words: the sentences decide
+        Document("Our new course is open", (CONTENT + "\n") * 60),  # a pitch on a long post
+    ] * 2
+    verdicts = judge_promos(cases)
+    assert verdicts == [judge_promo(doc) for doc in cases]
+    assert [verdict.promo for verdict in verdicts[:6]] == [True, False, True, False, False, False]
+    assert "p=" in verdicts[2].reason  # the batch's model verdict, not a screen's
+    assert judge_promos([]) == []
 
 
 def test_taxonomy_only_classification_files_clear_posts():

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from blogreader.config import Settings
 from blogreader.enrich.base import Document, Summary
 from blogreader.enrich.local_classifier import Example
-from blogreader.enrich.runner import EnrichReport, filed, read_text, settled, summarizers, teaching_examples
+from blogreader.enrich.runner import (EnrichReport, filed, promo_flags, read_text, settled, summarizers,
+                                     teaching_examples)
 from blogreader.models import Enrichment, NewEntry
 from blogreader.store import Store
 
@@ -52,9 +53,10 @@ class FetchEnricher:
                 for i in todo]
         categories = classifier.classify_many(docs)
         taxonomy = {category.name for category in self.settings.taxonomy}
-        for index, doc, category in zip(todo, docs, categories):
+        promos = promo_flags(docs, ["post"] * len(docs))
+        for index, doc, category, promo in zip(todo, docs, categories, promos):
             origin = "feed" if entries[index].summary else None  # as the row is inserted
-            promo, summary, problems = read_text(chain, own_words, doc, "post", origin, False)
+            promo, summary, problems = read_text(chain, own_words, doc, promo, origin, False)
             if problems:  # an offline backend failed: the enrich pass tries again and reports it
                 continue
             category = filed(self.settings, settled(category, taxonomy), promo, "post", doc)

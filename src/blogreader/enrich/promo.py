@@ -79,20 +79,40 @@ class PromoVerdict:
 
 def judge_promo(doc: Document) -> PromoVerdict:
     """Is this post self-promotion or housekeeping rather than content?"""
+    return judge_promos([doc])[0]
+
+
+def judge_promos(docs: list[Document]) -> list[PromoVerdict]:
+    """`judge_promo` of each post, the learned model reading every post that needs it in one batch (a feed's posts
+    at a time: one numpy pass over all of them costs a fraction of one pass for each)."""
+    facts = [_headline_facts(doc) for doc in docs]
+    asking = [index for index, (pitch, words) in enumerate(facts)
+              if pitch is None and MODEL_MIN_WORDS <= words < SHORT_POST_WORDS]
+    probabilities: dict[int, float] = {}
+    if asking:
+        from blogreader.enrich.promo_model import promo_probability
+
+        probabilities = dict(zip(asking, promo_probability([docs[index] for index in asking])))
+    return [_verdict(doc, pitch, words, probabilities.get(index))
+            for index, (doc, (pitch, words)) in enumerate(zip(docs, facts))]
+
+
+def _headline_facts(doc: Document) -> tuple[str | None, int]:
+    """The headline's pitch (or None) and the post's words, counted up to one past SHORT_POST_WORDS."""
     headline = " ".join(filter(None, [doc.title, doc.feed_summary]))
-    pitch = _pitch(headline)
-    words = len(doc.text.split(None, SHORT_POST_WORDS))  # counted up to one past the limit: the rest unsplit
+    return _pitch(headline), len(doc.text.split(None, SHORT_POST_WORDS))  # the rest left unsplit
+
+
+def _verdict(doc: Document, pitch: str | None, words: int, probability: float | None) -> PromoVerdict:
+    """The verdict from the headline's pitch, the post's length, the model's probability (None: not asked, as a
+    long post, a pitching one or one too short for the model is not) and the sentences about the publication."""
     short = words < SHORT_POST_WORDS
     if not short and pitch is None:
         return PromoVerdict(False, "content")  # the cheap screen: a long post without a pitch is never a promotion
     if pitch is not None and short:
         return PromoVerdict(True, f"the headline pitches ({pitch!r}) and the post is short")
-    if short and words >= MODEL_MIN_WORDS:
-        from blogreader.enrich.promo_model import promo_probability
-
-        probability = promo_probability([doc])[0]
-        if probability >= PURPOSE_THRESHOLD:
-            return PromoVerdict(True, f"the post is about the publisher itself (p={probability:.2f})")
+    if probability is not None and probability >= PURPOSE_THRESHOLD:
+        return PromoVerdict(True, f"the post is about the publisher itself (p={probability:.2f})")
     if not _about_us(doc.text):
         return PromoVerdict(False, "content")  # cheap: not a word about the publication anywhere
     sentences = split_sentences(doc.text)

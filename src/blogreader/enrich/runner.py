@@ -14,7 +14,7 @@ from blogreader.config import Settings
 from blogreader.enrich.base import BackendFailed, BackendUnavailable, Categorization, Document, Summarizer, Summary
 from blogreader.enrich.extractive import numbered_run
 from blogreader.enrich.local_classifier import Example
-from blogreader.enrich.promo import judge_promo
+from blogreader.enrich.promo import judge_promos
 from blogreader.enrich.registry import classifier_for, summarizer_chain
 from blogreader.enrich.windows import LLM_WINDOW, WINDOW, EntryWindows
 from blogreader.store import EnrichmentUpdate, Store
@@ -179,7 +179,9 @@ def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]
     local classifier; only for entries whose category the user did not set)."""
     spec, settings, work, classify = job
     chain, own_words = summarizers(spec, settings)
-    results = [read_text(chain, own_words, doc, entry.kind, entry.summary_origin, entry.roundup) for entry, doc in work]
+    promos = promo_flags([doc for _, doc in work], [entry.kind for entry, _ in work])
+    results = [read_text(chain, own_words, doc, promo, entry.summary_origin, entry.roundup)
+               for (entry, doc), promo in zip(work, promos)]
     filed: list[Categorization | None] = [None] * len(work)
     if classify:
         todo = [index for index, (entry, _) in enumerate(work) if entry.category_origin not in USER_ORIGINS]
@@ -196,11 +198,20 @@ def summarizers(spec: str, settings: Settings) -> tuple[list[Summarizer], list[S
     return chain, own_words
 
 
-def read_text(chain: list[Summarizer], own_words: list[Summarizer], doc: Document, kind: str,
+def promo_flags(docs: list[Document], kinds: list[str]) -> list[bool]:
+    """Each entry's promo flag: its posts judged together (`judge_promos`); a roundup's link is never one."""
+    posts = [index for index, kind in enumerate(kinds) if kind == "post"]
+    flags = [False] * len(docs)
+    for index, verdict in zip(posts, judge_promos([docs[index] for index in posts])):
+        flags[index] = verdict.promo
+    return flags
+
+
+def read_text(chain: list[Summarizer], own_words: list[Summarizer], doc: Document, promo: bool,
               summary_origin: str | None, roundup: bool) -> TextResult:
-    """An entry's promo verdict and summary (None: its summary stays as it is), with the problems met."""
+    """An entry's promo flag (as `promo_flags` judged it) and summary (None: its summary stays as it is), with the
+    problems met."""
     problems: list[str] = []
-    promo = judge_promo(doc).promo if kind == "post" else False
     summary = None
     keeps_source_summary = summary_origin == "feed" and chain[0].name == "feed" and not roundup
     if summary_origin not in USER_ORIGINS and not keeps_source_summary:
