@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from blogreader.enrich import local_classifier as lc
+from blogreader.enrich import term_lookup
 
 PIECES = ["word", "Model", "state-of-the-art", "-", "--", "x-", "-y", "2024", "²", "_", "é", "naïve", "İ", "ı", "ſ",
           "Σ", "ς", "日本", "’", "“", "—", "–", "…", "\xa0", "\u2028", "\u200b", "\u0345", "·", ".", ",", "(", " ",
@@ -21,7 +22,7 @@ texts = st.lists(st.sampled_from(PIECES), max_size=20).map("".join)
 @given(texts)
 def test_the_words_are_the_regex_words(text):
     lowered = text.lower()
-    assert lc.tokens(lowered) == lc._TOKEN.findall(lowered)
+    assert term_lookup.tokens(lowered) == term_lookup._TOKEN.findall(lowered)
 
 
 def reference(model: lc.LinearModel, text: str):
