@@ -10,11 +10,9 @@ import hashlib
 import logging
 import multiprocessing as mp
 import os
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 from blogreader.clock import utc_now
@@ -29,7 +27,8 @@ from blogreader.normalize.entry import normalize_entry
 from blogreader.normalize.text import html_to_text, word_count
 from blogreader.parse.article import extract_article
 from blogreader.parse.article_workers import ArticleWorkers
-from blogreader.reading import read_in_worker, read_source, roundup_items, serve_in_this_worker
+from blogreader.parse_pool import ParseWorkers, WorkerCrashed
+from blogreader.reading import read_source, roundup_items
 from blogreader.roundups.entries import item_entry
 from blogreader.sources.discover import discover
 from blogreader.store import Store
@@ -115,18 +114,16 @@ def refresh(store: Store, sources: list[Source], settings: Settings,
 @contextmanager
 def parse_workers(sources: int, enricher: FetchEnricher | None = None):
     """Worker processes that parse and normalize feed bodies (and enrich new posts with `enricher`) on the other
-    cores during a large refresh."""
+    cores during a large refresh; a worker that dies takes no feed but its own with it (parse_pool.py)."""
     cores = os.cpu_count() or 1
     if sources < PARALLEL_SOURCES or cores < 2 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=min(cores, MAX_PARSE_WORKERS), mp_context=mp.get_context("fork"),
-                               initializer=serve_in_this_worker, initargs=(enricher,))
+    workers = ParseWorkers(min(cores, MAX_PARSE_WORKERS), enricher)
     try:
-        pool.submit(int).result()  # fork every worker now, before the event loop starts any thread
-        yield pool
+        yield workers
     finally:
-        pool.shutdown(cancel_futures=True)
+        workers.close()
 
 
 def enrich_new(store: Store, settings: Settings, on_progress=None):
@@ -208,9 +205,11 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
             feed, entries, splits, marks, packed, enrichments = read_source(
                 source, result, keep_private, presplit=enricher is not None, enricher=enricher, known=known)
         else:
-            loop = asyncio.get_running_loop()
-            feed, entries, splits, marks, packed, enrichments = await loop.run_in_executor(
-                workers, partial(read_in_worker, source, result, keep_private, pack=store.packs_html, known=known))
+            feed, entries, splits, marks, packed, enrichments = await workers.read(
+                source, result, keep_private, pack=store.packs_html, known=known)
+    except WorkerCrashed as exc:
+        store.record_fetch_failure(source.id, str(exc))
+        return SourceOutcome(source, FAILED, error=str(exc))
     except ParseError as exc:
         page = "feed" if source.kind == "feed" else "listing page"
         message = f"{exc}; check that {source.url} is still the {page}'s address"

@@ -4,6 +4,7 @@ enrich new posts."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -59,19 +60,52 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
 
 # The run's enricher in a parse worker: set as the worker starts (forked, so nothing is pickled).
 _WORKER_ENRICHER: FetchEnricher | None = None
+# The worker's slot among the refresh's (parse_pool.py): the shared array, and where the worker's pair begins.
+_WORKER_SLOT: tuple | None = None
 
 
-def serve_in_this_worker(enricher: FetchEnricher | None) -> None:
-    """A parse worker's start: keep the run's enricher."""
-    global _WORKER_ENRICHER
+def serve_in_this_worker(enricher: FetchEnricher | None, slots=None) -> None:
+    """A parse worker's start: keep the run's enricher, and take a free slot of `slots` (pairs of a worker's pid
+    and the source it reads, shared with the refresh), when given."""
+    global _WORKER_ENRICHER, _WORKER_SLOT
     _WORKER_ENRICHER = enricher
+    if slots is not None:
+        with slots.get_lock():
+            free = next((at for at in range(0, len(slots), 2) if not slots[at]), None)
+            if free is not None:
+                slots[free] = os.getpid()
+                _WORKER_SLOT = (slots, free + 1)
 
 
 def read_in_worker(source: Source, result: FetchResult, keep_private_links: bool, pack: bool,
-                    known: Identities | None):
-    """`read_source` as a parse worker runs it: split, marked, packed, and enriched by the run's enricher."""
-    return read_source(source, result, keep_private_links, with_marks=True, pack=pack, enricher=_WORKER_ENRICHER,
-                       known=known)
+                   known: Identities | None):
+    """`read_source` as a parse worker runs it: split, marked, packed, and enriched by the run's enricher; the
+    source noted in the worker's slot while it is read, so that the refresh knows it if the worker dies."""
+    if _WORKER_SLOT is not None:
+        slots, at = _WORKER_SLOT
+        slots[at] = source.id or 0
+    try:
+        return read_source(source, result, keep_private_links, with_marks=True, pack=pack, enricher=_WORKER_ENRICHER,
+                           known=known)
+    finally:
+        if _WORKER_SLOT is not None:
+            slots[at] = 0
+
+
+def read_to_spool(spool: str, source: Source, result: FetchResult, keep_private_links: bool, pack: bool,
+                  known: Identities | None) -> str:
+    """`read_in_worker`, its result pickled to a file of its own in the folder `spool`: the path is what goes back.
+
+    A result through the pool's pipe is a long message written under the pool's lock, and a worker killed halfway
+    through one leaves the pool's reader waiting forever for the rest; a path is one short write, whole or not at all.
+    """
+    import pickle
+    import tempfile
+
+    found = read_in_worker(source, result, keep_private_links, pack, known)
+    with tempfile.NamedTemporaryFile(dir=spool, suffix=".pickle", delete=False) as file:
+        pickle.dump(found, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return file.name
 
 
 def _discusses(entry: NewEntry) -> tuple:
