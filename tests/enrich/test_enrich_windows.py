@@ -94,3 +94,33 @@ def test_the_worker_processes_file_the_categories_and_the_main_process_does_not(
     assert sum(report.categories.values()) == 22
     assert runner._WORKER_CLASSIFIER is None  # the run's classifier is not kept once it ends
     store.close()
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_this_process_with_the_same_results(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    count = 23
+    store, settings = _library(tmp_path / "one", count)
+    monkeypatch.setattr(runner, "PARALLEL_MIN", 10 ** 9)
+    runner.enrich_entries(store, settings, only_unenriched=True)
+    expected = _enriched(store)
+    store.close()
+
+    enriching = os.getpid()
+    promo_flags = runner.promo_flags
+
+    def dying(*args):
+        if os.getpid() != enriching:  # a worker (forked, so patched too): it dies as the out-of-memory killer ends one
+            os.kill(os.getpid(), signal.SIGKILL)
+        return promo_flags(*args)
+
+    monkeypatch.setattr(runner, "promo_flags", dying)
+    store, settings = _library(tmp_path / "windows", count)
+    monkeypatch.setattr(runner, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(runner, "WINDOW", 5)
+    report = runner.enrich_entries(store, settings, only_unenriched=True)  # no internal error
+    assert _enriched(store) == expected
+    assert report.enriched == count and report.problems == [
+        "a worker process died while enriching (out of memory?); this process read the rest, more slowly"]
+    store.close()

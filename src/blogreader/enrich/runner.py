@@ -7,6 +7,7 @@ import multiprocessing as mp
 import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -166,11 +167,25 @@ class _TextReaders:
                    for start in range(0, len(work), size)]
 
         def results() -> WindowResults:
-            chunks = [future.result() for future in futures]
+            try:
+                chunks = [future.result() for future in futures]
+            except BrokenProcessPool:  # a worker died (the out-of-memory killer?): this process reads the rest
+                self._lost_workers()
+                return _read_chunk((self.spec, self.settings, work, False))[0], None
             texts = [result for chunk, _ in chunks for result in chunk]
             return texts, [category for _, filed in chunks for category in filed] if self.classify else None
 
         return inputs, docs, results
+
+    def _lost_workers(self) -> None:
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = None
+        problem = "a worker process died while enriching (out of memory?); this process read the rest, more slowly"
+        log.warning(problem)
+        if self.categorizer is not None:
+            self.categorizer.report.problems.append(problem)
 
 
 def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]], bool]
