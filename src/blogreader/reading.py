@@ -58,7 +58,8 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
     return feed, entries, splits, marks, packed, enrichments
 
 
-# The run's enricher in a parse worker: set as the worker starts (forked, so nothing is pickled).
+# The run's enricher in a parse worker: set as the worker starts (inherited when forked; a pool started again
+# mid-refresh is spawned, and gets a copy).
 _WORKER_ENRICHER: FetchEnricher | None = None
 # The worker's slot among the refresh's (parse_pool.py): the shared array, and where the worker's pair begins.
 _WORKER_SLOT: tuple | None = None
