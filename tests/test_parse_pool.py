@@ -9,7 +9,7 @@ import signal
 
 import pytest
 
-from blogreader import parse_pool, reading
+from blogreader import parse_pool, reading, spool
 from blogreader.config import load_settings
 from blogreader.pipeline import PARALLEL_SOURCES, refresh
 from blogreader.store import Store
@@ -29,7 +29,7 @@ def rss(n: int, items: int = 2) -> str:
 def library(tmp_path, monkeypatch, server):
     monkeypatch.setenv("BLOGREADER_ALLOW_PRIVATE_NETWORKS", "1")
     (tmp_path / "spool").mkdir()
-    monkeypatch.setattr(parse_pool, "_MEMORY_FOLDER", str(tmp_path / "spool"))  # where the results pass
+    monkeypatch.setattr(spool, "MEMORY_FOLDER", str(tmp_path / "spool"))  # where the results pass
     settings = load_settings(tmp_path / "library")
     store = Store.open(settings.database_path)
     for n in range(PARALLEL_SOURCES):  # enough to parse in worker processes

@@ -9,25 +9,22 @@ an internal error. Now the refresh goes on:
   when the pool broke is known: it is read again alone, in a process of its own, and if it brings that one down
   too it is recorded as failed (`WorkerCrashed`) and the refresh goes on without it;
 - the feeds that were only waiting their turn are read by the new pool.
-Each result comes back as a file, its path the only message (`reading.read_to_spool`): a worker killed while it
-wrote a long message to the pool's pipe left the pool reading the rest of it forever.
+Each result comes back as a file, its path the only message (spool.py): a worker killed while it wrote a long
+message to the pool's pipe left the pool reading the rest of it forever.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
-import os
-import pickle
-import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import TYPE_CHECKING
 
 from blogreader.errors import ParseError
-from blogreader.reading import read_to_spool, serve_in_this_worker
+from blogreader.reading import read_in_worker, serve_in_this_worker
+from blogreader.spool import new_folder, remove, spooled, unspooled
 
 if TYPE_CHECKING:
     from blogreader.enrich.at_fetch import FetchEnricher
@@ -36,7 +33,6 @@ if TYPE_CHECKING:
 
 RESTART_METHOD = "spawn"  # how a pool is started again mid-refresh (tests fork, to keep what they patched)
 MAX_RESTARTS = 5  # pools started again in one refresh; past that the feeds left fail, each with its message
-_MEMORY_FOLDER = "/dev/shm"  # where results are spooled when the system has it: files in memory, not on a disk
 
 
 class WorkerCrashed(ParseError):
@@ -51,8 +47,7 @@ class ParseWorkers:
         self.restarts = 0
         self.slots: dict[ProcessPoolExecutor, object] = {}  # each pool's slots: (pid, source id) per worker
         self.suspects: dict[ProcessPoolExecutor, set[int]] = {}  # each broken pool's feeds that were being read
-        in_memory = os.access(_MEMORY_FOLDER, os.W_OK)
-        self.spool = tempfile.mkdtemp(prefix="blogreader-parsed-", dir=_MEMORY_FOLDER if in_memory else None)
+        self.spool = new_folder()
         self.pool = self._started("fork")
         self.pool.submit(int).result()  # fork every worker now, before the event loop starts any thread
 
@@ -67,16 +62,16 @@ class ParseWorkers:
     async def read(self, source: Source, result: FetchResult, keep_private_links: bool, pack: bool,
                    known: Identities | None):
         """`read_in_worker(...)` in a worker; WorkerCrashed when the feed brought down the process reading it."""
-        job = partial(read_to_spool, self.spool, source, result, keep_private_links, pack, known)
+        job = partial(spooled, self.spool, read_in_worker, source, result, keep_private_links, pack, known)
         loop = asyncio.get_running_loop()
         while True:
             pool = self.pool
             try:
-                return _unspooled(await loop.run_in_executor(pool, job))
+                return unspooled(await loop.run_in_executor(pool, job))
             except BrokenProcessPool:
                 suspects = self._replaced(pool, source)
             if source.id in suspects:
-                return _unspooled(await self._alone(job, source))
+                return unspooled(await self._alone(job, source))
 
     def _replaced(self, broken: ProcessPoolExecutor, source: Source) -> set[int]:
         """The feeds being read when `broken` broke; the first caller to see it broken starts its successor."""
@@ -107,13 +102,5 @@ class ParseWorkers:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
-        shutil.rmtree(self.spool, ignore_errors=True)  # with what a worker that died may have left
+        remove(self.spool)
 
-
-def _unspooled(path: str):
-    """The result a worker pickled to `path`, the file gone."""
-    try:
-        with open(path, "rb") as file:
-            return pickle.load(file)
-    finally:
-        os.unlink(path)

@@ -93,21 +93,6 @@ def read_in_worker(source: Source, result: FetchResult, keep_private_links: bool
             slots[at] = 0
 
 
-def read_to_spool(spool: str, source: Source, result: FetchResult, keep_private_links: bool, pack: bool,
-                  known: Identities | None) -> str:
-    """`read_in_worker`, its result pickled to a file of its own in the folder `spool`: the path is what goes back.
-
-    A result through the pool's pipe is a long message written under the pool's lock, and a worker killed halfway
-    through one leaves the pool's reader waiting forever for the rest; a path is one short write, whole or not at all.
-    """
-    import pickle
-    import tempfile
-
-    found = read_in_worker(source, result, keep_private_links, pack, known)
-    with tempfile.NamedTemporaryFile(dir=spool, suffix=".pickle", delete=False) as file:
-        pickle.dump(found, file, protocol=pickle.HIGHEST_PROTOCOL)
-    return file.name
-
 
 def _discusses(entry: NewEntry) -> tuple:
     from blogreader.dedupe.discussed import discussed_works

@@ -18,6 +18,7 @@ from blogreader.enrich.local_classifier import Example
 from blogreader.enrich.promo import judge_promos
 from blogreader.enrich.registry import classifier_for, summarizer_chain
 from blogreader.enrich.windows import LLM_WINDOW, WINDOW, EntryWindows
+from blogreader.spool import new_folder, remove, spooled, unspooled
 from blogreader.store import EnrichmentUpdate, Store
 from blogreader.store.enrichment import PICK_SEPARATOR, USER_ORIGINS, EnrichmentInput
 
@@ -141,6 +142,7 @@ class _TextReaders:
         parallel = (total >= PARALLEL_MIN and self.workers >= 2 and "llm:" not in spec
                     and "fork" in mp.get_all_start_methods())
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("fork")) if parallel else None
+        self.spool = new_folder() if parallel else None  # results come back as files (spool.py)
 
     def __enter__(self) -> _TextReaders:
         return self
@@ -150,25 +152,32 @@ class _TextReaders:
         _WORKER_CLASSIFIER = None
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+        if self.spool is not None:
+            remove(self.spool)
 
     def read(self, inputs: list[EnrichmentInput]) -> tuple[list[EnrichmentInput], list[Document],
                                                              Callable[[], WindowResults]]:
         """The window's documents, and a call that returns their results (under way in the workers meanwhile)."""
         docs = [_document(entry) for entry in inputs]
         work = list(zip(inputs, docs))
-        if self.pool is None:
-            return inputs, docs, lambda: (_read_chunk((self.spec, self.settings, work, False))[0], None)
-        if self.classify is None:
+        if self.pool is not None and self.classify is None:
             global _WORKER_CLASSIFIER
             _WORKER_CLASSIFIER = self.categorizer.local_classifier() if self.categorizer else None
             self.classify = _WORKER_CLASSIFIER is not None
         size = -(-len(work) // (self.workers * 2))
-        futures = [self.pool.submit(_read_chunk, (self.spec, self.settings, work[start:start + size], self.classify))
-                   for start in range(0, len(work), size)]
+        try:
+            futures = [self.pool.submit(spooled, self.spool, _read_chunk,
+                                        (self.spec, self.settings, work[start:start + size], self.classify))
+                       for start in range(0, len(work), size)] if self.pool is not None else None
+        except BrokenProcessPool:  # a worker died since the last window
+            self._lost_workers()
+            futures = None
+        if futures is None:
+            return inputs, docs, lambda: (_read_chunk((self.spec, self.settings, work, False))[0], None)
 
         def results() -> WindowResults:
             try:
-                chunks = [future.result() for future in futures]
+                chunks = [unspooled(future.result()) for future in futures]
             except BrokenProcessPool:  # a worker died (the out-of-memory killer?): this process reads the rest
                 self._lost_workers()
                 return _read_chunk((self.spec, self.settings, work, False))[0], None
@@ -183,7 +192,7 @@ class _TextReaders:
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = None
         problem = "a worker process died while enriching (out of memory?); this process read the rest, more slowly"
-        log.warning(problem)
+        log.info(problem)
         if self.categorizer is not None:
             self.categorizer.report.problems.append(problem)
 
