@@ -14,12 +14,36 @@ import shutil
 import tempfile
 
 MEMORY_FOLDER = "/dev/shm"  # where the files go when the system has it: in memory, not on a disk
+PREFIX = "blogreader-results-"  # then the pid of the run's process, a dash and mkdtemp's letters
 
 
 def new_folder() -> str:
-    """A folder of its own for one run's results."""
-    in_memory = os.access(MEMORY_FOLDER, os.W_OK)
-    return tempfile.mkdtemp(prefix="blogreader-results-", dir=MEMORY_FOLDER if in_memory else None)
+    """A folder of its own for one run's results, after removing those of runs whose process is gone (killed
+    before it could remove its own: in memory, they would stay until the machine restarts)."""
+    parent = MEMORY_FOLDER if os.access(MEMORY_FOLDER, os.W_OK) else tempfile.gettempdir()
+    _remove_orphans(parent)
+    return tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent)
+
+
+def _remove_orphans(parent: str) -> None:
+    try:
+        names = [name for name in os.listdir(parent) if name.startswith(PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            remove(os.path.join(parent, name))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive, and not ours to judge
+        return True
+    return True
 
 
 def spooled(folder: str, function, *args) -> str:
