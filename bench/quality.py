@@ -75,7 +75,7 @@ def real_posts_scores() -> tuple[dict, list[str]]:
             found = found[key]
         return found
 
-    failed = [f"real.{path}" for path, floor in REAL_FLOORS.items() if value(path) < floor]
+    failed = [f"real.{path}" for path, floor in REAL_FLOORS.items() if value(path) is None or value(path) < floor]
     failed += [f"real.{path}" for path, ceiling in REAL_CEILINGS.items() if value(path) > ceiling]
     return real, failed
 

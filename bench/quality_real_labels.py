@@ -236,15 +236,23 @@ def learning_over_draws(posts: list[dict], sources: list[str], draws: int) -> di
     return {"learning": first, "learning_over_draws": summary}
 
 
+def _split_note(corpus: dict) -> str:
+    """The set's own split, and what its figures mean."""
+    split = corpus.get("split") or "unnamed"
+    if split == "dev":
+        return "dev (figures on these posts; held-out blogs will be lower)"
+    return f"{split} (as the set's file names it)"
+
+
 def report(posts_path: Path = POSTS, draws: int = DRAWS) -> dict:
     """Every figure on the real posts, or {"skipped": reason} when they are absent."""
     if not Path(posts_path).exists():
         return {"skipped": f"{posts_path} is absent: the real-posts corpus is not here, so nothing was measured"}
-    _, posts = load(Path(posts_path))
+    corpus, posts = load(Path(posts_path))
     sources = sorted({post["source"] for post in posts if scored_for_category(post)})
     return {
         "benchmark": "quality_real_labels",
-        "split": "dev (figures on these posts; held-out blogs will be lower)",
+        "split": _split_note(corpus),
         "category": category_report(posts),
         "promo": promo_report(posts),
         **learning_over_draws(posts, sources, max(1, draws)),

@@ -127,8 +127,9 @@ def _roundup_scores(data: dict, found: dict[str, dict]) -> dict:
     return {
         "roundup_posts": len(roundups),
         "roundups_split_exactly": exact,
-        "roundup_item_recall": round(right / max(1, wanted), 3),
-        "roundup_item_precision": round(correct_children / max(1, returned), 3),
+        # None where there is nothing to score: no roundup in the set, or no child returned
+        "roundup_item_recall": round(right / wanted, 3) if wanted else None,
+        "roundup_item_precision": round(correct_children / returned, 3) if returned else None,
         "roundup_false_splits": len(false_splits),
         "roundup_false_split_posts": false_splits,
         "roundup_missed_items": misses[:20],
@@ -206,6 +207,13 @@ def _listing_excerpt_failures(data: dict) -> dict:
             "listing_excerpts_without_summary": missing}
 
 
+def _met(figure: float | None, target: float, roundups: int) -> bool | None:
+    """Whether a roundup figure reaches its target; None (not applicable) for a set with no roundups."""
+    if not roundups:
+        return None
+    return figure is not None and figure >= target
+
+
 def report(posts_path: str | Path = POSTS) -> dict:
     """The figures for the corpus at `posts_path`, or {"skipped": reason} when it is absent."""
     path = Path(posts_path)
@@ -220,8 +228,8 @@ def report(posts_path: str | Path = POSTS) -> dict:
     result.update(_listing_excerpt_failures(data))
     result["targets"] = TARGETS
     result["met"] = {
-        "item_recall": result["roundup_item_recall"] >= TARGETS["item_recall"],
-        "item_precision": result["roundup_item_precision"] >= TARGETS["item_precision"],
+        "item_recall": _met(result["roundup_item_recall"], TARGETS["item_recall"], result["roundup_posts"]),
+        "item_precision": _met(result["roundup_item_precision"], TARGETS["item_precision"], result["roundup_posts"]),
         "false_splits": result["roundup_false_splits"] == 0,
         "rouge_ratio": (result["summary_min_ratio"] or 0) >= TARGETS["rouge_ratio"],
         "rule_failures": result["summary_rule_failures"] + result["listing_excerpt_rule_failures"] == 0,

@@ -198,3 +198,21 @@ def test_labels_of_one_source_leave_other_sources_as_they_were():
     for text in (RL_TEXT, SAFETY_TEXT, VAGUE_TEXT):
         post = Document("A post", text, source="Another Blog")
         assert taught.classify(post) == alone.classify(post)
+
+
+def test_a_set_without_roundups_reports_roundup_figures_as_not_applicable(tmp_path):
+    """A held-out set of articles only: the roundup figures are None (nothing to score), not 0.0 and missed;
+    false splits are still counted, and the set's own split is reported."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import quality_real_text
+
+    prose = "<p>We trained a small model on our own notes and measured how often it was right. </p>" * 30
+    posts = [{"id": f"notes:{n}", "source": "notes", "title": f"Notes {n}", "url": f"https://notes.example/{n}",
+              "published": None, "html": prose, "reference_summary": None, "items": None} for n in range(2)]
+    corpus = {"split": "heldout", "sources": {"notes": {"feed_title": "Notes"}}, "posts": posts}
+    path = tmp_path / "posts.json"
+    path.write_text(json.dumps(corpus), encoding="utf-8")
+    result = quality_real_text.report(path)
+    assert result["split"] == "heldout" and result["roundup_posts"] == 0
+    assert result["roundup_item_recall"] is None and result["roundup_item_precision"] is None
+    assert result["met"]["item_recall"] is None and result["met"]["false_splits"] is True
