@@ -19,6 +19,22 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "roundup_shapes"
 PUBLICATION = "https://pub.example/"
 
 EXPECTED: dict[str, list[tuple[int, str, str]]] = {
+    # A heading per paper, its links printed as bare addresses on lines of their own: the heading is the title and
+    # the first address the link; an address line is no title of its own.
+    "headings_with_bare_links": [
+        (1, "Masked Patches Teach Small Encoders", "https://arxiv.org/abs/2608.11001"),
+        (2, "Curriculum by Loss, Revisited", "https://arxiv.org/abs/2608.11002"),
+        (3, "Label Noise Is Mostly Ambiguity", "https://openreview.net/forum?id=Lb3Nx9q"),
+        (4, "Few-Shot Segmentation Without Masks", "https://arxiv.org/abs/2608.11004"),
+    ],
+    # Cards built from divs: a byline paragraph, then the title as a bare link beside it, then a cover image link.
+    "cards_in_sections": [
+        (1, "Version 2 of the dialogue plugin is out: what is next?", "https://www.youtube.com/watch?v=card0001"),
+        (2, "A new pre-alpha build of the engine!", "https://forum.engine.example/t/pre-alpha-build"),
+        (3, "Building a real-time game clock", "https://sam.example.net/real-time-clock"),
+        (4, "A 2D minimap with fog of war", "https://www.youtube.com/watch?v=card0004"),
+        (5, "A pack of water shaders for 2D scenes", "https://github.com/example/shader-pack"),
+    ],
     "table_markdown": [
         (1, "Sparse Routers Learn Curricula", "https://arxiv.org/abs/2607.01011"),
         (2, "Quiet Tokens", "https://arxiv.org/pdf/2607.01022v2"),
@@ -134,7 +150,7 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
 }
 
 
-BARE_LINKS = {"link_lists_by_section", "lists_featured_and_brief"}  # fixtures where some items are a linked title alone
+BARE_LINKS = {"link_lists_by_section", "lists_featured_and_brief", "cards_in_sections"}  # fixtures where some items are a linked title alone
 
 
 def _split(name: str):
@@ -184,6 +200,16 @@ def test_a_bullet_keeps_its_commentary_without_its_title_or_emoji():
 def test_a_subtitle_heading_under_an_item_title_is_part_of_its_item():
     first = _split("headings_with_subtitles")[0]
     assert first.blurb.startswith("Three authors from two universities\nA free book covering the linear algebra")
+
+
+def test_a_cards_byline_is_not_commentary_on_the_card_before_it():
+    assert [item.blurb for item in _split("cards_in_sections")] == [""] * 5
+
+
+def test_the_first_bare_address_under_a_heading_is_its_link_not_an_item():
+    items = _split("headings_with_bare_links")
+    assert items[0].blurb.startswith("What is it? A pretraining recipe"), items[0].blurb  # no address lines
+    assert "Why it matters?" in items[0].blurb and "Curriculum" not in items[0].blurb
 
 
 def test_table_row_item_keeps_its_row_commentary():

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th"}
+LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th", "div"}
+# What flows inside a line: a run of these (and loose text) beside blocks is a block of its own, as a browser lays
+# it out (an anonymous block box): a card's bare title link after its byline paragraph, a feed's text outside any
+# paragraph. Anything else starts or ends a block.
+_INLINE = {"a", "span", "strong", "b", "em", "i", "u", "s", "code", "small", "sup", "sub", "img", "abbr", "mark",
+           "time", "del", "ins", "q", "cite", "kbd", "var", "font", "label", "br"}
+_LOOSE = "blogreader-loose"  # marks the element wrapped around such a run
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
+_STRUCTURE = {"pre", "table", "tbody", "thead", "tfoot", "tr", "ul", "ol", "dl", "colgroup"}  # no text of their own
 _IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)(?:$|[?#])", re.I)
 _IMAGE_HOST = re.compile(r"(?:^|\.)(?:substackcdn\.com|cdn\.|images?\.|img\.|i\.imgur\.com|pbs\.twimg\.com)", re.I)
 
@@ -81,6 +90,8 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
         return []
     for line_break in root.iter("br"):
         line_break.tail = "\n" + (line_break.tail or "")
+    _wrap_loose_runs(root, _holding_blocks(root))
+    holding, paths = _holding_blocks(root), _paths(root)
     blocks: list[Block] = []
     pending_hr = False
     for element in root.iter():
@@ -88,7 +99,7 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
         if tag == "hr":
             pending_hr = True
             continue
-        if tag not in LEAF_BLOCKS or _has_leaf_block_child(element):
+        if tag not in LEAF_BLOCKS or element in holding:
             continue
         raw = element.text_content()
         text = _squash(raw)
@@ -97,11 +108,10 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
             continue
         strong = " ".join(_squash(node.text_content()) for node in element.iter("strong", "b"))
         item = _list_item(element)
-        tree = element.getroottree()
-        parent_path = tree.getpath(item.getparent()) if item is not None and item.getparent() is not None else None
+        parent_path = paths[item.getparent()] if item is not None and item.getparent() is not None else None
         lead, lead_link = _lead(element, base_url)
         first_line = _squash(_LINE_BREAK.split(raw.strip(), 1)[0]) if text else ""
-        blocks.append(Block(tag, text, [link for link in links if link], strong, tree.getpath(element), parent_path,
+        blocks.append(Block(tag, text, [link for link in links if link], strong, paths[element], parent_path,
                             pending_hr, lead, lead_link, first_line))
         pending_hr = False
     return blocks
@@ -140,8 +150,67 @@ def _lead(element, base_url: str | None) -> tuple[str, Link | None]:
     return "", None
 
 
-def _has_leaf_block_child(element) -> bool:
-    return any(isinstance(child.tag, str) and child.tag in LEAF_BLOCKS for child in element.iterdescendants())
+def _wrap_loose_runs(root, holding: set) -> None:
+    """Wrap each run of text and inline elements that sits beside blocks (or in a container that is no block
+    itself, such as a section) in a div of its own, so that it is read as a block, in its place."""
+    containers = [element for element in root.iter() if isinstance(element.tag, str) and element.tag not in _INLINE
+                  and element.tag not in _STRUCTURE
+                  and (element.tag not in LEAF_BLOCKS or element in holding)]
+    for container in containers:
+        _wrap_runs_in(container, holding)
+
+
+def _wrap_runs_in(container, holding: set) -> None:
+    import lxml.html
+
+    runs = []  # (the block the run follows, or None at the start; its leading text; its inline elements)
+    after, text, inline = None, container.text, []
+    container.text = None
+    for child in list(container):
+        if isinstance(child.tag, str) and child.tag in _INLINE and child not in holding:
+            inline.append(child)  # its tail, the text after it, stays with it
+            continue
+        runs.append((after, text, inline))
+        after, text, inline = child, child.tail, []
+        child.tail = None
+    runs.append((after, text, inline))
+    for after, text, inline in runs:
+        if not inline and not (text and text.strip()):
+            continue
+        wrapper = lxml.html.Element("div", {"class": _LOOSE})
+        wrapper.text = text.translate(_CONTROL) if text else None  # lxml refuses to set them; they show nothing
+        if after is None:
+            container.insert(0, wrapper)
+        else:
+            after.addnext(wrapper)
+        wrapper.extend(inline)
+
+
+def _paths(root) -> dict:
+    """Each element's path, as lxml's getpath writes it ("/div/ul[2]/li[1]", an index only among siblings of one
+    tag), in one pass: getpath counts an element's siblings on every call, quadratic in a post of many blocks."""
+    paths = {root: f"/{root.tag}"}
+    for element in root.iter():
+        children = [child for child in element if isinstance(child.tag, str)]
+        if not children:
+            continue
+        counts = Counter(child.tag for child in children)
+        seen: Counter = Counter()
+        base = paths[element]
+        for child in children:
+            seen[child.tag] += 1
+            paths[child] = f"{base}/{child.tag}[{seen[child.tag]}]" if counts[child.tag] > 1 else f"{base}/{child.tag}"
+    return paths
+
+
+def _holding_blocks(root) -> set:
+    """The elements with a leaf block (a paragraph, a heading, a div, ...) anywhere inside them, found in one pass
+    from the innermost elements out (asking each element of a deep tree about all its descendants was quadratic)."""
+    holding: set = set()
+    for element in reversed(list(root.iter())):
+        if any(child in holding or (isinstance(child.tag, str) and child.tag in LEAF_BLOCKS) for child in element):
+            holding.add(element)
+    return holding
 
 
 def _list_item(element):

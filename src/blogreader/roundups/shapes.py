@@ -14,7 +14,7 @@ from collections import defaultdict
 from statistics import median
 
 from blogreader.roundups.blocks import HEADINGS, Block
-from blogreader.roundups.links import candidate_links, is_onward, main_link, recommends
+from blogreader.roundups.links import candidate_links, is_onward, looks_like_url, main_link, recommends
 
 MIN_ITEMS = 3
 TABLE_SHARE = 0.4  # of the post's words a table of links must hold to be the roundup
@@ -120,9 +120,11 @@ def _title_kind(block: Block) -> str | None:
 
 
 def _is_linked_line(block: Block) -> bool:
-    """A line that is one link and nothing else, shaped like a title (no closing stop, not "Read more")."""
-    return (0 < block.words <= MAX_TITLE_WORDS and not block.text.rstrip().endswith((".", ",", ";", "?", "!", ":"))
-            and len(block.links) == 1 and block.links[0].text == block.text and not is_onward(block.text))
+    """A line that is one link and nothing else, shaped like a title (no closing stop, not "Read more", not the
+    address itself: a bare URL under a heading is that item's link, not a title of its own)."""
+    return (0 < block.words <= MAX_TITLE_WORDS and not block.text.rstrip().endswith((".", ",", ";", ":"))
+            and len(block.links) == 1 and block.links[0].text == block.text and not is_onward(block.text)
+            and not looks_like_url(block.text))
 
 
 def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make) -> list:
@@ -138,6 +140,8 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
             end = min(_end_of_last(blocks, start, kind), start + longest)
         body = blocks[start + 1:end]
         body = body[:_kept(body, kind)]
+        if position + 1 < len(starts):
+            body = _before_next_card(head, blocks[starts[position + 1]], body)
         # A heading or rule inside an item starts something else (a sponsor, a section); a titled paragraph's
         # item is that paragraph and a line or two after it.
         section = ([head] if kind == "lead" else []) + body
@@ -159,7 +163,9 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         sizes.append(size)
         title = head.lead if kind == "lead" else _RANK.sub("", head.text)
         blurb_blocks = [_after_lead(head)] if kind == "lead" else []
-        said = [block.text for block in body if not (_only_links(block) and all(is_onward(l.text) for l in block.links))]
+        # Lines of links alone that say nothing ("Paper", "Code", a bare address) are no commentary.
+        said = [block.text for block in body
+                if not (_only_links(block) and all(is_onward(l.text) or looks_like_url(l.text) for l in block.links))]
         blurb = "\n".join(part for part in blurb_blocks + said if part)
         items.append(make(position + 1, title, link.href if link else None, blurb))
     if items and items[-1].url is None and sizes[-1] <= SIGN_OFF_WORDS:
@@ -175,6 +181,15 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
             or not _distinct([item for item in items if item.url])):
         return []
     return items
+
+
+def _before_next_card(head: Block, next_head: Block, body: list[Block]) -> list[Block]:
+    """The body without what opens the next item's own container: where each item is a card (a byline, then
+    its title link), the next card's byline is part of that card, not commentary on this one."""
+    container = next_head.path.rsplit("/", 1)[0]
+    if container == head.path.rsplit("/", 1)[0]:
+        return body  # titles side by side in one container: what lies between them is this item's
+    return [block for block in body if not block.inside(container)]
 
 
 def _own_kind(head: Block, run: str) -> str:
