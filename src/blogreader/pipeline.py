@@ -29,6 +29,7 @@ from blogreader.parse.article import extract_article
 from blogreader.parse.article_workers import ArticleWorkers
 from blogreader.parse_pool import ParseWorkers, WorkerCrashed
 from blogreader.reading import read_source, roundup_items
+from blogreader.roundups.series import series_issues
 from blogreader.roundups.entries import item_entry
 from blogreader.sources.discover import discover
 from blogreader.store import Store
@@ -251,12 +252,13 @@ def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url
     """Give every new or changed roundup post its items (split here unless `splits` has them); returns how many."""
     changed = set(saved.changed_ids)
     split = 0
+    issues = series_issues([entry.title for entry in entries])
     for index, (entry, entry_id) in enumerate(zip(entries, saved.ids)):
         if entry_id not in changed:
             continue
         items = splits[index] if splits and splits[index] is not None else None
         if items is None:
-            items = roundup_items(entry.content_html, entry.url, publication_url)
+            items = roundup_items(entry.content_html, entry.url, publication_url, issues[index])
         if items:
             store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
             split += 1

@@ -17,6 +17,7 @@ from blogreader.parse.feeds import parse_feed
 from blogreader.parse.listing import parse_listing
 from blogreader.roundups import split_roundup
 from blogreader.roundups.screen import may_be_roundup
+from blogreader.roundups.series import series_issues
 from blogreader.store.duplicates import near_duplicate_marks
 from blogreader.store.packed_posts import pack_post
 
@@ -44,7 +45,9 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
     if not presplit:
         return feed, entries, [None] * len(entries), marks, packed, None
     publication = feed.site_url or source.site_url
-    splits = [None if entry.teaser else roundup_items(entry.content_html, entry.url, publication) for entry in entries]
+    issues = series_issues([entry.title for entry in entries])
+    splits = [None if entry.teaser else roundup_items(entry.content_html, entry.url, publication, issue)
+              for entry, issue in zip(entries, issues)]
     enrichments = None
     if enricher is not None:
         guids, urls = known or (frozenset(), frozenset())
@@ -100,11 +103,11 @@ def _discusses(entry: NewEntry) -> tuple:
     return tuple(discussed_works(entry.content_html, entry.url, entry.url))
 
 
-def roundup_items(html: str, url: str | None, publication_url: str | None) -> list:
+def roundup_items(html: str, url: str | None, publication_url: str | None, series: bool = False) -> list:
     """`split_roundup`, after cheap screens (roundups.screen): most posts are not parsed."""
     if not may_be_roundup(html, url, publication_url):
         return []
-    return split_roundup(html, url, publication_url)
+    return split_roundup(html, url, publication_url, series)
 
 
 def _read_entries(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:

@@ -16,11 +16,17 @@ from blogreader.roundups.links import main_link, recommends
 from blogreader.roundups.shapes import MIN_ITEMS, SECTION_SHARE
 
 SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own surely
+# Of an issue of a series (series.py), the share of its words its lists of links must hold: a newsletter's
+# editor's notes, events and announcements may outweigh them (This Week in Dart: 23-30 % of the words, in four to
+# eight lists of 30-35 links), where a post that is no issue needs SECTION_SHARE (a call for interns of 17
+# linked positions in three lists holds 43 %).
+SERIES_SHARE = 0.2
 DISTINCT_SHARE = 0.9  # of the items' links that are distinct
 
 
-def link_lists(blocks: list[Block], hosts: set[str], make) -> list:
-    """One item per bullet of every list of links in the post, in document order; [] unless they are most of it."""
+def link_lists(blocks: list[Block], hosts: set[str], make, series: bool = False) -> list:
+    """One item per bullet of every list of links in the post, in document order; [] unless they are most of it
+    (or, in an issue of a series, a fair part of it)."""
     items, words = [], 0
     for bullets in _top_level_lists(blocks).values():
         found = [_bullet(body, hosts) for body in bullets]
@@ -31,7 +37,7 @@ def link_lists(blocks: list[Block], hosts: set[str], make) -> list:
             if link is not None:
                 items.append((link, body))
     total = sum(block.words for block in blocks)
-    if len(items) < MIN_ITEMS or words < SECTION_SHARE * total:
+    if len(items) < MIN_ITEMS or words < (SERIES_SHARE if series else SECTION_SHARE) * total:
         return []
     if len({link.href for link, _ in items}) < DISTINCT_SHARE * len(items):
         return []

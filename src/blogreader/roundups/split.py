@@ -39,8 +39,10 @@ class RoundupItem:
     blurb: str
 
 
-def split_roundup(html: str, page_url: str | None, publication_url: str | None = None) -> list[RoundupItem]:
-    """The items of a roundup post, in the order printed; [] when the post is not a roundup."""
+def split_roundup(html: str, page_url: str | None, publication_url: str | None = None,
+                  series: bool = False) -> list[RoundupItem]:
+    """The items of a roundup post, in the order printed; [] when the post is not a roundup. `series`: the post is
+    an issue of a series (roundups.series), which a list-of-links roundup may be with less of its text in lists."""
     blocks = read_blocks(html, page_url)
     if len(blocks) < MIN_ITEMS:
         return []
@@ -49,7 +51,7 @@ def split_roundup(html: str, page_url: str | None, publication_url: str | None =
         items = shape(blocks, hosts)
         if items:
             return items
-    return []
+    return link_lists(blocks, hosts, _item, series=True) if series else []
 
 
 def _item(rank: int, title: str, url: str | None, blurb: str) -> RoundupItem:
