@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from blogreader.roundups.blocks import Block
-from blogreader.roundups.links import main_link, recommends
-from blogreader.roundups.shapes import MIN_ITEMS, SECTION_SHARE
+from blogreader.roundups.links import candidate_links, main_link, recommends
+from blogreader.roundups.shapes import MAX_BLURB_WORDS, MIN_ITEMS, SECTION_SHARE
 
 SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own surely
 # Of an issue of a series (series.py), the share of its words its lists of links must hold: a newsletter's
@@ -21,6 +21,7 @@ SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own su
 # eight lists of 30-35 links), where a post that is no issue needs SECTION_SHARE (a call for interns of 17
 # linked positions in three lists holds 43 %).
 SERIES_SHARE = 0.2
+CITATION_TAIL_WORDS = 2  # words after a cited link that still end its line ("…, @author)")
 DISTINCT_SHARE = 0.9  # of the items' links that are distinct
 
 
@@ -43,9 +44,22 @@ def link_lists(blocks: list[Block], hosts: set[str], make, series: bool = False)
         return []
     made = []
     for rank, (link, body) in enumerate(items, start=1):
+        said = _uncited(link, body, hosts)
+        if said:  # a line of commentary citing its link ("#192555"): the line is the title, and says it all
+            made.append(make(rank, said, link.href, said))
+            continue
         commentary = _commentary(link, body)
         made.append(make(rank, link.text, link.href, "\n".join(block.text for block in commentary if block.text)))
     return made
+
+
+def _uncited(link, body: list[Block], hosts: set[str]) -> str | None:
+    """The commentary of a bullet that ends by citing its one link, without the citation; else None."""
+    if body[0].lead_link is link or not _cited_at_the_end(link, body, hosts):
+        return None
+    text = " ".join(block.text for block in body if block.text)
+    said = text[:text.rfind(link.text)].rstrip(" ([{—–-:,;")
+    return said or None
 
 
 def _top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
@@ -78,7 +92,20 @@ def _bullet(body: list[Block], hosts: set[str]):
     if lead is not None and lead.text and recommends(lead, hosts):
         return lead, body
     link, certainty = main_link(None, body, hosts)
+    if link is not None and certainty > 3 and _cited_at_the_end(link, body, hosts):
+        certainty = 3
     return (link, body) if link is not None and certainty <= 3 else (None, body)
+
+
+def _cited_at_the_end(link, body: list[Block], hosts: set[str]) -> bool:
+    """A line or two of commentary that ends by citing its one link ("... inside forward. (#192555, @author)"):
+    what it describes is that link. A link inside the prose ("install the NVIDIA driver, then ...") is one
+    word of a sentence about something else, as a tutorial's steps have them."""
+    if len({found.href for found in candidate_links(body, hosts)}) != 1 or sum(b.words for b in body) > MAX_BLURB_WORDS:
+        return False
+    last = body[-1].text
+    at = last.rfind(link.text) if link.text else -1
+    return at >= 0 and len(last[at + len(link.text):].split()) <= CITATION_TAIL_WORDS
 
 
 def _commentary(link, body: list[Block]) -> list[Block]:
