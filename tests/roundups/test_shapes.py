@@ -245,3 +245,15 @@ def test_real_roundups_split_and_no_other_post_does():
             assert [item.url for item in items] == [truth["url"] for truth in post["items"]], post["id"]
         else:
             assert items == [], post["id"]
+
+
+def test_a_bullet_ending_on_its_linked_words_keeps_them_in_its_title():
+    """"Added [support for X]": the link's words are part of the line, so the title is the whole line (a cited
+    "#5103" is left out of it, as in changelog_cited_bullets)."""
+    changes = ["Added [support for tracing list subclasses]", "Fixed [a leak of shape records]",
+               "Removed [the old profiler hook]", "Documented [the cache directory setting]"]
+    bullets = "".join(f'<li>{line.split("[")[0]}<a href="https://github.com/example/compiler/pull/{n}">'
+                      f'{line.split("[")[1].rstrip("]")}</a>.</li>' for n, line in enumerate(changes, start=7001))
+    items = split_roundup(sanitize_html(f"<p>This week's merged changes.</p><ul>{bullets}</ul>", PUBLICATION),
+                          PUBLICATION + "p/changes", PUBLICATION)
+    assert [item.title for item in items] == [line.replace("[", "").replace("]", "") for line in changes]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from blogreader.roundups.blocks import Block
-from blogreader.roundups.links import candidate_links, main_link, recommends
+from blogreader.roundups.links import candidate_links, looks_like_url, main_link, recommends
 from blogreader.roundups.shapes import MAX_BLURB_WORDS, MIN_ITEMS, SECTION_SHARE
 
 SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own surely
@@ -58,8 +58,15 @@ def _uncited(link, body: list[Block], hosts: set[str]) -> str | None:
     if body[0].lead_link is link or not _cited_at_the_end(link, body, hosts):
         return None
     text = " ".join(block.text for block in body if block.text)
+    if not _reference(link.text):
+        return text  # "Added [support for tracing list subclasses]": the link's words are part of the line
     said = text[:text.rfind(link.text)].rstrip(" ([{—–-:,;")
     return said or None
+
+
+def _reference(text: str) -> bool:
+    """Link text that only points at something (a pull request "#5103", "PR 212", an address), no words of a title."""
+    return looks_like_url(text) or (len(text.split()) <= 2 and any(character.isdigit() for character in text))
 
 
 def _top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
