@@ -29,7 +29,7 @@ from blogreader.parse.article import extract_article
 from blogreader.parse.article_workers import ArticleWorkers
 from blogreader.parse_pool import ParseWorkers, WorkerCrashed
 from blogreader.reading import read_source, roundup_items
-from blogreader.roundups.series import series_issues
+from blogreader.roundups.series import series_issues, without_recurring
 from blogreader.roundups.entries import item_entry
 from blogreader.sources.discover import discover
 from blogreader.store import Store
@@ -253,13 +253,14 @@ def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url
     changed = set(saved.changed_ids)
     split = 0
     issues = series_issues([entry.title for entry in entries])
+    found = []  # each new or changed post's items, and every issue's of a series (what recurs in them is no item)
     for index, (entry, entry_id) in enumerate(zip(entries, saved.ids)):
-        if entry_id not in changed:
-            continue
         items = splits[index] if splits and splits[index] is not None else None
-        if items is None:
+        if items is None and (entry_id in changed or issues[index]):
             items = roundup_items(entry.content_html, entry.url, publication_url, issues[index])
-        if items:
+        found.append(items)
+    for items, entry, entry_id in zip(without_recurring(found, issues), entries, saved.ids):
+        if entry_id in changed and items:
             store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
             split += 1
     store.link_discussions(entries, saved)  # after splitting: a roundup discusses no one paper

@@ -17,7 +17,7 @@ from blogreader.parse.feeds import parse_feed
 from blogreader.parse.listing import parse_listing
 from blogreader.roundups import split_roundup
 from blogreader.roundups.screen import may_be_roundup
-from blogreader.roundups.series import series_issues
+from blogreader.roundups.series import series_issues, without_recurring
 from blogreader.store.duplicates import near_duplicate_marks
 from blogreader.store.packed_posts import pack_post
 
@@ -46,8 +46,8 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
         return feed, entries, [None] * len(entries), marks, packed, None
     publication = feed.site_url or source.site_url
     issues = series_issues([entry.title for entry in entries])
-    splits = [None if entry.teaser else roundup_items(entry.content_html, entry.url, publication, issue)
-              for entry, issue in zip(entries, issues)]
+    splits = without_recurring([None if entry.teaser else roundup_items(entry.content_html, entry.url, publication, issue)
+                                for entry, issue in zip(entries, issues)], issues)
     enrichments = None
     if enricher is not None:
         guids, urls = known or (frozenset(), frozenset())

@@ -1,7 +1,9 @@
 """Issues of a series: posts of one feed whose titles differ only in their numbers ("This Week in X #10", "#11";
 "Issue 55", "Issue 56"; a weekly digest dated in its title). A periodic issue is far more often a roundup than
 any post is, so a roundup shape asks less of it (link_lists.py): its lists of links may share the issue with an
-editor's notes, events and announcements, as a newsletter's do."""
+editor's notes, events and announcements, as a newsletter's do. And an item that most issues of the series
+carry ("Help needed", "Useful references", the contributors' guide) is the template's, not one of this issue's
+recommendations."""
 
 from __future__ import annotations
 
@@ -19,6 +21,25 @@ def series_issues(titles: list[str | None]) -> list[bool]:
     keys = [_key(title) for title in titles]
     counts = Counter(key for key in keys if key)
     return [bool(key) and counts[key] > 1 for key in keys]
+
+
+def without_recurring(splits: list, issues: list[bool], least: int = 3) -> list:
+    """`splits` (each post's roundup items, or None) without the items that recur in most split issues of the
+    series (two of three, three of five): those are the template's ("Help needed", "Useful references", the
+    contributors' guide), not this week's recommendations; a paper two roundups both recommend stays in each.
+    A split left with fewer than `least` items is no split."""
+    split_issues = [split for split, issue in zip(splits, issues) if issue and split]
+    counts = Counter(url for split in split_issues for url in {item.url for item in split})
+    enough = max(2, len(split_issues) // 2 + 1)
+    if not counts or max(counts.values()) < enough:
+        return splits
+    kept = []
+    for split, issue in zip(splits, issues):
+        if issue and split:
+            split = [item for item in split if counts[item.url] < enough]
+            split = split if len(split) >= least else []
+        kept.append(split)
+    return kept
 
 
 def _key(title: str | None) -> str | None:

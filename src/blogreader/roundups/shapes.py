@@ -128,7 +128,7 @@ def _is_linked_line(block: Block) -> bool:
 
 
 def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make) -> list:
-    items, confident, linked, link_counts, words, sizes = [], 0, 0, [], 0, []
+    items, confident, linked, link_counts, words, sizes, groups = [], 0, 0, [], 0, [], 0
     for position, start in enumerate(starts):
         head = blocks[start]
         kind = _own_kind(head, run)
@@ -159,6 +159,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
             confident += 1
         linked += link is not None
         link_counts.append(len(links))
+        groups += _linking_bullets(body, hosts) >= 2
         words += size
         sizes.append(size)
         title = head.lead if kind == "lead" else _RANK.sub("", head.text)
@@ -176,6 +177,10 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
     # items, whose subject is linked inside the commentary ("Recent work by ... shows"), its first link. Over about
     # 450 real posts of six blogs no article has this shape; their bold lines head steps or terms, linking none or many.
     run_in = run == "bold-line" and len(items) >= RUN_IN_MIN_ITEMS and median(link_counts) <= RUN_IN_MAX_LINKS
+    # Titles most of which head a list of links ("### Interesting discussions" over ten threads) name sections of
+    # items, not items: the lists are the roundup (link_lists.py).
+    if groups > len(items) / 2:
+        return []
     if ((confident < CONFIDENT_SHARE * len(items) and not run_in) or linked < LINKED_SHARE * len(items)
             or median(link_counts) > MAX_LINKS_PER_ITEM or words < SECTION_SHARE * total
             or not _distinct([item for item in items if item.url])):
@@ -190,6 +195,16 @@ def _before_next_card(head: Block, next_head: Block, body: list[Block]) -> list[
     if container == head.path.rsplit("/", 1)[0]:
         return body  # titles side by side in one container: what lies between them is this item's
     return [block for block in body if not block.inside(container)]
+
+
+def _linking_bullets(body: list[Block], hosts: set[str]) -> int:
+    """How many bullets of the lists in `body` link somewhere outside the publication."""
+    bullets = set()
+    for block in body:
+        if block.list_parent and candidate_links([block], hosts):
+            rest = block.path[len(block.list_parent) + 1:]
+            bullets.add(f"{block.list_parent}/{rest.split('/', 1)[0]}")
+    return len(bullets)
 
 
 def _own_kind(head: Block, run: str) -> str:
