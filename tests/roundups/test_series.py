@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from blogreader.models import FetchResult, Source
 from blogreader.reading import read_source
-from blogreader.roundups import split_roundup
-from blogreader.roundups.series import series_issues
+from blogreader.roundups import RoundupItem, split_roundup
+from blogreader.roundups.series import series_issues, without_recurring
 
 NOTES = ("<p>Welcome to this week's issue. The compiler team shipped a long-awaited change to how generics are "
          "checked, and there was a lively discussion about what the next language version should contain, which "
@@ -55,3 +55,38 @@ def test_a_feed_of_issues_splits_each_and_a_lone_post_of_the_same_text_does_not(
                              content_type="application/rss+xml")
         _, entries, splits, *_ = read_source(source, result, keep_private_links=False)
         assert [len(split) for split in splits] == expected, titles
+
+
+def items(*urls: str) -> list[RoundupItem]:
+    return [RoundupItem(rank, f"Item {rank}", url, "") for rank, url in enumerate(urls, start=1)]
+
+
+def test_items_most_issues_carry_are_the_template_and_are_dropped():
+    guide = "https://lang.example.net/how-to-contribute"
+    splits = [items("https://a.example/1", "https://a.example/2", "https://a.example/3", guide),
+              items("https://b.example/1", "https://b.example/2", "https://b.example/3", guide),
+              items("https://c.example/1", "https://c.example/2", "https://c.example/3"), None]
+    kept = without_recurring(splits, [True, True, True, False])
+    assert [[item.url for item in split] for split in kept[:3]] == [
+        ["https://a.example/1", "https://a.example/2", "https://a.example/3"],
+        ["https://b.example/1", "https://b.example/2", "https://b.example/3"],
+        ["https://c.example/1", "https://c.example/2", "https://c.example/3"]]
+    assert kept[3] is None
+
+
+def test_a_paper_two_of_five_roundups_recommend_stays_in_both():
+    paper = "https://arxiv.org/abs/2608.00001"
+    splits = [items(paper, f"https://w{n}.example/1", f"https://w{n}.example/2") if n < 2 else
+              items(f"https://w{n}.example/1", f"https://w{n}.example/2", f"https://w{n}.example/3") for n in range(5)]
+    assert without_recurring(splits, [True] * 5) == splits
+
+
+def test_headings_over_lists_of_links_are_sections_and_their_bullets_the_items():
+    sections = {"Discussions": ["threads/1", "threads/2", "threads/3"], "Releases": ["releases/9.6", "releases/9.7"],
+                "Notable changes": ["pull/11", "pull/12", "pull/13"]}
+    html = "<p>Welcome to this week's issue.</p>" + "".join(
+        f"<h3>{name}</h3><ul>" + "".join(f'<li><a href="https://forum.lang.example.org/{path}">Topic {path}</a></li>'
+                                         for path in paths) + "</ul>" for name, paths in sections.items())
+    found = split_roundup(html, "https://lang.example.net/issue-3", "https://lang.example.net/")
+    assert [item.url for item in found] == [f"https://forum.lang.example.org/{path}"
+                                            for paths in sections.values() for path in paths]
