@@ -38,6 +38,14 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (4, "The profiler marker is emitted behind a runtime check, which cuts a tenth of the fixed cost of every call",
          "https://github.com/example/compiler/pull/5104"),
     ],
+    # Titles numbered with the CJK enumeration comma ("1、"), each a link over a line of commentary, the numbers
+    # starting again in each section; the text has no spaces between words, so each character counts as one.
+    "numbered_cjk_linked_titles": [
+        (1, "稀疏注意力的新进展", "https://ml-notes.example.cn/sparse-attention"),
+        (2, "小模型也能做数学推理", "https://arxiv.org/abs/2608.12001"),
+        (3, "轻量评测工具", "https://github.com/example/tiny-eval"),
+        (4, "数据去重脚本", "https://github.com/example/data-dedupe"),
+    ],
     # Cards built from divs: a byline paragraph, then the title as a bare link beside it, then a cover image link.
     "cards_in_sections": [
         (1, "Version 2 of the dialogue plugin is out: what is next?", "https://www.youtube.com/watch?v=card0001"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -17,6 +18,9 @@ _INLINE = {"a", "span", "strong", "b", "em", "i", "u", "s", "code", "small", "su
 _LOOSE = "blogreader-loose"  # marks the element wrapped around such a run
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 _STRUCTURE = {"pre", "table", "tbody", "thead", "tfoot", "tr", "ul", "ol", "dl", "colgroup"}  # no text of their own
+# Chinese and Japanese characters (kana, ideographs): text written without spaces between words, where each counts
+# as a word, as Hugo and most word counters for these languages count them. Korean puts spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)(?:$|[?#])", re.I)
 _IMAGE_HOST = re.compile(r"(?:^|\.)(?:substackcdn\.com|cdn\.|images?\.|img\.|i\.imgur\.com|pbs\.twimg\.com)", re.I)
 
@@ -69,9 +73,12 @@ class Block:
     def inside(self, ancestor_path: str) -> bool:
         return self.path == ancestor_path or self.path.startswith(ancestor_path + "/")
 
-    @property
+    @cached_property
     def words(self) -> int:
-        return len(self.text.split())
+        text = self.text
+        if text.isascii():
+            return len(text.split())
+        return len(_CJK.sub(" x ", text).split())  # each Chinese or Japanese character a word
 
     def is_heading(self) -> bool:
         """A real heading, or a short paragraph that is all bold."""

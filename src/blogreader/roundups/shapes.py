@@ -29,7 +29,7 @@ LINKED_SHARE = 0.9  # of items that link anywhere: an article has sections that 
 LINKED = "linked"  # the run of every title that is a link, whatever its markup (titled_sections)
 RUN_IN_MIN_ITEMS = 5  # bold title lines that may lead to their link inside the commentary (_sections)
 RUN_IN_MAX_LINKS = 2
-_RANK = re.compile(r"^\s*(?:#\s*)?(\d{1,3})\s*[.):]\s*")
+_RANK = re.compile(r"^\s*(?:#\s*)?(\d{1,3})\s*[.):、]\s*")  # "10. ", "3) ", "1、" (the CJK enumeration comma)
 _BARE_NUMBER = re.compile(r"^\s*#?(\d{1,3})\.?\s*$")
 _ONWARD = re.compile(r"^(?:paper|pdf|arxiv|link|source|code|read more|here)$", re.I)
 _TITLE_TAIL = re.compile(r"\s+[-–—:|]\s+.*$|\s*[-–—]\s*$")
@@ -123,7 +123,7 @@ def _is_linked_line(block: Block) -> bool:
     """A line that is one link and nothing else, shaped like a title (no closing stop, not "Read more", not the
     address itself: a bare URL under a heading is that item's link, not a title of its own)."""
     return (0 < block.words <= MAX_TITLE_WORDS and not block.text.rstrip().endswith((".", ",", ";", ":"))
-            and len(block.links) == 1 and block.links[0].text == block.text and not is_onward(block.text)
+            and len(block.links) == 1 and block.links[0].text == _RANK.sub("", block.text) and not is_onward(block.text)
             and not looks_like_url(block.text))
 
 
