@@ -51,3 +51,11 @@ def test_sanitizer_output_never_carries_script_or_handlers(text):
     clean = sanitize_html(f"<div>{text}</div><img src=x onerror=alert(1)><script>{text}</script>")
     lowered = clean.lower()
     assert "<script" not in lowered and "onerror" not in lowered
+
+
+def test_chinese_and_japanese_characters_each_count_as_a_word():
+    """They are written without spaces: a 600-character Chinese post is not one word, nor one minute's read."""
+    chinese = "稀疏注意力在长文本上更稳定" * 50  # 650 characters, no spaces
+    assert word_count(chinese) == 650 and word_count("注意力 attention 機械学習") == 8
+    assert reading_minutes(word_count(chinese)) == 3
+    assert word_count("한국어는 단어 사이에 띄어 씁니다") == 5  # Korean spaces its words

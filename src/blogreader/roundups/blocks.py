@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
+from blogreader.normalize.text import SPACELESS
+
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th", "div"}
 # What flows inside a line: a run of these (and loose text) beside blocks is a block of its own, as a browser lays
@@ -18,9 +20,6 @@ _INLINE = {"a", "span", "strong", "b", "em", "i", "u", "s", "code", "small", "su
 _LOOSE = "blogreader-loose"  # marks the element wrapped around such a run
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 _STRUCTURE = {"pre", "table", "tbody", "thead", "tfoot", "tr", "ul", "ol", "dl", "colgroup"}  # no text of their own
-# Chinese and Japanese characters (kana, ideographs): text written without spaces between words, where each counts
-# as a word, as Hugo and most word counters for these languages count them. Korean puts spaces between words.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)(?:$|[?#])", re.I)
 _IMAGE_HOST = re.compile(r"(?:^|\.)(?:substackcdn\.com|cdn\.|images?\.|img\.|i\.imgur\.com|pbs\.twimg\.com)", re.I)
 
@@ -78,7 +77,7 @@ class Block:
         text = self.text
         if text.isascii():
             return len(text.split())
-        return len(_CJK.sub(" x ", text).split())  # each Chinese or Japanese character a word
+        return len(SPACELESS.sub(" x ", text).split())  # each Chinese or Japanese character a word, as word_count has it
 
     def is_heading(self) -> bool:
         """A real heading, or a short paragraph that is all bold."""
