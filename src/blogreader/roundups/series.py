@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from blogreader.roundups.shapes import MIN_ITEMS
+
 _DIGITS = re.compile(r"\d+")
 # A month's name, as a date in a title writes it ("#4 - Aug 30", "September 2026"): set aside as numbers are.
 _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
@@ -23,11 +25,11 @@ def series_issues(titles: list[str | None]) -> list[bool]:
     return [bool(key) and counts[key] > 1 for key in keys]
 
 
-def without_recurring(splits: list, issues: list[bool], least: int = 3) -> list:
+def without_recurring(splits: list, issues: list[bool]) -> list:
     """`splits` (each post's roundup items, or None) without the items that recur in most split issues of the
     series (two of three, three of five): those are the template's ("Help needed", "Useful references", the
     contributors' guide), not this week's recommendations; a paper two roundups both recommend stays in each.
-    A split left with fewer than `least` items is no split."""
+    A split left with fewer than MIN_ITEMS items is no split."""
     split_issues = [split for split, issue in zip(splits, issues) if issue and split]
     counts = Counter(url for split in split_issues for url in {item.url for item in split})
     enough = max(2, len(split_issues) // 2 + 1)
@@ -37,7 +39,7 @@ def without_recurring(splits: list, issues: list[bool], least: int = 3) -> list:
     for split, issue in zip(splits, issues):
         if issue and split:
             split = [item for item in split if counts[item.url] < enough]
-            split = split if len(split) >= least else []
+            split = split if len(split) >= MIN_ITEMS else []
         kept.append(split)
     return kept
 
