@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
+from blogreader.normalize.math_svg import MATH_TAGS, SVG_TAGS
 from blogreader.normalize.text import SPACELESS
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th", "div"}
-# What flows inside a line: a run of these (and loose text) beside blocks is a block of its own, as a browser lays
-# it out (an anonymous block box): a card's bare title link after its byline paragraph, a feed's text outside any
-# paragraph. Anything else starts or ends a block.
-_INLINE = {"a", "span", "strong", "b", "em", "i", "u", "s", "code", "small", "sup", "sub", "img", "abbr", "mark",
-           "time", "del", "ins", "q", "cite", "kbd", "var", "font", "label", "br"}
+# What flows inside a line (the allowed inline tags, MathML and SVG): a run of these and loose text beside blocks
+# is a block of its own, as a browser lays it out (an anonymous block box): a card's bare title link after its
+# byline paragraph, a feed's text outside any paragraph. Anything else starts or ends a block.
+_INLINE = frozenset({"a", "abbr", "acronym", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i",
+                     "img", "ins", "kbd", "mark", "q", "rp", "rt", "rtc", "ruby", "s", "samp", "small", "span", "strike",
+                     "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "font", "label"}) | MATH_TAGS | SVG_TAGS
 _LOOSE = "blogreader-loose"  # marks the element wrapped around such a run
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 _STRUCTURE = {"pre", "table", "tbody", "thead", "tfoot", "tr", "ul", "ol", "dl", "colgroup"}  # no text of their own
@@ -97,7 +99,7 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
     for line_break in root.iter("br"):
         line_break.tail = "\n" + (line_break.tail or "")
     _wrap_loose_runs(root, _holding_blocks(root))
-    holding, paths = _holding_blocks(root), _paths(root)
+    holding, paths = _holding_blocks(root), _paths(root)  # a leaf block now: no block inside it
     blocks: list[Block] = []
     pending_hr = False
     for element in root.iter():
@@ -210,11 +212,12 @@ def _paths(root) -> dict:
 
 
 def _holding_blocks(root) -> set:
-    """The elements with a leaf block (a paragraph, a heading, a div, ...) anywhere inside them, found in one pass
-    from the innermost elements out (asking each element of a deep tree about all its descendants was quadratic)."""
+    """The elements with anything but inline content inside them (a paragraph, a list, a section, ...), found in
+    one pass from the innermost elements out (asking each element of a deep tree about all its descendants was
+    quadratic)."""
     holding: set = set()
     for element in reversed(list(root.iter())):
-        if any(child in holding or (isinstance(child.tag, str) and child.tag in LEAF_BLOCKS) for child in element):
+        if any(child in holding or (isinstance(child.tag, str) and child.tag not in _INLINE) for child in element):
             holding.add(element)
     return holding
 
