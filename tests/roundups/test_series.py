@@ -90,3 +90,20 @@ def test_headings_over_lists_of_links_are_sections_and_their_bullets_the_items()
     found = split_roundup(html, "https://lang.example.net/issue-3", "https://lang.example.net/")
     assert [item.url for item in found] == [f"https://forum.lang.example.org/{path}"
                                             for paths in sections.values() for path in paths]
+
+
+def test_a_title_that_names_the_issue_then_its_topics_is_an_issue():
+    titles = ["week 2 - sparse attention | small models", "week 3 - data filtering and more",
+              "Weekly (No. 300): the cover story", "Weekly (No. 301): another essay", "Notes: part of a talk"]
+    assert series_issues(titles) == [True, True, True, True, False]
+
+
+def test_an_issue_opening_with_an_essay_splits_into_its_linked_titles():
+    essay = "<p>" + "This week I want to write at length about how we choose what to read, and why. " * 12 + "</p>"
+    picks = "".join(f'<p><a href="https://pick{n}.example.org/post">Pick number {n}</a></p>'
+                    f"<p>One or two sentences on why pick {n} is worth the time this week.</p>" for n in range(1, 6))
+    html = f"<h2>Essay</h2>{essay}<h2>Links</h2>{picks}"
+    page, publication = "https://notes.example.net/issue-300", "https://notes.example.net/"
+    assert split_roundup(html, page, publication) == []
+    found = split_roundup(html, page, publication, series=True)
+    assert [item.url for item in found] == [f"https://pick{n}.example.org/post" for n in range(1, 6)]

@@ -16,13 +16,25 @@ _DIGITS = re.compile(r"\d+")
 # A month's name, as a date in a title writes it ("#4 - Aug 30", "September 2026"): set aside as numbers are.
 _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 _NOT_WORD = re.compile(r"[\W_]+")
+_SEPARATOR = re.compile(r"\s[-–—|]\s|:\s|：")
 
 
 def series_issues(titles: list[str | None]) -> list[bool]:
-    """For each title, whether another title of the same feed is the same once numbers are set aside (and it has one)."""
-    keys = [_key(title) for title in titles]
-    counts = Counter(key for key in keys if key)
-    return [bool(key) and counts[key] > 1 for key in keys]
+    """For each title, whether another title of the same feed is the same once numbers are set aside (and it has
+    one), whole or in its head: the part before a separator, where a newsletter names the issue and then its
+    topics ("week 3 - vision transformer | EvolGAN", "Weekly (No. 300): the cover story")."""
+    issues = [False] * len(titles)
+    for part in (lambda title: title, _head):
+        keys = [_key(part(title)) if title else None for title in titles]
+        counts = Counter(key for key in keys if key)
+        issues = [issue or (bool(key) and counts[key] > 1) for issue, key in zip(issues, keys)]
+    return issues
+
+
+def _head(title: str) -> str | None:
+    """The title before its first separator (a dash, a colon or a bar between words), if it has one."""
+    head = _SEPARATOR.split(title, 1)[0]
+    return head if head != title else None
 
 
 def without_recurring(splits: list, issues: list[bool]) -> list:

@@ -77,7 +77,7 @@ def _tables(blocks: list[Block]) -> dict[str, dict[str, list[Block]]]:
     return tables
 
 
-def titled_sections(blocks: list[Block], hosts: set[str], make) -> list:
+def titled_sections(blocks: list[Block], hosts: set[str], make, share: float = SECTION_SHARE) -> list:
     """Items that each start at a title of one kind and run to the next; the kind that fits best wins."""
     data_rows = {row for rows in _tables(blocks).values() for row, cells in rows.items() if _cells(cells) >= 2}
     kinds: dict[str, list[int]] = defaultdict(list)
@@ -98,7 +98,7 @@ def titled_sections(blocks: list[Block], hosts: set[str], make) -> list:
     for kind, starts in kinds.items():
         if len(starts) < MIN_ITEMS:
             continue
-        items = _sections(blocks, starts, kind, hosts, total, make)
+        items = _sections(blocks, starts, kind, hosts, total, make, share)
         if len(items) > len(best):
             best = items
     return best
@@ -127,7 +127,8 @@ def _is_linked_line(block: Block) -> bool:
             and not looks_like_url(block.text))
 
 
-def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make) -> list:
+def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make,
+              share: float = SECTION_SHARE) -> list:
     items, confident, linked, link_counts, words, sizes, groups = [], 0, 0, [], 0, [], 0
     for position, start in enumerate(starts):
         head = blocks[start]
@@ -182,7 +183,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
     if groups > len(items) / 2:
         return []
     if ((confident < CONFIDENT_SHARE * len(items) and not run_in) or linked < LINKED_SHARE * len(items)
-            or median(link_counts) > MAX_LINKS_PER_ITEM or words < SECTION_SHARE * total
+            or median(link_counts) > MAX_LINKS_PER_ITEM or words < share * total
             or not _distinct([item for item in items if item.url])):
         return []
     return items

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import HEADINGS, Block, read_blocks
 from blogreader.roundups.numbering import longest_run
-from blogreader.roundups.link_lists import link_lists
+from blogreader.roundups.link_lists import SERIES_SHARE, link_lists
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link, recommends
 from blogreader.roundups.shapes import SECTION_SHARE, table_rows, titled_sections
 
@@ -51,7 +51,10 @@ def split_roundup(html: str, page_url: str | None, publication_url: str | None =
         items = shape(blocks, hosts)
         if items:
             return items
-    return link_lists(blocks, hosts, _item, series=True) if series else []
+    if not series:
+        return []
+    # An issue of a series: its items may be a fair part of it rather than most (roundups.series).
+    return link_lists(blocks, hosts, _item, series=True) or titled_sections(blocks, hosts, _item, SERIES_SHARE)
 
 
 def _item(rank: int, title: str, url: str | None, blurb: str) -> RoundupItem:
