@@ -46,6 +46,15 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (3, "轻量评测工具", "https://github.com/example/tiny-eval"),
         (4, "数据去重脚本", "https://github.com/example/data-dedupe"),
     ],
+    # A table of links per section, none of them most of the post alone: the tables together are the roundup.
+    "tables_per_section": [
+        (1, "Routing tokens by difficulty", "https://arxiv.org/abs/2608.13001"),
+        (2, "Reward models that abstain", "https://arxiv.org/abs/2608.13002"),
+        (3, "Long context without the cache", "https://arxiv.org/abs/2608.13003"),
+        (1, "eval-kit", "https://github.com/example/eval-kit"),
+        (2, "A short course on diffusion", "https://course.example.edu/diffusion"),
+        (3, "Notes on the KV cache", "https://blog.example.com/kv-cache-notes"),
+    ],
     # Cards built from divs: a byline paragraph, then the title as a bare link beside it, then a cover image link.
     "cards_in_sections": [
         (1, "Version 2 of the dialogue plugin is out: what is next?", "https://www.youtube.com/watch?v=card0001"),

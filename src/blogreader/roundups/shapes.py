@@ -36,31 +36,39 @@ _TITLE_TAIL = re.compile(r"\s+[-–—:|]\s+.*$|\s*[-–—]\s*$")
 
 
 def table_rows(blocks: list[Block], hosts: set[str], make) -> list:
-    """One item per row of a table whose rows each recommend a link."""
+    """One item per row of a table whose rows each recommend a link; or of every such table together, where a
+    newsletter gives each section its table ("## Research", "## News", "## Resources") and none alone is most of it."""
     total = sum(block.words for block in blocks) or 1
-    best: list = []
-    for rows in _tables(blocks).values():
-        body = [cells for cells in rows.values() if not all(cell.tag == "th" for cell in cells)]
-        if len(body) < MIN_ITEMS or sum(_cells(cells) >= 2 for cells in body) < 0.8 * len(body):
-            continue  # a layout table (one cell a row) is read as the blocks it holds
-        if sum(cell.words for cells in body for cell in cells) < TABLE_SHARE * total:
+    tables = [found for rows in _tables(blocks).values() if (found := _table_items(rows, hosts, make))]
+    best = max((items for items, words in tables if words >= TABLE_SHARE * total), key=len, default=[])
+    if best or len(tables) < 2 or sum(words for _, words in tables) < TABLE_SHARE * total:
+        return best
+    together = [item for items, _ in tables for item in items]
+    return together if _distinct(together) else []
+
+
+def _table_items(rows: dict[str, list[Block]], hosts: set[str], make) -> tuple[list, int] | None:
+    """The items of one table of links and the words it holds; None for a layout table or one that is no list of
+    links (most rows must recommend one, each another)."""
+    body = [cells for cells in rows.values() if not all(cell.tag == "th" for cell in cells)]
+    if len(body) < MIN_ITEMS or sum(_cells(cells) >= 2 for cells in body) < 0.8 * len(body):
+        return None  # a layout table (one cell a row) is read as the blocks it holds
+    items = []
+    for position, cells in enumerate(body, start=1):
+        link, _ = main_link(None, cells, hosts)
+        if link is None:
             continue
-        items = []
-        for position, cells in enumerate(body, start=1):
-            link, _ = main_link(None, cells, hosts)
-            if link is None:
-                continue
-            title, title_cell = _row_title(cells, link)
-            blurb = []
-            for cell in cells:
-                if cell is title_cell:
-                    blurb.append(_after_title(cell, title))
-                elif cell.text and not _only_links(cell) and not _BARE_NUMBER.match(cell.text):
-                    blurb.append(cell.text)
-            items.append(make(_row_rank(cells, position), title, link.href, "\n".join(part for part in blurb if part)))
-        if len(items) >= MIN_ITEMS and len(items) >= 0.8 * len(body) and _distinct(items) and len(items) > len(best):
-            best = items
-    return best
+        title, title_cell = _row_title(cells, link)
+        blurb = []
+        for cell in cells:
+            if cell is title_cell:
+                blurb.append(_after_title(cell, title))
+            elif cell.text and not _only_links(cell) and not _BARE_NUMBER.match(cell.text):
+                blurb.append(cell.text)
+        items.append(make(_row_rank(cells, position), title, link.href, "\n".join(part for part in blurb if part)))
+    if len(items) < MIN_ITEMS or len(items) < 0.8 * len(body) or not _distinct(items):
+        return None
+    return items, sum(cell.words for cells in body for cell in cells)
 
 
 def _cells(blocks: list[Block]) -> int:
