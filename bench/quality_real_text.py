@@ -5,7 +5,7 @@ the post's HTML in content:encoded, no description), runs parse, normalize, stor
 `fetch` does, and scores what is stored:
 
 - roundups: item recall and precision over the posts that have `items`, posts split into exactly their
-  item count, and false splits among the other posts;
+  item count, overall and per source (`roundups_by_source`), and false splits among the other posts;
 - summaries: ROUGE-L F1 against the authors' summaries, per source, beside the first sentence of the
   post's text, and every summary that breaks the stand-alone rules (enrich/standalone.py).
 
@@ -96,44 +96,47 @@ def _read_through_product(home: Path, data: dict) -> dict[str, dict]:
 
 
 def _roundup_scores(data: dict, found: dict[str, dict]) -> dict:
-    right = returned = wanted = exact = 0
+    """Roundup splitting overall and per source: item recall (true items a child links to, or names where the
+    roundup gives no link) and precision (children that are true items), exact splits and false splits."""
     roundups, false_splits, misses = [], [], []
     for post in data["posts"]:
-        row = found.get(post["id"], {})
-        children = row.get("children", [])
+        children = found.get(post["id"], {}).get("children", [])
         if not post.get("items"):
             if children:
                 false_splits.append(f"{post['id']} ({len(children)} items)")
             continue
         truth = [(same_url(item["url"]), item["title"].lower()) for item in post["items"]]
         got = [(same_url(url), title.lower()) for url, title, *_ in children]
-        got_urls = {url for url, _ in got if url}
-        got_titles = {title for _, title in got}
+        got_urls, got_titles = {url for url, _ in got if url}, {title for _, title in got}
         hit = [(url in got_urls) if url else (title in got_titles) for url, title in truth]
-        right += sum(hit)
-        wanted += len(truth)
-        returned += len(got)
-        exact += len(children) == len(truth) and all(hit)
+        truth_urls, truth_titles = {url for url, _ in truth}, {title for _, title in truth}
         misses += [f"{post['id']}: {item['title']}" for item, ok in zip(post["items"], hit) if not ok]
-        roundups.append({"post": post["id"], "items": len(truth), "children": len(children), "recovered": sum(hit)})
-    # Precision: children that are true items (each child counted once against the truth it matches).
-    correct_children = 0
-    for post in data["posts"]:
-        if post.get("items"):
-            truth_urls = {same_url(item["url"]) for item in post["items"]}
-            truth_titles = {item["title"].lower() for item in post["items"]}
-            for url, title, *_ in found.get(post["id"], {}).get("children", []):
-                correct_children += same_url(url) in truth_urls or title.lower() in truth_titles
+        roundups.append({"post": post["id"], "source": post["source"], "items": len(truth), "children": len(children),
+                         "recovered": sum(hit), "correct_children": sum(url in truth_urls or title in truth_titles
+                                                                         for url, title in got),
+                         "exact": len(children) == len(truth) and all(hit)})
+    by_source: dict[str, list[dict]] = defaultdict(list)
+    for row in roundups:
+        by_source[row["source"]].append(row)
     return {
         "roundup_posts": len(roundups),
-        "roundups_split_exactly": exact,
-        # None where there is nothing to score: no roundup in the set, or no child returned
-        "roundup_item_recall": round(right / wanted, 3) if wanted else None,
-        "roundup_item_precision": round(correct_children / returned, 3) if returned else None,
+        **_split_figures(roundups),
         "roundup_false_splits": len(false_splits),
         "roundup_false_split_posts": false_splits,
         "roundup_missed_items": misses[:20],
+        "roundups_by_source": {source: _split_figures(rows) for source, rows in sorted(by_source.items())},
         "roundups": roundups,
+    }
+
+
+def _split_figures(rows: list[dict]) -> dict:
+    """Exact splits, item recall and precision of these roundups; None where there is nothing to score (no roundup,
+    or no child returned)."""
+    wanted, returned = sum(row["items"] for row in rows), sum(row["children"] for row in rows)
+    return {
+        "roundups_split_exactly": sum(row["exact"] for row in rows),
+        "roundup_item_recall": round(sum(row["recovered"] for row in rows) / wanted, 3) if wanted else None,
+        "roundup_item_precision": round(sum(row["correct_children"] for row in rows) / returned, 3) if returned else None,
     }
 
 

@@ -216,3 +216,4 @@ def test_a_set_without_roundups_reports_roundup_figures_as_not_applicable(tmp_pa
     assert result["split"] == "heldout" and result["roundup_posts"] == 0
     assert result["roundup_item_recall"] is None and result["roundup_item_precision"] is None
     assert result["met"]["item_recall"] is None and result["met"]["false_splits"] is True
+    assert result["roundups_by_source"] == {}
