@@ -9,7 +9,7 @@ from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 from blogreader.normalize.math_svg import MATH_TAGS, SVG_TAGS
-from blogreader.normalize.text import SPACELESS
+from blogreader.normalize.text import SPACELESS, printable
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th", "div"}
@@ -19,8 +19,6 @@ LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "pre", "figcaption", "dd", "d
 _INLINE = frozenset({"a", "abbr", "acronym", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i",
                      "img", "ins", "kbd", "mark", "q", "rp", "rt", "rtc", "ruby", "s", "samp", "small", "span", "strike",
                      "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "font", "label"}) | MATH_TAGS | SVG_TAGS
-_LOOSE = "blogreader-loose"  # marks the element wrapped around such a run
-_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 _STRUCTURE = {"pre", "table", "tbody", "thead", "tfoot", "tr", "ul", "ol", "dl", "colgroup"}  # no text of their own
 _IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)(?:$|[?#])", re.I)
 _IMAGE_HOST = re.compile(r"(?:^|\.)(?:substackcdn\.com|cdn\.|images?\.|img\.|i\.imgur\.com|pbs\.twimg\.com)", re.I)
@@ -98,8 +96,11 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
         return []
     for line_break in root.iter("br"):
         line_break.tail = "\n" + (line_break.tail or "")
-    _wrap_loose_runs(root, _holding_blocks(root))
-    holding, paths = _holding_blocks(root), _paths(root)  # a leaf block now: no block inside it
+    # Wrapping adds divs of inline content only, to elements already holding a block or that are none (a section),
+    # so what holds a block is the same after it.
+    holding = _holding_blocks(root)
+    _wrap_loose_runs(root, holding)
+    paths = _paths(root)
     blocks: list[Block] = []
     pending_hr = False
     for element in root.iter():
@@ -185,8 +186,8 @@ def _wrap_runs_in(container, holding: set) -> None:
     for after, text, inline in runs:
         if not inline and not (text and text.strip()):
             continue
-        wrapper = lxml.html.Element("div", {"class": _LOOSE})
-        wrapper.text = text.translate(_CONTROL) if text else None  # lxml refuses to set them; they show nothing
+        wrapper = lxml.html.Element("div")
+        wrapper.text = printable(text) if text else None  # lxml refuses control characters; they show nothing
         if after is None:
             container.insert(0, wrapper)
         else:
