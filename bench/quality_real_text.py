@@ -140,13 +140,31 @@ def _split_figures(rows: list[dict]) -> dict:
     }
 
 
+class SpacelessTokenizer:
+    """rouge_score's tokens (lower-cased, Porter-stemmed words), and each Chinese or Japanese character as a token
+    of its own: the usual unit of ROUGE for these languages, which the default tokenizer drops as punctuation.
+    A text without such characters gets exactly the default tokens."""
+
+    def __init__(self) -> None:
+        from rouge_score.tokenizers import DefaultTokenizer
+
+        self.default = DefaultTokenizer(use_stemmer=True)
+
+    def tokenize(self, text: str) -> list[str]:
+        from blogreader.normalize.text import SPACELESS
+
+        # A stand-in word per character ("cjk20013x"): letters and digits survive the default tokenizer, and no
+        # stemming rule applies to them.
+        return self.default.tokenize(SPACELESS.sub(lambda found: f" cjk{ord(found.group())}x ", text))
+
+
 def _summary_scores(data: dict, found: dict[str, dict]) -> dict:
     from rouge_score import rouge_scorer
 
     from blogreader.enrich.sentences import split_sentences
     from blogreader.enrich.standalone import standalone_problem
 
-    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    scorer = rouge_scorer.RougeScorer(["rougeL"], tokenizer=SpacelessTokenizer())
     ours, first = defaultdict(list), defaultdict(list)
     failures = []
     causes: Counter = Counter()

@@ -16,6 +16,7 @@ from blogreader.enrich.base import MAX_SUMMARY_CHARS, Document, Summary
 from blogreader.roundups.numbering import longest_run
 from blogreader.enrich.sentences import (STOPWORDS, TERM, content_word_set, iter_sentences, split_sentences, top_terms,
                                          top_words)
+from blogreader.enrich.spaceless import is_spaceless, spaceless_summary
 from blogreader.enrich.standalone import points_back, standalone_problem
 
 CANDIDATES = 40
@@ -94,6 +95,8 @@ class ExtractiveSummarizer:
 
 def best_summary(title: str, text: str) -> str | None:
     """The best-scoring sentence that stands alone in the house style, with the next one when it is short."""
+    if is_spaceless(text):  # Chinese or Japanese: scored by character pairs, not words (spaceless.py)
+        return spaceless_summary(title, text)
     # Prose only: a post can open on dozens of lines of math macros or code. The words the test splits are the ones
     # the score counts.
     sentences: list[str] = []

@@ -16,7 +16,9 @@ _ABBREVIATIONS = {
 # behind the one stop: as two alternatives, the second was tried at every character, three times slower. The
 # match takes the stop itself (the sentence ends one past its start), so that the search skips straight to the next
 # stop: behind a lookbehind, as before, it tried the whole pattern at every character, four times the time.
-_BOUNDARY = re.compile(r"[.!?…](?:[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]))")
+# Chinese and Japanese end a sentence with a full-width stop and start the next with no space: the last alternative.
+_BOUNDARY = re.compile(r"[.!?…](?:[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]))"
+                       r"|[。！？](?:[」』”’）)\]]*\s*)")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 _LONGEST_WORD = 40  # longer than any abbreviation, so a longer word cut to this length is still no abbreviation
 _NOT_AN_END = re.compile(r"[a-z]|\d{1,3}")  # "e. g", "No. 3", "10." before a heading's title

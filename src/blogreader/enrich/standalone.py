@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from blogreader.enrich.base import MAX_SUMMARY_CHARS
+from blogreader.normalize.text import word_count
 
 MAX_SENTENCES = 2
 MIN_WORDS = 5
@@ -29,6 +30,16 @@ _POINTS_BACK = re.compile(
     r"(?:the|this|that) same|each of (?:them|these|those))\b",
     re.IGNORECASE,
 )
+# The same in Chinese and Japanese, which need no space after them: pronouns and demonstratives (这, それ, この),
+# connectives (但是, 因此, しかし, また) and words that place a sentence in a sequence (首先, 最後に). A closed
+# class, like the English list: what it matches cannot name a subject of its own.
+_POINTS_BACK_SPACELESS = re.compile(
+    r"(?:但是?|可是|然而|不过|所以|因此|因而|于是|而且|并且|而|此外|另外|另一方面|同时|然后|接着|最后|首先|其次|"
+    r"总之|总的来说|综上|这|那|它|他|她|其|该|上述|以上|前者|后者|也|还|例如|比如|"
+    r"しかし|だが|でも|ところが|そして|それで|そのため|したがって|また|さらに|なお|ただし|つまり|まず|次に|"
+    r"最後に|これ|それ|あれ|この|その|あの|こう|そう|彼|上記|以上|同じ|例えば)")
+# ... except a demonstrative that names the post itself: "这篇文章介绍 ...", "この記事では ...".
+_NAMES_ITSELF = re.compile(r"(?:这|この)(?:是一?篇|篇|个系列|系列|記事|投稿|ブログ|エントリ|シリーズ)")
 # A subject followed by a connective continues an argument as surely as the connective alone: "We then ...".
 _SUBJECT_GOES_ON = re.compile(
     r"(?:we|i|you)\s+(?:then|also|next|now|again|finally|further|still|instead|therefore|thus)\b", re.IGNORECASE)
@@ -42,7 +53,7 @@ _SELF = frozenset(
 _CAPTION = re.compile(r"(?:fig(?:ure)?\.?|table|image|img|photo|source|credit|caption|algorithm|listing|eq(?:uation)?\.?)"
                       r"\s*\(?\d*[a-z]?\)?\s*[.:|\-–—]", re.IGNORECASE)
 _LIST_MARK = re.compile(r"[•●○◦▪▫■□\-–—*+>·]|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s|\[\d+\]")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"”’')\]」』）]*$")
 # A lower-case first word that names something rather than continuing a sentence: a handle ("@mizlan made ..."),
 # a project or model name with a dot, an underscore, a slash or a digit in it ("iswap.nvim ...", "gpt-4o ..."),
 # or a title before its colon ("debuglog: a plugin that ..."). A figure ("2.15x faster ...") is no name.
@@ -61,7 +72,7 @@ def standalone_problem(summary: str | None) -> str | None:
         return "not cut at a sentence end"
     if _RUN_ON.search(text):
         return "sentences run together"
-    if len(text.split()) < MIN_WORDS:
+    if (len(text.split()) if text.isascii() else word_count(text)) < MIN_WORDS:  # each CJK character a word
         return "a heading, not a sentence"
     if _CAPTION.match(text):
         return "a caption"
@@ -91,6 +102,8 @@ def points_back(text: str) -> bool:
         if words and words[0] in {"is", "was"}:
             words = words[1:] if len(words) > 1 and words[1] in {"a", "an", "the", "my", "our", "part"} else []
         return not set(words[:3]) & (_SELF | {"part"})
+    if not opening.isascii() and _POINTS_BACK_SPACELESS.match(opening):
+        return not _NAMES_ITSELF.match(opening)
     return bool(_POINTS_BACK.match(opening) or _SUBJECT_GOES_ON.match(opening))
 
 
