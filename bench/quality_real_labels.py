@@ -13,7 +13,9 @@ gives to the one source it then scores apart; no real post is ever in their trai
   user-label path (`edit --category`), `enrich --all`; accuracy of that source's other posts and of
   every other source, before and after; repeated over `--draws` draws of labels (one post is about
   3 points of a source, so a single draw is noise) and summarized as means and worst changes; beside it the
-  most any per-source shift of the category scores could gain, fitted in-sample (`learning_ceiling`).
+  most any per-source shift of the category scores could gain, fitted in-sample (`learning_ceiling`), and what
+  two learners would do out of sample (`learning_out_of_sample`): the label shares as a prior at fixed powers,
+  over 20 draws, and the model fitted again with the labels.
 
     .venv/bin/python bench/quality_real_labels.py [--posts PATH] [--draws N]
 
@@ -213,6 +215,62 @@ def learning_ceiling(posts: list[dict]) -> dict:
     return result
 
 
+SWEEP_DRAWS = 20
+SWEEP_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
+
+
+def learning_out_of_sample(posts: list[dict], draws: int) -> dict:
+    """What two ways of learning from 20 labels of one source would do to that source's other posts, out of sample:
+    the source's label shares as a prior at each power of SWEEP_WEIGHTS (the mechanism of source_labels.py with
+    its power fixed rather than chosen, over SWEEP_DRAWS draws), and the model fitted again with the labels as
+    examples (`taught_fit`, over `draws` draws: a fit takes a second or two). Mean strict accuracy of the rest; the
+    product keeps a power above 0 only where leave-one-out over the labels themselves says it predicts."""
+    import numpy as np
+
+    from blogreader.enrich.base import Document
+    from blogreader.enrich.local_classifier import Example, LocalClassifier, fit
+    from blogreader.enrich.source_labels import PSEUDO_COUNT
+    from blogreader.enrich.taxonomy import DEFAULT_TAXONOMY
+
+    base_model = fit(DEFAULT_TAXONOMY, [])
+    names = base_model.names
+
+    def doc(post: dict) -> Document:
+        return Document(post["entry"].title, post["entry"].text, source=post["feed_title"])
+
+    result = {}
+    for source in sorted({post["source"] for post in posts if scored_for_category(post)}):
+        mine = [post for post in posts if post["source"] == source and scored_for_category(post)]
+        if len(mine) <= LABELS_PER_CHECK:
+            continue
+        base = dict(zip((post["id"] for post in mine), LocalClassifier.blended(base_model, [doc(p) for p in mine])))
+        right = {weight: [] for weight in SWEEP_WEIGHTS}
+        taught = []
+        for draw in range(SWEEP_DRAWS):
+            chosen = random.Random(SEED + draw).sample(mine, LABELS_PER_CHECK)
+            held = {post["id"] for post in chosen}
+            rest = [post for post in mine if post["id"] not in held]
+            shares = np.full(len(names), PSEUDO_COUNT)
+            for post in chosen:
+                shares[names.index(post["category"])] += 1
+            shares /= shares.sum()
+            for weight in SWEEP_WEIGHTS:
+                right[weight].append(sum(names[int((base[p["id"]] * shares ** weight).argmax())] == p["category"]
+                                         for p in rest) / len(rest))
+            if draw < draws:
+                model = fit(DEFAULT_TAXONOMY, [Example(doc(post), post["category"]) for post in chosen])
+                found = LocalClassifier.blended(model, [doc(post) for post in rest]).argmax(axis=1)
+                taught.append(sum(model.names[int(i)] == p["category"] for i, p in zip(found, rest)) / len(rest))
+        result[source] = {
+            "prior_power_mean_strict": {str(weight): round(sum(v) / len(v), 3) for weight, v in right.items()},
+            "prior_draws": SWEEP_DRAWS,
+            "taught_fit_mean_strict": round(sum(taught) / len(taught), 3) if taught else None,
+            "without_labels_mean_strict_same_draws": round(sum(right[0.0][:len(taught)]) / max(1, len(taught)), 3),
+            "taught_draws": len(taught),
+        }
+    return result
+
+
 def learning_over_draws(posts: list[dict], sources: list[str], draws: int) -> dict:
     """`learning`: the first draw of 20 labels per source, in full; `learning_over_draws`: per labelled source,
     each source's strict accuracy before and after averaged over `draws` draws, with the worst and best change."""
@@ -257,6 +315,7 @@ def report(posts_path: Path = POSTS, draws: int = DRAWS) -> dict:
         "promo": promo_report(posts),
         **learning_over_draws(posts, sources, max(1, draws)),
         "learning_ceiling": learning_ceiling(posts),
+        "learning_out_of_sample": learning_out_of_sample(posts, max(1, draws)),
     }
 
 
