@@ -98,3 +98,13 @@ def test_english_posts_are_summed_up_as_before():
             "The rest of the post gives the derivation and the experiments.")
     summary = ExtractiveSummarizer().summarize(Document("Why warmup helps Adam", text))
     assert summary.text.startswith("Studies how warmup changes") or "warmup" in summary.text
+
+
+def test_a_chinese_feed_description_is_a_summary_and_a_teaser_is_not():
+    from blogreader.enrich.feed_summary import FeedSummarizer
+
+    description = "本文介绍一种在预训练阶段加入数学证明数据的训练方法"
+    summary = FeedSummarizer().summarize(Document("推理", CHINESE_POST, feed_summary=description))
+    assert summary is not None and summary.text == description + "。"  # ended with its own full stop
+    teaser = CHINESE_POST.split("\n")[0][:12]
+    assert FeedSummarizer().summarize(Document("推理", CHINESE_POST, feed_summary=teaser)) is None

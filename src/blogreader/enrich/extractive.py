@@ -18,6 +18,7 @@ from blogreader.enrich.sentences import (STOPWORDS, TERM, content_word_set, iter
                                          top_words)
 from blogreader.enrich.spaceless import is_spaceless, spaceless_summary
 from blogreader.enrich.standalone import points_back, standalone_problem
+from blogreader.normalize.text import SPACELESS
 
 CANDIDATES = 40
 _PARENTHETICAL = re.compile(r"\s*[(\[][^()\[\]]{0,160}[)\]]")
@@ -288,9 +289,9 @@ def fit(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
             if len(kept) + len(sentence) + 1 > limit:
                 break
             kept = f"{kept} {sentence}".strip()
-        text = kept if kept.endswith((".", "!", "?")) else _main_clause(original, limit)
-    elif text and text[-1] not in ".!?…\"”’)":
-        text += "."
+        text = kept if kept.endswith((".", "!", "?", "。", "！", "？")) else _main_clause(original, limit)
+    elif text and text[-1] not in ".!?…\"”’)。！？」』）":
+        text += "。" if SPACELESS.match(text[-1]) else "."  # a Chinese or Japanese sentence ends in its own stop
     return text
 
 

@@ -6,6 +6,10 @@ import re
 
 from blogreader.enrich.base import Document, Summary
 from blogreader.enrich.extractive import fit
+from blogreader.normalize.text import word_count
+
+MAX_WORDS = 80  # longer is an excerpt of the post, not a summary of it
+MAX_CHARACTERS = 200  # the same in Chinese or Japanese, counted in characters (about as much said as 80 words)
 
 _TRAILING_PUNCTUATION = re.compile(r"\W*")
 _JUNK = re.compile(r"https?://|\bsubscribe\b|\bread more\b", re.IGNORECASE)
@@ -25,11 +29,15 @@ class FeedSummarizer:
 
 def is_real_summary(description: str, text: str) -> bool:
     words = description.split()
-    if not 4 <= len(words) <= 80 or is_cut_off(description) or _JUNK.search(description):
+    if description.isascii() or len(words) > 1:
+        count, most, opening = len(words), MAX_WORDS, " ".join(words[:8])
+    else:  # Chinese or Japanese, no spaces: each character a word (normalize.text.word_count)
+        count, most, opening = word_count(description), MAX_CHARACTERS, description[:16]
+    if not 4 <= count <= most or is_cut_off(description) or _JUNK.search(description):
         return False
     body = " ".join(text.split())
     # A teaser is the body's opening, cut short.
-    return not (body and body.startswith(" ".join(words[:8])))
+    return not (body and body.startswith(opening))
 
 
 def is_cut_off(description: str) -> bool:
