@@ -59,3 +59,9 @@ def test_threads_sanitizing_at_once_do_not_mix_their_posts_relative_links():
         thread.join()
     for n, outputs in results.items():
         assert set(outputs) == {sanitize_html(POSTS[n % 2], f"https://blog{n}.example/p/")}
+
+
+def test_a_video_or_audio_fallback_is_no_text_of_the_post():
+    html = ('<p>Before.</p><video controls><source src="/clip.mp4">Your browser does not support the video tag.'
+            '</video><audio src="/a.mp3">No audio here.</audio><p>After.</p>')
+    assert sanitize_html(html, BASE) == "<p>Before.</p><p>After.</p>"

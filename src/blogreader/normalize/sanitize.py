@@ -194,8 +194,11 @@ def _allowed_only(html: str, relative, as_written: bool = False) -> str:
         return _cleaner(svg, None).clean(html)
 
 
+# Elements dropped with their content: code, and what a page shows only to a browser that cannot play its video or
+# audio ("Your browser does not support the video tag."): no reader of the post sees it, and it is no text of it.
+CLEAN_CONTENT_TAGS = frozenset({"script", "style", "video", "audio"})
 _OPTIONS = dict(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                link_rel="noopener noreferrer nofollow", strip_comments=True)
+                link_rel="noopener noreferrer nofollow", strip_comments=True, clean_content_tags=CLEAN_CONTENT_TAGS)
 _RELATIVE_SEEN = threading.local()  # set by _note_relative during one clean on this thread
 # A link or image address that does not start with a scheme, as such HTML is usually written (a hint: the
 # sanitizer decides). It starts with a plain "=", which the regex engine looks for quickly: a fifth of the
