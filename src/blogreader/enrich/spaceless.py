@@ -26,7 +26,7 @@ PAIR_BELOW = 40  # a summary shorter than this takes the next sentence too, when
 POSITION_WEIGHT = 1.5
 SELF_BONUS = 0.6  # a sentence that names the post ("本文介绍", "この記事では") says what it is about
 _RUN = re.compile(SPACELESS.pattern + "+")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_LATIN_WORD_RUN = re.compile(r"[A-Za-z]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9+.-]*[a-z0-9+]|[a-z]")
 # Characters that carry grammar, not topic: Chinese particles, pronouns and the commonest verbs, and every
 # hiragana (Japanese writes particles and endings in it, its content words in kanji and katakana).
@@ -38,11 +38,12 @@ _SENTENCE_END = ("。", "！", ".", "!")
 
 
 def is_spaceless(text: str) -> bool:
-    """Is `text` written mostly in Chinese or Japanese (more such characters in its opening than Latin letters)?"""
+    """Is `text` written mostly in Chinese or Japanese: as many such characters in its opening as Latin words? Each
+    character is about a word, so a Chinese post that names models, quotes a prompt or shows code is still one."""
     opening = text[:OPENING_CHARS]
     if opening.isascii() or not SPACELESS.search(opening):  # most posts: answered without counting
         return False
-    return len(SPACELESS.findall(opening)) >= len(_LATIN_LETTER.findall(opening))
+    return len(SPACELESS.findall(opening)) >= len(_LATIN_WORD_RUN.findall(opening))
 
 
 def terms(text: str) -> list[str]:

@@ -35,7 +35,7 @@ _POINTS_BACK = re.compile(
 # class, like the English list: what it matches cannot name a subject of its own.
 _POINTS_BACK_SPACELESS = re.compile(
     r"(?:但是?|可是|然而|不过|所以|因此|因而|于是|而且|并且|而|此外|另外|另一方面|同时|然后|接着|最后|首先|其次|"
-    r"总之|总的来说|综上|这|那|它|他|她|其|该|上述|以上|前者|后者|也|还|例如|比如|"
+    r"总之|总的来说|综上|这|那|此|它|他|她|其|该|上述|以上|以下|下面|接下来|前者|后者|也|还|例如|比如|"
     r"しかし|だが|でも|ところが|そして|それで|そのため|したがって|また|さらに|なお|ただし|つまり|まず|次に|"
     r"最後に|これ|それ|あれ|この|その|あの|こう|そう|彼|上記|以上|同じ|例えば)")
 # ... except a demonstrative that names the post itself: "这篇文章介绍 ...", "この記事では ...".
