@@ -26,6 +26,20 @@ def test_a_long_post_that_mentions_a_discount_once_is_not_promo():
     assert not judge_promo(Document("Probing residual streams", body, source="Feature Notes")).promo
 
 
+RECAP_OPENING = (
+    "Last week our whole team travelled to the annual community conference, and what a week it was. We met hundreds "
+    "of users at our booth, gave three talks on the main stage, ran a hands-on workshop and hosted a dinner for the "
+    "community. Thank you to everyone who stopped by to say hello, to our speakers, and to the organisers. Here are "
+    "the highlights of our week, the photos from the booth, and where you can meet us next. ")
+
+
+def test_a_long_event_recap_is_promo_and_a_long_explainer_is_not():
+    # Over SHORT_POST_WORDS: the model reads the title and the opening, held to LONG_POST_THRESHOLD.
+    recap = judge_promo(Document("Our week at the community conference: a recap", RECAP_OPENING + ("\n" + CONTENT) * 40))
+    assert recap.promo and "p=" in recap.reason
+    assert not judge_promo(Document("Probing residual streams", (CONTENT + "\n") * 60)).promo
+
+
 def test_posts_judged_together_get_the_verdicts_each_gets_alone():
     hiring = ("Research internships this summer", "Our team is looking for interns to join us this summer. Apply through "
               "our careers page before the deadline; interns work with a mentor on real projects and publish with us.")
@@ -33,7 +47,7 @@ def test_posts_judged_together_get_the_verdicts_each_gets_alone():
         Document("Expense your subscription to Feature Notes", PITCH),  # the headline pitches, the post is short
         Document("Sparse autoencoders, explained", CONTENT),  # short: the model reads it
         Document(*hiring),  # short: the model flags it
-        Document("Probing residual streams", (CONTENT + "\n") * 60),  # long, no pitch: content unread
+        Document("Probing residual streams", (CONTENT + "\n") * 60),  # long, no pitch: the model reads it as content
         Document("A note", "Too short for the model."),  # under the model's words: the sentences decide
         Document("Our new course is open", (CONTENT + "\n") * 60),  # a pitch on a long post
     ] * 2

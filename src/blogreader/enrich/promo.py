@@ -1,10 +1,11 @@
 """Flag posts whose purpose is the publisher itself: launches, hiring, courses, meetups, pricing, housekeeping.
 
 Judged by what the post is for, never by whether the source's name appears in it. Three kinds of
-evidence, cheapest first, and only for posts short enough to be notices (a long post is content):
-the title or the feed's subtitle pitching something ("expense your subscription", "50% off"); a
-learned model of what the post is for, reading its title and opening (`promo_model.py`); and a body in
-which a large share of the sentences talk about the publication (subscribing, paying, its readers).
+evidence: the title or the feed's subtitle pitching something ("expense your subscription", "50% off"),
+which flags a post short enough to be a notice; a learned model of what the post is for, reading its
+title and opening (`promo_model.py`), held to more on a long post (a company's event recap or programme
+launch runs long; most long posts are content); and a short post's body in which a large share of the
+sentences talk about the publication (subscribing, paying, its readers).
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ _ABOUT_WORDS = {word.encode(): tuple(map(str.encode, beside)) for word, beside i
 _RUNS = bytes(b + 32 if 65 <= b <= 90 else b if 48 <= b <= 57 or 97 <= b <= 122 or b == 95 else 32 for b in range(256))
 SHORT_POST_WORDS = 900
 PURPOSE_THRESHOLD = 0.5  # the model's probability that the post is about the publisher itself
+# A long post is more often content than a notice, which the model, reading the title and the opening alone, cannot
+# see: it is held to more. A company blog's event recaps, programme launches and client betas run long (on a
+# labelled company blog, half of its promotions are over SHORT_POST_WORDS), and its long technical posts reach 0.57.
+LONG_POST_THRESHOLD = 0.65
 # Below this many words of text the model hears little but the title, and generic words ("post", "short")
 # lean it either way: a title-only item or a one-line blurb is judged by its headline alone.
 MODEL_MIN_WORDS = 30
@@ -87,7 +92,7 @@ def judge_promos(docs: list[Document]) -> list[PromoVerdict]:
     at a time: one numpy pass over all of them costs a fraction of one pass for each)."""
     facts = [_headline_facts(doc) for doc in docs]
     asking = [index for index, (pitch, words) in enumerate(facts)
-              if pitch is None and MODEL_MIN_WORDS <= words < SHORT_POST_WORDS]
+              if pitch is None and MODEL_MIN_WORDS <= words]
     probabilities: dict[int, float] = {}
     if asking:
         from blogreader.enrich.promo_model import promo_probability
@@ -107,12 +112,12 @@ def _verdict(doc: Document, pitch: str | None, words: int, probability: float | 
     """The verdict from the headline's pitch, the post's length, the model's probability (None: not asked, as a
     long post, a pitching one or one too short for the model is not) and the sentences about the publication."""
     short = words < SHORT_POST_WORDS
+    if probability is not None and probability >= (PURPOSE_THRESHOLD if short else LONG_POST_THRESHOLD):
+        return PromoVerdict(True, f"the post is about the publisher itself (p={probability:.2f})")
     if not short and pitch is None:
-        return PromoVerdict(False, "content")  # the cheap screen: a long post without a pitch is never a promotion
+        return PromoVerdict(False, "content")  # a long post the model does not read as a notice, with no pitch
     if pitch is not None and short:
         return PromoVerdict(True, f"the headline pitches ({pitch!r}) and the post is short")
-    if probability is not None and probability >= PURPOSE_THRESHOLD:
-        return PromoVerdict(True, f"the post is about the publisher itself (p={probability:.2f})")
     if not _about_us(doc.text):
         return PromoVerdict(False, "content")  # cheap: not a word about the publication anywhere
     sentences = split_sentences(doc.text)
