@@ -308,6 +308,9 @@ def report(posts_path: Path = POSTS, draws: int = DRAWS) -> dict:
         return {"skipped": f"{posts_path} is absent: the real-posts corpus is not here, so nothing was measured"}
     corpus, posts = load(Path(posts_path))
     sources = sorted({post["source"] for post in posts if scored_for_category(post)})
+    if not sources:  # a set labelled for promotions (or summaries) alone: no category figure to give
+        return {"benchmark": "quality_real_labels", "split": _split_note(corpus),
+                "category": {"skipped": "no post has a category label"}, "promo": promo_report(posts)}
     return {
         "benchmark": "quality_real_labels",
         "split": _split_note(corpus),
