@@ -108,3 +108,6 @@ def test_a_chinese_feed_description_is_a_summary_and_a_teaser_is_not():
     assert summary is not None and summary.text == description + "。"  # ended with its own full stop
     teaser = CHINESE_POST.split("\n")[0][:12]
     assert FeedSummarizer().summarize(Document("推理", CHINESE_POST, feed_summary=teaser)) is None
+    # English names inside, spaced apart as Chinese writers do: still counted in characters, not as three words.
+    mixed = "基于 RNN 的 Encoder-Decoder 模型有两大痛点"
+    assert FeedSummarizer().summarize(Document("推理", CHINESE_POST, feed_summary=mixed)).text == mixed + "。"

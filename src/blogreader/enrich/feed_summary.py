@@ -6,6 +6,7 @@ import re
 
 from blogreader.enrich.base import Document, Summary
 from blogreader.enrich.extractive import fit
+from blogreader.enrich.spaceless import is_spaceless
 from blogreader.normalize.text import word_count
 
 MAX_WORDS = 80  # longer is an excerpt of the post, not a summary of it
@@ -29,10 +30,10 @@ class FeedSummarizer:
 
 def is_real_summary(description: str, text: str) -> bool:
     words = description.split()
-    if description.isascii() or len(words) > 1:
-        count, most, opening = len(words), MAX_WORDS, " ".join(words[:8])
-    else:  # Chinese or Japanese, no spaces: each character a word (normalize.text.word_count)
+    if is_spaceless(description):  # Chinese or Japanese: each character a word (normalize.text.word_count)
         count, most, opening = word_count(description), MAX_CHARACTERS, description[:16]
+    else:
+        count, most, opening = len(words), MAX_WORDS, " ".join(words[:8])
     if not 4 <= count <= most or is_cut_off(description) or _JUNK.search(description):
         return False
     body = " ".join(text.split())
