@@ -111,3 +111,17 @@ def test_a_chinese_feed_description_is_a_summary_and_a_teaser_is_not():
     # English names inside, spaced apart as Chinese writers do: still counted in characters, not as three words.
     mixed = "基于 RNN 的 Encoder-Decoder 模型有两大痛点"
     assert FeedSummarizer().summarize(Document("推理", CHINESE_POST, feed_summary=mixed)).text == mixed + "。"
+
+
+def test_a_chinese_post_is_filed_as_a_guess():
+    from blogreader.enrich.local_classifier import LocalClassifier
+    from blogreader.enrich.taxonomy import DEFAULT_TAXONOMY
+
+    found = LocalClassifier(DEFAULT_TAXONOMY).classify_many([
+        Document("用 GPT-4 和 ChatGPT 提示词提升推理", CHINESE_POST),
+        Document("Speculative decoding with a draft model",
+                 "Speculative decoding drafts tokens with a small model and verifies them with the large one, "
+                 "which cuts latency of serving without changing the output distribution."),
+    ])
+    assert found[0].origin == "uncertain"  # read by its few English words alone, however sure of those
+    assert (found[1].category, found[1].origin) == ("Inference", "local")

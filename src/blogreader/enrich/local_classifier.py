@@ -27,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 
 from blogreader.enrich.base import Categorization, Document
+from blogreader.enrich.spaceless import is_spaceless
 from blogreader.enrich.taxonomy import KEYWORDS, Category
 from blogreader.enrich.term_lookup import TermLookup, tokens
 
@@ -224,6 +225,9 @@ class LocalClassifier:
                 mixed = _geometric(aligned, probabilities, LABEL_REACH)
                 probabilities = np.where(others[:, None], mixed, probabilities)
         probabilities = self.source_local(docs, probabilities)
+        # A post in Chinese or Japanese is read by its few English words alone (names of models and tools): its
+        # category is a guess however sure the model is of those.
+        unread = [is_spaceless(doc.text or doc.title) for doc in docs]
         results = []
         for row in probabilities:
             order = row.argsort()[::-1]
@@ -235,7 +239,7 @@ class LocalClassifier:
                 name = self.model.names[best]
             confidence = float(row[best])
             origin = self.name if confidence >= min(UNCERTAIN_TIMES_UNIFORM / len(row), UNCERTAIN_AT_MOST) \
-                else "uncertain"
+                and not unread[len(results)] else "uncertain"
             results.append(Categorization(str(name), origin, confidence))  # a plain str, not numpy's
         return results
 
