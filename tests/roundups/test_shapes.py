@@ -164,6 +164,21 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (4, "Seeing in the dark", "https://github.com/example-lab/see-in-the-dark"),
     ],
     # A tutorial's bold step lines, two of five with a link: steps, not recommendations.
+    # A heading per talk over fields ("Podcast: <link>") and notes under deeper headings that every talk fills in
+    # ("One-Sentence Takeaway", "Main Ideas"): the linked field is the item's link, the notes its commentary, the
+    # issue's own title over its contents no item; the notes' lists of mentioned links are not items either.
+    "headings_with_field_links_and_notes": [
+        (1, "Why schedulers still matter for training runs", "https://podcasts.example.com/systems-hour/ep-41"),
+        (2, "Small models that plan before they answer", "https://www.youtube.com/watch?v=plan0001"),
+        (3, "Cleaning a web crawl at petabyte scale", "https://podcasts.example.com/data-desk/ep-7"),
+        (4, "What a benchmark leaks and how to notice", "https://www.youtube.com/watch?v=leak0002"),
+    ],
+    # An article's sections, each opening on a sentence that cites one page, with subsections of their own that
+    # differ from section to section ("Steps to Install", "Heap Usage"): an outline, not a list of picks.
+    "nearmiss_article_sections_with_subsections": [],
+    # An article whose sections each credit a figure ("Source: <link>", which reads as an onward link) and two of
+    # which have steps of their own: subsections that are no shared template make the headings an outline.
+    "nearmiss_article_credits_and_steps": [],
     "nearmiss_bold_steps": [],
     # An article that ends on a short list of further reading: the list is a small part of the post.
     "nearmiss_article_with_resources": [],

@@ -13,6 +13,7 @@ _ONWARD_TEXT = re.compile(
     r"^read (?:it|more|the paper|the post|the full (?:post|paper|article))(?: here)?$|^(?:arxiv|pdf)$",
     re.IGNORECASE,
 )
+MAX_LABEL_WORDS = 3  # "Podcast:", "Watch on YouTube:": a field's name, not a sentence that ends in a colon
 _CODE_TEXT = re.compile(r"\b(?:code|github|repo|repository|project page|demo|weights|model card|dataset)\b", re.I)
 # A block whose whole point is to send readers on: "Read more about this research using this link.", "📄 Paper: …"
 _ONWARD_BLOCK = re.compile(
@@ -59,12 +60,27 @@ def main_link(heading: Block | None, body: list[Block], publication_hosts: set[s
     if onward:
         papers = [link for code, link in onward if not code]
         return (papers or [link for _, link in onward])[-1], 1
+    labelled = next((link for block in body if (link := _labelled_link(block, publication_hosts))), None)
+    if labelled is not None:
+        return labelled, 2
     for block in body:
         links = candidate_links([block], publication_hosts)
         if len(links) == 1 and block.text and _squash(links[0].text) == block.text.rstrip(" .:"):
             return links[0], 3
     rest = candidate_links(body, publication_hosts)
     return (rest[0], 4) if rest else (None, 5)
+
+
+def _labelled_link(block: Block, publication_hosts: set[str]) -> Link | None:
+    """The link of a line that is a short label and one link ("Podcast: Latent Space", "**Video:** [Talk title]"),
+    as an item's fields list where to find it; None for any other line."""
+    label, colon, rest = block.text.partition(":")
+    if not colon or not 1 <= len(label.split()) <= MAX_LABEL_WORDS or not block.links:
+        return None
+    links = candidate_links([block], publication_hosts)
+    if len(links) != 1 or len(block.links) != 1 or not links[0].text:
+        return None
+    return links[0] if _squash(rest).strip(" .") == _squash(links[0].text) else None
 
 
 def is_onward(text: str) -> bool:

@@ -10,7 +10,8 @@ article's sections cite many sources, or none, and so never split.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import replace
 from statistics import median
 
 from blogreader.roundups.blocks import HEADINGS, Block
@@ -27,6 +28,7 @@ MAX_LEAD_FOLLOWERS = 2  # blocks after a titled paragraph that still belong to i
 MAX_BLURB_WORDS = 80  # an item whose only link sits in its prose: longer, and it is an article's section
 LINKED_SHARE = 0.9  # of items that link anywhere: an article has sections that link nowhere
 LINKED = "linked"  # the run of every title that is a link, whatever its markup (titled_sections)
+MIN_OUTLINED = 2  # titles with subsections of their own, not one template, that make the run an article's outline
 RUN_IN_MIN_ITEMS = 5  # bold title lines that may lead to their link inside the commentary (_sections)
 RUN_IN_MAX_LINKS = 2
 _RANK = re.compile(r"^\s*(?:#\s*)?(\d{1,3})\s*[.):、]\s*")  # "10. ", "3) ", "1、" (the CJK enumeration comma)
@@ -137,7 +139,7 @@ def _is_linked_line(block: Block) -> bool:
 
 def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make,
               share: float = SECTION_SHARE) -> list:
-    items, confident, linked, link_counts, words, sizes, groups = [], 0, 0, [], 0, [], 0
+    items, confident, linked, link_counts, held, sizes, groups, notes = [], 0, 0, [], [], [], 0, []
     for position, start in enumerate(starts):
         head = blocks[start]
         kind = _own_kind(head, run)
@@ -148,6 +150,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
                           for earlier, later in zip(starts, starts[1:])) + 1
             end = min(_end_of_last(blocks, start, kind), start + longest)
         body = blocks[start + 1:end]
+        notes.append(_notes(body, kind))  # an item's own sections under deeper headings: words, not links
         body = body[:_kept(body, kind)]
         if position + 1 < len(starts):
             body = _before_next_card(head, blocks[starts[position + 1]], body)
@@ -169,7 +172,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         linked += link is not None
         link_counts.append(len(links))
         groups += _linking_bullets(body, hosts) >= 2
-        words += size
+        held.append(size)
         sizes.append(size)
         title = head.lead if kind == "lead" else _RANK.sub("", head.text)
         blurb_blocks = [_after_lead(head)] if kind == "lead" else []
@@ -178,8 +181,20 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
                 if not (_only_links(block) and all(is_onward(l.text) or looks_like_url(l.text) for l in block.links))]
         blurb = "\n".join(part for part in blurb_blocks + said if part)
         items.append(make(position + 1, title, link.href if link else None, blurb))
+    notes = _outline(blocks, starts, run, notes)
+    if notes is None:
+        return []  # sections with subsections each of their own ("Step 1", "Dashboards"): an article's outline
+    if any(notes):  # every pick fills in the same sections: they are its words and commentary
+        held = [size + sum(block.words for block in found) for size, found in zip(held, notes)]
+        items = [replace(item, blurb="\n".join(filter(None, [item.blurb, *(block.text for block in found)])))
+                 for item, found in zip(items, notes)]
     if items and items[-1].url is None and sizes[-1] <= SIGN_OFF_WORDS:
         items.pop()  # a short closing section ("Before you go") that recommends nothing
+    if len(items) > MIN_ITEMS and items[0].url is None and all(item.url for item in items[1:]):
+        # The post's own heading over its introduction (a title, a table of contents), where every title after it
+        # leads to a link of its own.
+        items = [replace(item, rank=item.rank - 1) for item in items[1:]]
+        link_counts, held = link_counts[1:], held[1:]
     if len(items) < MIN_ITEMS:
         return []
     # Bold title lines, each over a paragraph or two with a link or two of its own, many of them: a newsletter's
@@ -191,7 +206,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
     if groups > len(items) / 2:
         return []
     if ((confident < CONFIDENT_SHARE * len(items) and not run_in) or linked < LINKED_SHARE * len(items)
-            or median(link_counts) > MAX_LINKS_PER_ITEM or words < share * total
+            or median(link_counts) > MAX_LINKS_PER_ITEM or sum(held) < share * total
             or not _distinct([item for item in items if item.url])):
         return []
     return items
@@ -230,6 +245,46 @@ def _kept(body: list[Block], kind: str) -> int:
     stop = next((at for at, block in enumerate(body)
                  if (block.tag in HEADINGS or block.hr_before) and not (at == 0 and subtitle)), len(body))
     return stop if kind != "lead" else min(stop, MAX_LEAD_FOLLOWERS)
+
+
+def _notes(body: list[Block], kind: str) -> list[Block]:
+    """After a heading item's own blocks (`_kept`), the sections it holds under deeper headings, as an outline runs
+    to the next heading of its level or above. Its links are read in its own blocks alone."""
+    if kind not in HEADINGS:
+        return []
+    own = _kept(body, kind)
+    end = next((at for at in range(own, len(body)) if body[at].tag in HEADINGS and body[at].tag <= kind), len(body))
+    notes = body[own:end]
+    return notes if any(block.tag in HEADINGS for block in notes) else []
+
+
+def _outline(blocks: list[Block], starts: list[int], run: str, notes: list[list[Block]]) -> list[list[Block]] | None:
+    """Each item's notes where the items share one outline: all hold sections under one same heading ("Short
+    Summary", "Main Ideas"), a template each pick fills in. The last item's notes, which no next title bounds, run as
+    far as that outline does. No notes at all where no item has subsections; None where several have subsections
+    that are no shared outline, as an article's sections have subsections of their own."""
+    earlier = notes[:-1]
+    headings = Counter(heading for found in earlier for heading in {_heading_key(block) for block in found
+                                                                    if block.tag in HEADINGS})
+    # Under every item but one at most: the issue's own title over its contents heads the run too.
+    template = {heading for heading, count in headings.items() if count >= max(2, len(earlier) - 1)}
+    if not template or len(earlier) < MIN_ITEMS - 1:
+        return None if sum(map(bool, notes)) >= MIN_OUTLINED else [[] for _ in notes]
+    start = starts[-1]
+    kind = _own_kind(blocks[start], run)
+    after = start + 1 + _kept(blocks[start + 1:], kind)
+    last: list[Block] = []
+    for block in blocks[after:after + max(map(len, earlier))]:
+        if block.tag in HEADINGS and (block.tag <= kind or _heading_key(block) not in template):
+            break
+        if not last and block.tag not in HEADINGS:
+            break  # what follows the last item's own blocks is no section of its outline: a footer
+        last.append(block)
+    return earlier + [last]
+
+
+def _heading_key(block: Block) -> str:
+    return _squash(block.text).lower()
 
 
 def _end_of_last(blocks: list[Block], start: int, kind: str) -> int:
