@@ -173,6 +173,28 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (3, "Cleaning a web crawl at petabyte scale", "https://podcasts.example.com/data-desk/ep-7"),
         (4, "What a benchmark leaks and how to notice", "https://www.youtube.com/watch?v=leak0002"),
     ],
+    # A changelog digest: its featured changes under linked titles, the other merges as bullets that name each
+    # change with a link in mid-sentence, all to pull requests of one tracker (the line is the title; a bullet citing
+    # two takes its first, a bullet with none is no item); the news and schedule paragraphs above are no items.
+    "featured_and_other_merges": [
+        (1, "#40211: Scheduler retries bind with a patch", "https://github.com/example/orchestrator/pull/40211"),
+        (2, "#40187: Node labels for the old architecture names are gone",
+         "https://github.com/example/orchestrator/pull/40187"),
+        (3, "Proposal 3120: Keep the volume's reclaim policy when it is deleted first",
+         "https://github.com/example/proposals/tree/main/sig-storage/3120-retain-on-delete"),
+        (4, "Node metrics work on hosts with init containers present", "https://github.com/example/orchestrator/pull/40102"),
+        (5, "Keep volume size requests from overflowing on very large claims",
+         "https://github.com/example/orchestrator/pull/40095"),
+        (6, "The job controller backs off exponentially after repeated failures, and logs the delay it chose",
+         "https://github.com/example/orchestrator/pull/40090"),
+        (7, "Container runtimes may annotate image specs, mostly for one platform",
+         "https://github.com/example/orchestrator/pull/40077"),
+        (8, "Default storage class uses the faster file system on new clusters",
+         "https://github.com/example/orchestrator/pull/40064"),
+    ],
+    # A tutorial's steps, each linking a page of one section of the documentation in mid-sentence: pages named by
+    # words, not a tracker's numbered entries, so the steps stay one article.
+    "nearmiss_steps_into_one_docs_section": [],
     # An article's sections, each opening on a sentence that cites one page, with subsections of their own that
     # differ from section to section ("Steps to Install", "Heap Usage"): an outline, not a list of picks.
     "nearmiss_article_sections_with_subsections": [],
@@ -193,7 +215,8 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
 }
 
 
-CITED = {"changelog_cited_bullets"}  # items that are one line of commentary citing a link: title and blurb alike
+CITED = {"changelog_cited_bullets", "featured_and_other_merges"}  # items that are one line naming or citing their link:
+# title and blurb alike
 BARE_LINKS = {"link_lists_by_section", "lists_featured_and_brief", "cards_in_sections"}  # fixtures where some items are a linked title alone
 
 

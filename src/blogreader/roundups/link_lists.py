@@ -9,7 +9,9 @@ not. Lists inside another list's bullet belong to that bullet.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from blogreader.roundups.blocks import Block
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link, recommends
@@ -28,29 +30,34 @@ DISTINCT_SHARE = 0.9  # of the items' links that are distinct
 def link_lists(blocks: list[Block], hosts: set[str], make, series: bool = False) -> list:
     """One item per bullet of every list of links in the post, in document order; [] unless they are most of it
     (or, in an issue of a series, a fair part of it)."""
+    items, words = list_items(blocks, hosts, make)
+    total = sum(block.words for block in blocks)
+    return items if words >= (SERIES_SHARE if series else SECTION_SHARE) * total else []
+
+
+def list_items(blocks: list[Block], hosts: set[str], make) -> tuple[list, int]:
+    """The items of every list of links in the post, whatever share of it they are, and the words they hold."""
     items, words = [], 0
     for bullets in _top_level_lists(blocks).values():
-        found = [_bullet(body, hosts) for body in bullets]
+        collection = _collection(bullets, hosts)
+        found = [_bullet(body, hosts, collection) for body in bullets]
         if sum(link is not None for link, _ in found) < SURE_SHARE * len(found):
             continue
         for (link, body), bullet in zip(found, bullets):
             words += sum(block.words for block in bullet)
             if link is not None:
-                items.append((link, body))
-    total = sum(block.words for block in blocks)
-    if len(items) < MIN_ITEMS or words < (SERIES_SHARE if series else SECTION_SHARE) * total:
-        return []
-    if len({link.href for link, _ in items}) < DISTINCT_SHARE * len(items):
-        return []
+                items.append((link, body, collection))
+    if len(items) < MIN_ITEMS or len({link.href for link, _, _ in items}) < DISTINCT_SHARE * len(items):
+        return [], 0
     made = []
-    for rank, (link, body) in enumerate(items, start=1):
-        said = _uncited(link, body, hosts)
+    for rank, (link, body, collection) in enumerate(items, start=1):
+        said = _uncited(link, body, hosts) or _named_inside(link, body, hosts, collection)
         if said:  # a line of commentary citing its link ("#192555"): the line is the title, and says it all
             made.append(make(rank, said, link.href, said))
             continue
         commentary = _commentary(link, body)
         made.append(make(rank, link.text, link.href, "\n".join(block.text for block in commentary if block.text)))
-    return made
+    return made, words
 
 
 def _uncited(link, body: list[Block], hosts: set[str]) -> str | None:
@@ -62,6 +69,16 @@ def _uncited(link, body: list[Block], hosts: set[str]) -> str | None:
         return text  # "Added [support for tracing list subclasses]": the link's words are part of the line
     said = text[:text.rfind(link.text)].rstrip(" ([{—–-:,;")
     return said or None
+
+
+def _named_inside(link, body: list[Block], hosts: set[str], collection: str | None) -> str | None:
+    """The line of a bullet that names its change with a link in mid-sentence ("Node metrics [work on hosts] with
+    init containers"), a page of the list's collection: the link's words alone are no title."""
+    first = body[0].text
+    if collection is None or not link.text or first.startswith(link.text) or first.endswith(link.text) \
+            or not _of_collection(link, body, hosts, collection):
+        return None
+    return " ".join(block.text for block in body if block.text)
 
 
 def _reference(text: str) -> bool:
@@ -93,15 +110,54 @@ def _outermost_list(path: str) -> str | None:
     return None
 
 
-def _bullet(body: list[Block], hosts: set[str]):
-    """The link a bullet surely recommends (its linked title, an onward link, the link on a line of its own)."""
+def _bullet(body: list[Block], hosts: set[str], collection: str | None = None):
+    """The link a bullet surely recommends (its linked title, an onward link, the link on a line of its own, or the
+    one link of a short line where the list's links are all pages of one collection)."""
     lead = body[0].lead_link
     if lead is not None and lead.text and recommends(lead, hosts):
         return lead, body
     link, certainty = main_link(None, body, hosts)
-    if link is not None and certainty > 3 and _cited_at_the_end(link, body, hosts):
+    if link is not None and certainty > 3 and (_cited_at_the_end(link, body, hosts)
+                                                or (collection is not None and _of_collection(link, body, hosts,
+                                                                                              collection))):
         certainty = 3
     return (link, body) if link is not None and certainty <= 3 else (None, body)
+
+
+def _collection(bullets: list[list[Block]], hosts: set[str]) -> str | None:
+    """The collection nearly every bullet's one link belongs to, where one does: pages that differ only in their
+    last step ("github.com/org/project/pull/126441", ".../pull/126429"; "arxiv.org/abs/2608.11001"). A changelog's
+    bullets each name their change with a link somewhere in the line; a tutorial's steps link to pages of all kinds."""
+    keys = [_collection_of_all(body, hosts) for body in bullets]
+    linking = [key for key in keys if key != ""]  # bullets with no link of their own ("kubeadm checks ...") aside
+    if len(linking) < MIN_ITEMS:
+        return None
+    key, count = Counter(linking).most_common(1)[0]
+    return key if key is not None and count >= SURE_SHARE * len(linking) else None
+
+
+def _collection_of_all(body: list[Block], hosts: set[str]) -> str | None:
+    """The one collection every link of a bullet belongs to ("" for a bullet with no link, None for links of
+    several or of none): a change may cite two pull requests ("... and move [X] to the queue")."""
+    found = {_collection_of(link.href) for link in candidate_links(body, hosts)}
+    return "" if not found else found.pop() if len(found) == 1 else None
+
+
+def _collection_of(href: str) -> str | None:
+    """A numbered page's collection: its host and path without the last step, where that step holds a number (a pull
+    request, an issue, a paper's id); None for any other page. A tutorial's steps link pages named by words, all in one
+    section of the documentation as they may be ("/guide/install", "/guide/configure")."""
+    parts = urlsplit(href)
+    steps = [step for step in parts.path.split("/") if step]
+    if len(steps) < 2 or not any(character.isdigit() for character in steps[-1]):
+        return None
+    return f"{(parts.hostname or '').removeprefix('www.')}/{'/'.join(steps[:-1])}"
+
+
+def _of_collection(link, body: list[Block], hosts: set[str], collection: str) -> bool:
+    """Is `link` the first link of a short bullet whose links are all pages of the list's `collection`?"""
+    return (_collection_of(link.href) == collection and _collection_of_all(body, hosts) == collection
+            and sum(block.words for block in body) <= MAX_BLURB_WORDS)
 
 
 def _cited_at_the_end(link, body: list[Block], hosts: set[str]) -> bool:

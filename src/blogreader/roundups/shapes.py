@@ -89,6 +89,11 @@ def _tables(blocks: list[Block]) -> dict[str, dict[str, list[Block]]]:
 
 def titled_sections(blocks: list[Block], hosts: set[str], make, share: float = SECTION_SHARE) -> list:
     """Items that each start at a title of one kind and run to the next; the kind that fits best wins."""
+    return titled_runs(blocks, hosts, make, share)[0]
+
+
+def titled_runs(blocks: list[Block], hosts: set[str], make, share: float = SECTION_SHARE) -> tuple[list, int, set]:
+    """`titled_sections`, the words its items hold, and the blocks they take (their ids)."""
     data_rows = {row for rows in _tables(blocks).values() for row, cells in rows.items() if _cells(cells) >= 2}
     kinds: dict[str, list[int]] = defaultdict(list)
     for index, block in enumerate(blocks):
@@ -104,13 +109,13 @@ def titled_sections(blocks: list[Block], hosts: set[str], make, share: float = S
             # that open on their link, one run of items in several markups.
             kinds[LINKED].append(index)
     total = sum(block.words for block in blocks) or 1
-    best: list = []
+    best: tuple[list, int, set] = ([], 0, set())
     for kind, starts in kinds.items():
         if len(starts) < MIN_ITEMS:
             continue
-        items = _sections(blocks, starts, kind, hosts, total, make, share)
-        if len(items) > len(best):
-            best = items
+        found = _sections(blocks, starts, kind, hosts, total, make, share)
+        if len(found[0]) > len(best[0]):
+            best = found
     return best
 
 
@@ -138,8 +143,9 @@ def _is_linked_line(block: Block) -> bool:
 
 
 def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make,
-              share: float = SECTION_SHARE) -> list:
+              share: float = SECTION_SHARE) -> tuple[list, int, set]:
     items, confident, linked, link_counts, held, sizes, groups, notes = [], 0, 0, [], [], [], 0, []
+    taken = set()
     for position, start in enumerate(starts):
         head = blocks[start]
         kind = _own_kind(head, run)
@@ -154,6 +160,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         body = body[:_kept(body, kind)]
         if position + 1 < len(starts):
             body = _before_next_card(head, blocks[starts[position + 1]], body)
+        taken.update(map(id, [head, *body]))
         # A heading or rule inside an item starts something else (a sponsor, a section); a titled paragraph's
         # item is that paragraph and a line or two after it.
         section = ([head] if kind == "lead" else []) + body
@@ -183,7 +190,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         items.append(make(position + 1, title, link.href if link else None, blurb))
     notes = _outline(blocks, starts, run, notes)
     if notes is None:
-        return []  # sections with subsections each of their own ("Step 1", "Dashboards"): an article's outline
+        return [], 0, set()  # sections with subsections each of their own ("Step 1", "Dashboards"): an article's outline
     if any(notes):  # every pick fills in the same sections: they are its words and commentary
         held = [size + sum(block.words for block in found) for size, found in zip(held, notes)]
         items = [replace(item, blurb="\n".join(filter(None, [item.blurb, *(block.text for block in found)])))
@@ -196,7 +203,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         items = [replace(item, rank=item.rank - 1) for item in items[1:]]
         link_counts, held = link_counts[1:], held[1:]
     if len(items) < MIN_ITEMS:
-        return []
+        return [], 0, set()
     # Bold title lines, each over a paragraph or two with a link or two of its own, many of them: a newsletter's
     # items, whose subject is linked inside the commentary ("Recent work by ... shows"), its first link. Over about
     # 450 real posts of six blogs no article has this shape; their bold lines head steps or terms, linking none or many.
@@ -204,12 +211,12 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
     # Titles most of which head a list of links ("### Interesting discussions" over ten threads) name sections of
     # items, not items: the lists are the roundup (link_lists.py).
     if groups > len(items) / 2:
-        return []
+        return [], 0, set()
     if ((confident < CONFIDENT_SHARE * len(items) and not run_in) or linked < LINKED_SHARE * len(items)
             or median(link_counts) > MAX_LINKS_PER_ITEM or sum(held) < share * total
             or not _distinct([item for item in items if item.url])):
-        return []
-    return items
+        return [], 0, set()
+    return items, sum(held), taken | {id(block) for found in notes for block in found}
 
 
 def _before_next_card(head: Block, next_head: Block, body: list[Block]) -> list[Block]:

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import HEADINGS, Block, read_blocks
 from blogreader.roundups.numbering import longest_run
-from blogreader.roundups.link_lists import SERIES_SHARE, link_lists
+from blogreader.roundups.link_lists import SERIES_SHARE, link_lists, list_items
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link, recommends
-from blogreader.roundups.shapes import SECTION_SHARE, table_rows, titled_sections
+from blogreader.roundups.shapes import SECTION_SHARE, table_rows, titled_runs, titled_sections
 
 MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
@@ -54,7 +54,7 @@ def split_roundup(html: str, page_url: str | None, publication_url: str | None =
     if not series:
         return []
     # An issue of a series: its items may be a fair part of it rather than most (roundups.series).
-    return link_lists(blocks, hosts, _item, series=True) or titled_sections(blocks, hosts, _item, SERIES_SHARE)
+    return link_lists(blocks, hosts, _item, series=True) or _titled_sections(blocks, hosts, SERIES_SHARE)
 
 
 def _item(rank: int, title: str, url: str | None, blurb: str) -> RoundupItem:
@@ -65,8 +65,26 @@ def _table_rows(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
     return table_rows(blocks, hosts, _item)
 
 
-def _titled_sections(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
-    return titled_sections(blocks, hosts, _item)
+def _titled_sections(blocks: list[Block], hosts: set[str], share: float = SECTION_SHARE) -> list[RoundupItem]:
+    """Titled sections, or titled sections and lists of links together where an issue has both (its top stories
+    under linked titles, the rest in lists: "Featured" over "Other merges") and they make more items, or are most of
+    the post only together. Lists that hold the share alone are the roundup by themselves (`_link_lists`)."""
+    alone = titled_sections(blocks, hosts, _item, share)
+    titled, titled_words, taken = titled_runs(blocks, hosts, _item, share=0.0)
+    listed, list_words = list_items(blocks, hosts, _item)
+    if not titled or not listed or list_words >= share * sum(block.words for block in blocks):
+        return alone  # no lists, or lists that are the roundup alone (tried next, as before)
+    first_seen: dict[str, int] = {}
+    for index, block in enumerate(blocks):
+        for link in block.links:
+            first_seen.setdefault(link.href, index)
+    # A list inside a titled item (its notes' links, its "see also") is that item's, not items of its own.
+    listed = [item for item in listed if id(blocks[first_seen[item.url]]) not in taken]
+    if len(titled) + len(listed) <= len(alone) or len(listed) < MIN_ITEMS \
+            or titled_words + list_words < share * sum(block.words for block in blocks):
+        return alone
+    together = sorted(titled + listed, key=lambda item: first_seen.get(item.url or "", len(blocks)))
+    return [replace(item, rank=rank) for rank, item in enumerate(together, start=1)]
 
 
 def _link_lists(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
