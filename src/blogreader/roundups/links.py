@@ -22,7 +22,7 @@ _ONWARD_BLOCK = re.compile(
     re.I,
 )
 _NOT_A_RECOMMENDATION = re.compile(
-    r"/subscribe|[?&]action=share|/share\b|/comments?\b|#comments|utm_medium=(?:email|web)&|/(?:account|login|signup|sign-up)\b|"
+    r"/subscribe|[?&]action=share|/share\b|/comments?\b|#comments|/(?:account|login|signup|sign-up)\b|"
     r"^https?://(?:www\.)?(?:twitter\.com|x\.com)/intent|^https?://(?:www\.)?facebook\.com/sharer|^mailto:",
     re.I,
 )
