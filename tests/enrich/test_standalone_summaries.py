@@ -152,3 +152,9 @@ def test_listing_excerpt_becomes_one_or_two_whole_sentences_under_300_characters
     summary = listing_summary(excerpt)
     assert summary == "Diffusion models learn to reverse a noising process. They are slow to sample from."
     assert listing_summary("x" * 2000 + "…") is None
+
+
+def test_an_item_of_one_line_is_summed_up_by_that_line_not_by_its_title_twice():
+    line = "Keep volume size requests from overflowing on very large claims"
+    summary = ExtractiveSummarizer().summarize(Document(line, line))
+    assert summary is not None and summary.text == line + "."

@@ -173,8 +173,8 @@ def titled_fragment(title: str, text: str) -> str | None:
             continue  # "Have you ever ...?" asks the reader; it says nothing of the item
         for clause in _CLAUSES.split(sentence):
             clause = clause.strip(" -–—:;,")
-            if len(clause.split()) < 6 or not _is_prose(clause):
-                continue
+            if len(clause.split()) < 6 or not _is_prose(clause) or clause.lower().startswith(title.lower()):
+                continue  # too short, no prose, or the title itself again ("X: x."), as an item of one line has it
             summary = fit(f"{title}: {clause[0].lower() if clause[1:2].islower() else clause[0]}{clause[1:]}")
             if summary and not standalone_problem(summary):
                 return summary
@@ -182,9 +182,11 @@ def titled_fragment(title: str, text: str) -> str | None:
 
 
 def title_sentence(doc: Document) -> str | None:
-    """A bare link ("Server Actions are available in React Canary", no blurb): its title, when the title is itself a
-    sentence that stands alone. A post with text of its own is never summed up by its title."""
-    if len(doc.text.split()) >= TITLE_ONLY_WORDS:
+    """A bare link ("Server Actions are available in React Canary", no blurb), or an item that is one line, its title
+    and its whole text ("Create placeholders only once the service is ready", a changelog's bullet): its title, when
+    the title is itself a sentence that stands alone. A post with text of its own is never summed up by its title."""
+    words = doc.text.split()
+    if len(words) >= TITLE_ONLY_WORDS and " ".join(words) != " ".join(doc.title.split()):
         return None
     title = " ".join(doc.title.split())
     sentence = title if title.endswith((".", "!")) else f"{title}."
