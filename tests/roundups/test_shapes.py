@@ -325,3 +325,12 @@ def test_links_tagged_by_the_mailing_platform_are_still_recommendations():
     plain = [(item.rank, item.title) for item in split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)]
     found = [(item.rank, item.title) for item in split_roundup(sanitize_html(tagged, PUBLICATION), PUBLICATION, PUBLICATION)]
     assert found == plain and len(found) >= 3
+
+
+def test_a_list_of_contributors_handles_is_no_list_of_reads():
+    picks = "".join(f'<li><a href="https://github.com/example/plugin-{n}">plugin-{n}</a>: a plugin that adds feature {n} '
+                     f'to the editor, with a short demo and its options explained</li>' for n in range(1, 6))
+    thanks = "".join(f'<li><a href="https://github.com/person{n}">@person{n}</a></li>' for n in range(1, 7))
+    html = f"<h2>New plugins</h2><ul>{picks}</ul><h2>Thanks to our contributors</h2><ul>{thanks}</ul>"
+    items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
+    assert [item.url for item in items] == [f"https://github.com/example/plugin-{n}" for n in range(1, 6)]

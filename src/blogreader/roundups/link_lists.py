@@ -41,7 +41,7 @@ def list_items(blocks: list[Block], hosts: set[str], make) -> tuple[list, int]:
     for bullets in _top_level_lists(blocks).values():
         collection = _collection(bullets, hosts)
         found = [_bullet(body, hosts, collection) for body in bullets]
-        if sum(link is not None for link, _ in found) < SURE_SHARE * len(found):
+        if sum(link is not None for link, _ in found) < SURE_SHARE * len(found) or _names_alone(found):
             continue
         for (link, body), bullet in zip(found, bullets):
             words += sum(block.words for block in bullet)
@@ -122,6 +122,15 @@ def _bullet(body: list[Block], hosts: set[str], collection: str | None = None):
                                                                                               collection))):
         certainty = 3
     return (link, body) if link is not None and certainty <= 3 else (None, body)
+
+
+def _names_alone(found: list) -> bool:
+    """A list of people, not of reads: each bullet a bare link to a handle ("@someone", github.com/someone), as a
+    newsletter thanks its contributors."""
+    linked = [(link, body) for link, body in found if link is not None]
+    return bool(linked) and all(
+        link.text.startswith("@") and " ".join(block.text for block in body).strip(" .,;:-–—") == link.text
+        for link, body in linked)
 
 
 def _collection(bullets: list[list[Block]], hosts: set[str]) -> str | None:
