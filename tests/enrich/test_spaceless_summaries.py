@@ -125,3 +125,12 @@ def test_a_chinese_post_is_filed_as_a_guess():
     ])
     assert found[0].origin == "uncertain"  # read by its few English words alone, however sure of those
     assert (found[1].category, found[1].origin) == ("Inference", "local")
+
+
+def test_english_quotes_in_a_chinese_post_are_no_summary_and_a_bare_chinese_link_ends_in_its_own_stop():
+    quoted = ("提示词示例如下\n"
+              "Please summarize the following meeting notes into three bullet points for the whole team today.\n"
+              "下面是模型的回答以及我们对回答质量的简单评价")  # Chinese headings around an English prompt
+    assert ExtractiveSummarizer().summarize(Document("会议纪要的提示词", quoted)) is None
+    bare = ExtractiveSummarizer().summarize(Document("小模型也能在数学题上做好推理", ""))
+    assert bare is not None and bare.text == "小模型也能在数学题上做好推理。"

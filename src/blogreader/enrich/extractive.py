@@ -90,7 +90,9 @@ class ExtractiveSummarizer:
             picked = picks_summary(doc.picks)
             if picked:
                 return Summary(picked, self.name)
-        text = best_summary(doc.title, doc.text) or titled_fragment(doc.title, doc.text) or title_sentence(doc)
+        # The fragment rule reads English clauses: in a Chinese or Japanese post those are quotes, not its point.
+        fragment = None if is_spaceless(doc.text) else titled_fragment(doc.title, doc.text)
+        text = best_summary(doc.title, doc.text) or fragment or title_sentence(doc)
         return Summary(text, self.name) if text else None
 
 
@@ -189,7 +191,8 @@ def title_sentence(doc: Document) -> str | None:
     if len(words) >= TITLE_ONLY_WORDS and " ".join(words) != " ".join(doc.title.split()):
         return None
     title = " ".join(doc.title.split())
-    sentence = title if title.endswith((".", "!")) else f"{title}."
+    stop = "。" if title and SPACELESS.match(title[-1]) else "."
+    sentence = title if title.endswith((".", "!", "。", "！")) else f"{title}{stop}"
     return sentence if not standalone_problem(sentence) else None
 
 
