@@ -193,6 +193,28 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (8, "Default storage class uses the faster file system on new clusters",
          "https://github.com/example/orchestrator/pull/40064"),
     ],
+    # Lists of links under section headings that are links themselves (to the section's own index page): the
+    # lists' bullets are the items, not the few linked headings over them.
+    "linked_section_headings_over_lists": [
+        (1, "Announcing the style team", "https://blog.example-lang.org/2026/09/01/style-team.html"),
+        (2, "Project grants are open for applications", "https://foundation.example-lang.org/news/2026-09-02-grants.html"),
+        (3, "Analyzer changelog 150", "https://analyzer.example.dev/thisweek/2026/09/02/changelog-150.html"),
+        (4, "Careful mode: run your code with extra checks", "https://careful.example.net/blog/2026/careful-mode.html"),
+        (5, "A UI library where everything is a future", "https://ui.example.io/posts/async-ui/"),
+        (6, "Quirks of the token representation", "https://notes.example.com/2026/09/tokens.html"),
+        (7, "Brute forcing protected archives", "https://zip.example.org/brute-forcing-archives/"),
+        (8, "Six things you can do with a copy-on-write pointer", "https://cow.example.dev/six-things"),
+        (9, "Writing a parser without allocations", "https://www.youtube.com/watch?v=talk00001"),
+        (10, "humansize, which formats byte counts for people", "https://crates.example-lang.org/crates/humansize"),
+        (11, "compiler: list impls for primitives", "https://github.com/example-lang/compiler/pull/10231"),
+        (12, "linter: a new saturating add lint", "https://github.com/example-lang/compiler/pull/10240"),
+        (13, "linter: keep comments in the suggested fix", "https://github.com/example-lang/compiler/pull/10245"),
+        (14, "analyzer: add the macro dependency to compiler crates", "https://github.com/example-lang/compiler/pull/10250"),
+        (15, "docs: explain the new borrow rules", "https://github.com/example-lang/compiler/pull/10252"),
+        (16, "build: construct the target configuration step by step", "https://github.com/example-lang/compiler/pull/10260"),
+        (17, "test runner: flag to set the number of threads", "https://github.com/example-lang/compiler/pull/10261"),
+        (18, "library: add major and minor device numbers on one platform", "https://github.com/example-lang/compiler/pull/10270"),
+    ],
     # A tutorial's steps, each linking a page of one section of the documentation in mid-sentence: pages named by
     # words, not a tracker's numbered entries, so the steps stay one article.
     "nearmiss_steps_into_one_docs_section": [],
@@ -218,7 +240,8 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
 
 CITED = {"changelog_cited_bullets", "featured_and_other_merges"}  # items that are one line naming or citing their link:
 # title and blurb alike
-BARE_LINKS = {"link_lists_by_section", "lists_featured_and_brief", "cards_in_sections"}  # fixtures where some items are a linked title alone
+BARE_LINKS = {"link_lists_by_section", "lists_featured_and_brief", "cards_in_sections",
+              "linked_section_headings_over_lists"}  # fixtures where some items are a linked title alone
 
 
 def _split(name: str):

@@ -72,14 +72,18 @@ def _titled_sections(blocks: list[Block], hosts: set[str], share: float = SECTIO
     alone = titled_sections(blocks, hosts, _item, share)
     titled, titled_words, taken = titled_runs(blocks, hosts, _item, share=0.0)
     listed, list_words = list_items(blocks, hosts, _item)
-    if not titled or not listed or list_words >= share * sum(block.words for block in blocks):
-        return alone  # no lists, or lists that are the roundup alone (tried next, as before)
+    if not titled or not listed:
+        return alone
     first_seen: dict[str, int] = {}
     for index, block in enumerate(blocks):
         for link in block.links:
             first_seen.setdefault(link.href, index)
     # A list inside a titled item (its notes' links, its "see also") is that item's, not items of its own.
     listed = [item for item in listed if id(blocks[first_seen[item.url]]) not in taken]
+    if list_words >= share * sum(block.words for block in blocks):
+        # Lists that are the roundup alone (`_link_lists`, tried next) win over fewer titled sections: the
+        # headings over a newsletter's lists ("Official", "Call for Testing") are no items.
+        return alone if len(alone) >= len(listed) else []
     if len(titled) + len(listed) <= len(alone) or len(listed) < MIN_ITEMS \
             or titled_words + list_words < share * sum(block.words for block in blocks):
         return alone
