@@ -75,8 +75,8 @@ def _named_inside(link, body: list[Block], hosts: set[str], collection: str | No
     """The line of a bullet that names its change with a link in mid-sentence ("Node metrics [work on hosts] with
     init containers"), a page of the list's collection: the link's words alone are no title."""
     first = body[0].text
-    if collection is None or not link.text or first.startswith(link.text) or first.endswith(link.text) \
-            or not _of_collection(link, body, hosts, collection):
+    if not link.text or first.startswith(link.text) or first.endswith(link.text) \
+            or not _of_collection(body, hosts, collection):
         return None
     return " ".join(block.text for block in body if block.text)
 
@@ -118,8 +118,7 @@ def _bullet(body: list[Block], hosts: set[str], collection: str | None = None):
         return lead, body
     link, certainty = main_link(None, body, hosts)
     if link is not None and certainty > 3 and (_cited_at_the_end(link, body, hosts)
-                                                or (collection is not None and _of_collection(link, body, hosts,
-                                                                                              collection))):
+                                                or _of_collection(body, hosts, collection)):
         certainty = 3
     return (link, body) if link is not None and certainty <= 3 else (None, body)
 
@@ -163,9 +162,9 @@ def _collection_of(href: str) -> str | None:
     return f"{(parts.hostname or '').removeprefix('www.')}/{'/'.join(steps[:-1])}"
 
 
-def _of_collection(link, body: list[Block], hosts: set[str], collection: str) -> bool:
-    """Is `link` the first link of a short bullet whose links are all pages of the list's `collection`?"""
-    return (_collection_of(link.href) == collection and _collection_of_all(body, hosts) == collection
+def _of_collection(body: list[Block], hosts: set[str], collection: str | None) -> bool:
+    """Is this a short bullet whose links are all pages of the list's `collection` (None: the list has none)?"""
+    return (collection is not None and _collection_of_all(body, hosts) == collection
             and sum(block.words for block in body) <= MAX_BLURB_WORDS)
 
 

@@ -80,12 +80,13 @@ def _titled_sections(blocks: list[Block], hosts: set[str], share: float = SECTIO
             first_seen.setdefault(link.href, index)
     # A list inside a titled item (its notes' links, its "see also") is that item's, not items of its own.
     listed = [item for item in listed if id(blocks[first_seen[item.url]]) not in taken]
-    if list_words >= share * sum(block.words for block in blocks):
+    total = sum(block.words for block in blocks)
+    if list_words >= share * total:
         # Lists that are the roundup alone (`_link_lists`, tried next) win over fewer titled sections: the
         # headings over a newsletter's lists ("Official", "Call for Testing") are no items.
         return alone if len(alone) >= len(listed) else []
     if len(titled) + len(listed) <= len(alone) or len(listed) < MIN_ITEMS \
-            or titled_words + list_words < share * sum(block.words for block in blocks):
+            or titled_words + list_words < share * total:
         return alone
     together = sorted(titled + listed, key=lambda item: first_seen.get(item.url or "", len(blocks)))
     return [replace(item, rank=rank) for rank, item in enumerate(together, start=1)]
