@@ -91,8 +91,8 @@ class ExtractiveSummarizer:
             if picked:
                 return Summary(picked, self.name)
         # The fragment rule reads English clauses: in a Chinese or Japanese post those are quotes, not its point.
-        fragment = None if is_spaceless(doc.text) else titled_fragment(doc.title, doc.text)
-        text = best_summary(doc.title, doc.text) or fragment or title_sentence(doc)
+        text = (best_summary(doc.title, doc.text)
+                or (None if is_spaceless(doc.text) else titled_fragment(doc.title, doc.text)) or title_sentence(doc))
         return Summary(text, self.name) if text else None
 
 
