@@ -33,8 +33,12 @@ def tokens(lowered: str) -> list[str]:
         if not lowered.isascii() and _ODD_SEPARATOR.search(lowered):
             return _TOKEN.findall(lowered)
     # Only ASCII bytes are translated, so the UTF-8 stays whole; what is left between spaces is [\w-]+.
-    runs = lowered.encode().translate(_ASCII_SEPARATORS).decode().split()
-    return list(filter(None, map(str.strip, runs, repeat("-")))) if "-" in lowered else runs
+    spaced = lowered.encode().translate(_ASCII_SEPARATORS).decode()
+    runs = spaced.split()
+    # A run starts or ends with a hyphen only beside a space or an end: most texts have none, and skip the strip.
+    if " -" in spaced or "- " in spaced or spaced.startswith("-") or spaced.endswith("-"):
+        return list(filter(None, map(str.strip, runs, repeat("-"))))
+    return runs
 
 
 class TermLookup:
