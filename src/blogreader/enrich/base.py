@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from blogreader.errors import BlogReaderError
 
 MAX_SUMMARY_CHARS = 300
+OPENING_WORDS_KEPT = 1_000  # the most words a reader of a text's opening asks for (the promo judge counts to 901)
 
 
 class BackendUnavailable(BlogReaderError):
@@ -28,6 +30,18 @@ class Document:
     feed_summary: str | None = None
     source: str | None = None
     picks: tuple[str, ...] = ()  # a split roundup's item titles, in order: what it recommends
+
+    @cached_property
+    def opening_words(self) -> list[str]:
+        """The text's first OPENING_WORDS_KEPT words, then the rest unsplit: split once for the classifier, the
+        promo model and the promo judge's word count, which each split it again before."""
+        return self.text.split(None, OPENING_WORDS_KEPT)
+
+    def opening(self, words: int) -> str:
+        """The text's first `words` words (at most OPENING_WORDS_KEPT), joined by single spaces."""
+        if words > OPENING_WORDS_KEPT:
+            raise ValueError(f"an opening of {words} words: at most {OPENING_WORDS_KEPT} are kept")
+        return " ".join(self.opening_words[:words])
 
 
 @dataclass(frozen=True)

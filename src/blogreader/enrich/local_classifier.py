@@ -103,7 +103,7 @@ def headline_text(doc: Document) -> str:
 
 def document_text(doc: Document) -> str:
     """What the model reads of an entry: the title twice, the summary, and the opening of the text."""
-    opening = " ".join(doc.text.split(None, TEXT_WORDS)[:TEXT_WORDS]) if doc.text else ""  # the rest left unsplit
+    opening = doc.opening(TEXT_WORDS) if doc.text else ""
     return " ".join(filter(None, [doc.title, doc.title, doc.feed_summary or "", opening]))
 
 

@@ -105,7 +105,7 @@ def judge_promos(docs: list[Document]) -> list[PromoVerdict]:
 def _headline_facts(doc: Document) -> tuple[str | None, int]:
     """The headline's pitch (or None) and the post's words, counted up to one past SHORT_POST_WORDS."""
     headline = " ".join(filter(None, [doc.title, doc.feed_summary]))
-    return _pitch(headline), len(doc.text.split(None, SHORT_POST_WORDS))  # the rest left unsplit
+    return _pitch(headline), min(len(doc.opening_words), SHORT_POST_WORDS + 1)  # as text.split(None, SHORT_POST_WORDS)
 
 
 def _verdict(doc: Document, pitch: str | None, words: int, probability: float | None) -> PromoVerdict:

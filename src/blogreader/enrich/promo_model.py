@@ -27,7 +27,7 @@ EXAMPLES_FILE = "promo_examples.tsv"
 
 def promo_text(doc: Document) -> str:
     """The title (twice) and the opening: what a reader sees to tell what the post is for."""
-    opening = " ".join(doc.text.split(None, OPENING_WORDS)[:OPENING_WORDS]) if doc.text else ""  # the rest unsplit
+    opening = doc.opening(OPENING_WORDS) if doc.text else ""
     return " ".join(filter(None, [doc.title, doc.title, opening]))
 
 
