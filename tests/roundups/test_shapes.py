@@ -350,10 +350,19 @@ def test_links_tagged_by_the_mailing_platform_are_still_recommendations():
     assert found == plain and len(found) >= 3
 
 
-def test_a_list_of_contributors_handles_is_no_list_of_reads():
+@pytest.mark.parametrize("name", ["@person{n}", "Person{n}"])  # a handle, or a name that is its profile's whole path
+def test_a_list_of_contributors_handles_is_no_list_of_reads(name):
     picks = "".join(f'<li><a href="https://github.com/example/plugin-{n}">plugin-{n}</a>: a plugin that adds feature {n} '
                      f'to the editor, with a short demo and its options explained</li>' for n in range(1, 6))
-    thanks = "".join(f'<li><a href="https://github.com/person{n}">@person{n}</a></li>' for n in range(1, 7))
-    html = f"<h2>New plugins</h2><ul>{picks}</ul><h2>Thanks to our contributors</h2><ul>{thanks}</ul>"
+    thanks = "".join(f'<li><a href="https://github.com/person{n}">{name.format(n=n)}</a></li>' for n in range(1, 7))
+    html = f"<h2>New plugins</h2><ul>{picks}</ul><h2>Edited by</h2><ul>{thanks}</ul>"
     items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
     assert [item.url for item in items] == [f"https://github.com/example/plugin-{n}" for n in range(1, 6)]
+
+
+def test_a_list_of_projects_named_by_their_addresses_is_still_a_list_of_reads():
+    # A name that is only part of its address's path (owner/project) names a project, not a person.
+    picks = "".join(f'<li><a href="https://github.com/owner{n}/tool{n}">tool{n}</a></li>' for n in range(1, 7))
+    html = f"<h2>Tools</h2><ul>{picks}</ul>"
+    items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
+    assert [item.url for item in items] == [f"https://github.com/owner{n}/tool{n}" for n in range(1, 7)]

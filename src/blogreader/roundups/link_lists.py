@@ -124,12 +124,23 @@ def _bullet(body: list[Block], hosts: set[str], collection: str | None = None):
 
 
 def _names_alone(found: list) -> bool:
-    """A list of people, not of reads: each bullet a bare link to a handle ("@someone", github.com/someone), as a
-    newsletter thanks its contributors."""
+    """A list of people, not of reads: each bullet a bare link to a handle ("@someone", or "someone" linking to
+    github.com/someone), as a newsletter thanks its contributors or names its editors."""
     linked = [(link, body) for link, body in found if link is not None]
     return bool(linked) and all(
-        link.text.startswith("@") and " ".join(block.text for block in body).strip(" .,;:-–—") == link.text
+        _handle(link) and " ".join(block.text for block in body).strip(" .,;:-–—") == link.text
         for link, body in linked)
+
+
+def _handle(link) -> bool:
+    """A link naming someone: "@name", or a name that is its address's whole path (a profile: site.com/name)."""
+    if link.text.startswith("@"):
+        return True
+    try:
+        steps = [step for step in urlsplit(link.href).path.split("/") if step]
+    except ValueError:
+        return False
+    return len(steps) == 1 and steps[0].lstrip("@~").lower() == link.text.lower() and " " not in link.text
 
 
 def _collection(bullets: list[list[Block]], hosts: set[str]) -> str | None:
