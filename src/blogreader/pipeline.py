@@ -257,7 +257,7 @@ def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url
     for index, (entry, entry_id) in enumerate(zip(entries, saved.ids)):
         items = splits[index] if splits and splits[index] is not None else None
         if items is None and (entry_id in changed or issues[index]):
-            items = roundup_items(entry.content_html, entry.url, publication_url, issues[index])
+            items = roundup_items(entry.content_html, entry.url, publication_url, issues[index], entry.published)
         found.append(items)
     for items, entry, entry_id in zip(without_recurring(found, issues), entries, saved.ids):
         if entry_id in changed and items:

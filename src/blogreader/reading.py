@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from blogreader.errors import ParseError
@@ -46,7 +47,8 @@ def read_source(source: Source, result: FetchResult, keep_private_links: bool, p
         return feed, entries, [None] * len(entries), marks, packed, None
     publication = feed.site_url or source.site_url
     issues = series_issues([entry.title for entry in entries])
-    splits = without_recurring([None if entry.teaser else roundup_items(entry.content_html, entry.url, publication, issue)
+    splits = without_recurring([None if entry.teaser else roundup_items(entry.content_html, entry.url, publication, issue,
+                                                                        entry.published)
                                 for entry, issue in zip(entries, issues)], issues)
     enrichments = None
     if enricher is not None:
@@ -103,11 +105,12 @@ def _discusses(entry: NewEntry) -> tuple:
     return tuple(discussed_works(entry.content_html, entry.url, entry.url))
 
 
-def roundup_items(html: str, url: str | None, publication_url: str | None, series: bool = False) -> list:
+def roundup_items(html: str, url: str | None, publication_url: str | None, series: bool = False,
+                  published: datetime | None = None) -> list:
     """`split_roundup`, after cheap screens (roundups.screen): most posts are not parsed."""
     if not may_be_roundup(html, url, publication_url):
         return []
-    return split_roundup(html, url, publication_url, series)
+    return split_roundup(html, url, publication_url, series, published)
 
 
 def _read_entries(source: Source, result: FetchResult, keep_private_links: bool) -> tuple[ParsedFeed, list[NewEntry]]:

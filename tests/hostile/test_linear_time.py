@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import html
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable
 
 import pytest
@@ -31,7 +32,9 @@ from blogreader.normalize.sanitize import sanitize_html
 from blogreader.normalize.text import html_to_text, one_line, plain_title, repair_text, word_count
 from blogreader.parse.listing import parse_listing
 from blogreader.roundups import split_roundup
+from blogreader.roundups.calendars import leading_date
 
+_DAY = datetime(2026, 8, 19, tzinfo=UTC)  # a post's date, for the calendars a roundup may hold
 GROWTH = 4  # the bigger input is this many times the smaller
 # Linear is about 4 (less where fixed costs weigh), quadratic about 16. On a busy 2-core machine the
 # lowest of three ratios of a linear stage reached 8 once, hence the margin.
@@ -140,6 +143,9 @@ STAGES: dict[str, tuple[Callable[[str], object], int]] = {
     "curated_list_parser": (_curated, 1000),
     "roundup_numbering_on_text": (_numbered_lines, 2000),
     "roundup_split": (lambda text: split_roundup(_roundup_html(text), "https://example.org/p"), 1000),
+    "roundup_split_dated": (lambda text: split_roundup(_roundup_html(text), "https://example.org/p", published=_DAY), 1000),
+    "calendar_leading_date": (lambda text: (leading_date(text, _DAY.date()), leading_date("Tue, 3 " + text, _DAY.date()),
+                                            leading_date("Aug " + text, _DAY.date())), 2000),
 }
 
 

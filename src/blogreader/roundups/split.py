@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from blogreader.normalize.boilerplate import strip_promo_blocks
 from blogreader.roundups.blocks import HEADINGS, Block, read_blocks
+from blogreader.roundups.calendars import calendar_links
 from blogreader.roundups.numbering import longest_run
 from blogreader.roundups.link_lists import SERIES_SHARE, link_lists, list_items
 from blogreader.roundups.links import candidate_links, looks_like_url, main_link, recommends
@@ -40,13 +42,18 @@ class RoundupItem:
 
 
 def split_roundup(html: str, page_url: str | None, publication_url: str | None = None,
-                  series: bool = False) -> list[RoundupItem]:
+                  series: bool = False, published: datetime | None = None) -> list[RoundupItem]:
     """The items of a roundup post, in the order printed; [] when the post is not a roundup. `series`: the post is
-    an issue of a series (roundups.series), which a list-of-links roundup may be with less of its text in lists."""
+    an issue of a series (roundups.series), which a list-of-links roundup may be with less of its text in lists.
+    `published`: the post's date, which tells a calendar of what is to come inside it (roundups.calendars)."""
     blocks = read_blocks(html, page_url)
     if len(blocks) < MIN_ITEMS:
         return []
     hosts = {_host(url) for url in (page_url, publication_url) if url and _host(url)}
+    return _without(calendar_links(blocks, published), _shaped(blocks, hosts, series))
+
+
+def _shaped(blocks: list[Block], hosts: set[str], series: bool) -> list[RoundupItem]:
     for shape in (_table_rows, _numbered_headings, _source_paragraphs, _bullets, _titled_sections, _link_lists):
         items = shape(blocks, hosts)
         if items:
@@ -55,6 +62,17 @@ def split_roundup(html: str, page_url: str | None, publication_url: str | None =
         return []
     # An issue of a series: its items may be a fair part of it rather than most (roundups.series).
     return link_lists(blocks, hosts, _item, series=True) or _titled_sections(blocks, hosts, SERIES_SHARE)
+
+
+def _without(calendar: set[str], items: list[RoundupItem]) -> list[RoundupItem]:
+    """`items` less the events of a calendar inside the post, numbered again where their ranks were positions."""
+    kept = [item for item in items if item.url not in calendar]
+    if len(kept) == len(items):
+        return items
+    if len(kept) < MIN_ITEMS:
+        return []
+    positional = [item.rank for item in items] == list(range(1, len(items) + 1))
+    return [replace(item, rank=rank) for rank, item in enumerate(kept, start=1)] if positional else kept
 
 
 def _item(rank: int, title: str, url: str | None, blurb: str) -> RoundupItem:
