@@ -25,6 +25,7 @@ SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own su
 SERIES_SHARE = 0.2
 CITATION_TAIL_WORDS = 2  # words after a cited link that still end its line ("…, @author)")
 DISTINCT_SHARE = 0.9  # of the items' links that are distinct
+MAX_LABEL_WORDS = 8  # a bullet's line that labels the lists under it ("Emacs Lisp:", "Papers and posts")
 
 
 def link_lists(blocks: list[Block], hosts: set[str], make, series: bool = False) -> list:
@@ -38,7 +39,7 @@ def link_lists(blocks: list[Block], hosts: set[str], make, series: bool = False)
 def list_items(blocks: list[Block], hosts: set[str], make) -> tuple[list, int]:
     """The items of every list of links in the post, whatever share of it they are, and the words they hold."""
     items, words = [], 0
-    for bullets in _top_level_lists(blocks).values():
+    for bullets in top_level_lists(blocks).values():
         collection = _collection(bullets, hosts)
         found = [_bullet(body, hosts, collection) for body in bullets]
         if sum(link is not None for link, _ in found) < SURE_SHARE * len(found) or _names_alone(found):
@@ -86,8 +87,9 @@ def _reference(text: str) -> bool:
     return looks_like_url(text) or (len(text.split()) <= 2 and any(character.isdigit() for character in text))
 
 
-def _top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
-    """The blocks of each list that no other list's bullet holds, grouped by bullet, in document order."""
+def top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
+    """The blocks of each list that no other list's bullet holds, grouped by bullet, in document order; a bullet
+    that only labels the lists inside it ("Beginner:" over its links) gives way to them, as a heading would."""
     lists: dict[str, dict[str, list[Block]]] = {}
     for block in blocks:
         if block.list_parent is None:
@@ -98,7 +100,33 @@ def _top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
         rest = block.path[len(outer) + 1:]
         bullet = f"{outer}/{rest.split('/', 1)[0]}"
         lists.setdefault(outer, {}).setdefault(bullet, []).append(block)
-    return {path: list(bullets.values()) for path, bullets in lists.items()}
+    found: dict[str, list[list[Block]]] = {}
+    for path, bullets in lists.items():
+        for bullet, body in bullets.items():
+            inner = _labelled_lists(bullet, body)
+            if inner is None:
+                found.setdefault(path, []).append(body)
+            else:
+                for inner_path, inner_bullets in inner.items():
+                    found.setdefault(inner_path, []).extend(inner_bullets.values())
+    return found
+
+
+def _labelled_lists(bullet: str, body: list[Block]) -> dict[str, dict[str, list[Block]]] | None:
+    """The lists inside a bullet that is only their label (a short line with no link, then nothing but those
+    lists), grouped by their own bullets; None for any other bullet."""
+    label, rest = body[0], body[1:]
+    if not rest or label.links or label.words > MAX_LABEL_WORDS or label.path.startswith(bullet + "/ul") \
+            or label.path.startswith(bullet + "/ol"):
+        return None
+    inner: dict[str, dict[str, list[Block]]] = {}
+    for block in rest:
+        tail = block.path[len(bullet) + 1:].split("/")
+        if len(tail) < 2 or tail[0].split("[", 1)[0] not in {"ul", "ol"} or not tail[1].startswith("li"):
+            return None  # a paragraph of the bullet's own after its label: a bullet with notes, not a label
+        path = f"{bullet}/{tail[0]}"
+        inner.setdefault(path, {}).setdefault(f"{path}/{tail[1]}", []).append(block)
+    return inner
 
 
 def _outermost_list(path: str) -> str | None:
