@@ -366,3 +366,27 @@ def test_a_list_of_projects_named_by_their_addresses_is_still_a_list_of_reads():
     html = f"<h2>Tools</h2><ul>{picks}</ul>"
     items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
     assert [item.url for item in items] == [f"https://github.com/owner{n}/tool{n}" for n in range(1, 7)]
+
+
+def _outline(label: str, links: range) -> str:
+    nested = "".join(f'<li><a href="https://site{n}.example/post-{n}">Post {n} on editing text faster</a> (a video, '
+                     f'{n} minutes)</li>' for n in links)
+    return f"<li>{label}<ul>{nested}</ul></li>"
+
+
+def test_an_outline_of_labelled_link_lists_is_split_into_the_links():
+    # One list whose bullets only label the lists under them ("Beginner:"), as an issue exported from an outline is.
+    html = "<ul>" + _outline("Beginner:", range(1, 4)) + _outline("Emacs Lisp:", range(4, 8)) + \
+        _outline("Other tools and news", range(8, 10)) + "</ul>"
+    items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
+    assert [item.url for item in items] == [f"https://site{n}.example/post-{n}" for n in range(1, 10)]
+    assert items[0].title == "Post 1 on editing text faster"
+
+
+def test_a_bullet_with_its_own_notes_under_it_is_still_one_item():
+    # A linked title over a list of its notes is one recommendation, not a label over links.
+    bullets = "".join(f'<li><a href="https://site{n}.example/paper-{n}">Paper {n}</a><ul><li>why it matters, '
+                      f'in a line</li><li>see also <a href="https://site{n}.example/code">the code</a></li></ul></li>'
+                      for n in range(1, 6))
+    items = split_roundup(sanitize_html(f"<ul>{bullets}</ul>", PUBLICATION), PUBLICATION, PUBLICATION)
+    assert [item.url for item in items] == [f"https://site{n}.example/paper-{n}" for n in range(1, 6)]
