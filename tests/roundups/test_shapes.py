@@ -390,3 +390,24 @@ def test_a_bullet_with_its_own_notes_under_it_is_still_one_item():
                       for n in range(1, 6))
     items = split_roundup(sanitize_html(f"<ul>{bullets}</ul>", PUBLICATION), PUBLICATION, PUBLICATION)
     assert [item.url for item in items] == [f"https://site{n}.example/paper-{n}" for n in range(1, 6)]
+
+
+def test_a_reddit_thread_is_a_recommendation_and_a_posts_comments_button_is_not():
+    threads = "".join(f'<li><a href="https://www.reddit.com/r/editors/comments/abc{n}/tip_{n}/">Tip {n}: a faster way '
+                      f'to move between windows</a></li>' for n in range(1, 5))
+    button = f'<li><a href="{PUBLICATION}p/this-issue/comments">Leave a comment</a></li>'
+    html = f"<h2>Discussions</h2><ul>{threads}{button}</ul>"
+    items = split_roundup(sanitize_html(html, "https://weekly.other.example/p/this-issue"),
+                          "https://weekly.other.example/p/this-issue", "https://weekly.other.example/")
+    assert [item.url for item in items] == [f"https://www.reddit.com/r/editors/comments/abc{n}/tip_{n}/"
+                                            for n in range(1, 5)]
+
+
+def test_titled_items_each_with_their_own_short_list_of_links_are_items():
+    # "### plugin" then a paragraph, then "- Reddit" and "- GitHub": the item's own links, not a section of items.
+    items_html = "".join(
+        f'<h3>plugin-{n}.nvim</h3><p>A plugin that does thing {n} well, announced this week with a demo.</p>'
+        f'<ul><li><a href="https://www.reddit.com/r/neovim/comments/x{n}/plugin_{n}/">Reddit</a></li>'
+        f'<li><a href="https://github.com/author{n}/plugin-{n}.nvim">GitHub</a></li></ul>' for n in range(1, 6))
+    items = split_roundup(sanitize_html(items_html, PUBLICATION), PUBLICATION, PUBLICATION)
+    assert [item.title for item in items] == [f"plugin-{n}.nvim" for n in range(1, 6)]

@@ -21,8 +21,11 @@ _ONWARD_BLOCK = re.compile(
     r"|^\W*source\W*$",
     re.I,
 )
+# A post's comments are its address ending in /comments ("/p/post/comments", "/comments/feed"), not any address
+# with the word in its path: a Reddit thread (/r/x/comments/1fw8kpk/title) is a discussion readers are sent to.
 _NOT_A_RECOMMENDATION = re.compile(
-    r"/subscribe|[?&]action=share|/share\b|/comments?\b|#comments|/(?:account|login|signup|sign-up)\b|"
+    r"/subscribe|[?&]action=share|/share\b|/comments?(?:/(?:feed|new))?/?(?=$|[?#])|#comments|"
+    r"/(?:account|login|signup|sign-up)\b|"
     r"^https?://(?:www\.)?(?:twitter\.com|x\.com)/intent|^https?://(?:www\.)?facebook\.com/sharer|^mailto:",
     re.I,
 )

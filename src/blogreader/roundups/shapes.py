@@ -178,7 +178,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
             confident += 1
         linked += link is not None
         link_counts.append(len(links))
-        groups += _linking_bullets(body, hosts) >= 2
+        groups += _linking_bullets(body, hosts) >= MIN_ITEMS  # a list of items, not the item's own "GitHub", "Reddit"
         held.append(size)
         sizes.append(size)
         title = head.lead if kind == "lead" else _RANK.sub("", head.text)
