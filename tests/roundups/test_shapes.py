@@ -380,6 +380,13 @@ def test_an_outline_of_labelled_link_lists_is_split_into_the_links():
         _outline("Other tools and news", range(8, 10)) + "</ul>"
     items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
     assert [item.url for item in items] == [f"https://site{n}.example/post-{n}" for n in range(1, 10)]
+    # A label under a label ("Community:" over "Essays:" over the essays) gives way too.
+    inner = _outline("Essays:", range(12, 15))
+    nested = "<ul>" + _outline("Beginner:", range(1, 4)) + _outline("Community:", range(10, 12)).replace(
+        "</ul></li>", inner + "</ul></li>") + "</ul>"
+    items = split_roundup(sanitize_html(nested, PUBLICATION), PUBLICATION, PUBLICATION)
+    assert sorted(item.url for item in items) == sorted(f"https://site{n}.example/post-{n}"
+                                                        for n in [1, 2, 3, 10, 11, 12, 13, 14])
     assert items[0].title == "Post 1 on editing text faster"
 
 

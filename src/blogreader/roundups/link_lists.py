@@ -25,6 +25,7 @@ SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own su
 SERIES_SHARE = 0.2
 CITATION_TAIL_WORDS = 2  # words after a cited link that still end its line ("…, @author)")
 DISTINCT_SHARE = 0.9  # of the items' links that are distinct
+MAX_LABEL_DEPTH = 3  # levels of labelled lists read: an outline is a level or two deep, a hostile page thousands
 MAX_LABEL_WORDS = 8  # a bullet's line that labels the lists under it ("Emacs Lisp:", "Papers and posts")
 
 
@@ -102,14 +103,20 @@ def top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
         lists.setdefault(outer, {}).setdefault(bullet, []).append(block)
     found: dict[str, list[list[Block]]] = {}
     for path, bullets in lists.items():
-        for bullet, body in bullets.items():
-            inner = _labelled_lists(bullet, body)
-            if inner is None:
-                found.setdefault(path, []).append(body)
-            else:
-                for inner_path, inner_bullets in inner.items():
-                    found.setdefault(inner_path, []).extend(inner_bullets.values())
+        _unlabelled(path, bullets, found, MAX_LABEL_DEPTH)
     return found
+
+
+def _unlabelled(path: str, bullets: dict[str, list[Block]], found: dict[str, list[list[Block]]], depth: int) -> None:
+    """Add the bullets of the list at `path` to `found`, each labelling bullet replaced by its lists, and theirs in
+    turn down to `depth` levels ("Community:" over "Elevator pitches:" over the essays)."""
+    for bullet, body in bullets.items():
+        inner = _labelled_lists(bullet, body) if depth > 0 else None
+        if inner is None:
+            found.setdefault(path, []).append(body)
+            continue
+        for inner_path, inner_bullets in inner.items():
+            _unlabelled(inner_path, inner_bullets, found, depth - 1)
 
 
 def _labelled_lists(bullet: str, body: list[Block]) -> dict[str, dict[str, list[Block]]] | None:
