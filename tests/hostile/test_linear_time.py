@@ -32,7 +32,7 @@ from blogreader.normalize.sanitize import sanitize_html
 from blogreader.normalize.text import html_to_text, one_line, plain_title, repair_text, word_count
 from blogreader.parse.listing import parse_listing
 from blogreader.roundups import split_roundup
-from blogreader.roundups.calendars import leading_date
+from blogreader.roundups.calendars import date_in
 
 _DAY = datetime(2026, 8, 19, tzinfo=UTC)  # a post's date, for the calendars a roundup may hold
 GROWTH = 4  # the bigger input is this many times the smaller
@@ -144,8 +144,8 @@ STAGES: dict[str, tuple[Callable[[str], object], int]] = {
     "roundup_numbering_on_text": (_numbered_lines, 2000),
     "roundup_split": (lambda text: split_roundup(_roundup_html(text), "https://example.org/p"), 1000),
     "roundup_split_dated": (lambda text: split_roundup(_roundup_html(text), "https://example.org/p", published=_DAY), 1000),
-    "calendar_leading_date": (lambda text: (leading_date(text, _DAY.date()), leading_date("Tue, 3 " + text, _DAY.date()),
-                                            leading_date("Aug " + text, _DAY.date())), 2000),
+    "calendar_leading_date": (lambda text: (date_in(text, _DAY.date()), date_in("Tue, 3 " + text, _DAY.date()),
+                                            date_in("Aug " + text, _DAY.date())), 2000),
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from blogreader.normalize.sanitize import sanitize_html
 from blogreader.roundups import split_roundup
-from blogreader.roundups.calendars import leading_date
+from blogreader.roundups.calendars import date_in
 
 PUBLICATION = "https://weekly.example/"
 ISSUE = "https://weekly.example/issues/42"
@@ -37,6 +37,7 @@ COMING = ["2026-08-19", "2026-08-21", "2026-08-27", "2026-09-02", "2026-09-10"]
 
 
 @pytest.mark.parametrize("dates", [COMING, ["Aug 19.", "Aug 21.", "Aug 27.", "Sep 2.", "Sep 10."],
+                                   ["Virtual - 19th August", "Berlin - 21st August", "27 Aug @ Oslo", "Sept 2", "10 Sep"],
                                    ["Wed, 19 August 2026", "Fri, 21st August 2026", "Thu 27 Aug", "2 Sept", "10 Sep"]])
 def test_the_events_of_a_calendar_still_to_come_are_no_items(dates):
     items = split_roundup(sanitize_html(_issue(_events(dates)), ISSUE), ISSUE, PUBLICATION, published=PUBLISHED)
@@ -71,9 +72,14 @@ def test_a_link_also_recommended_outside_the_calendar_stays_an_item():
     ("31 Feb: not a day", None),
     ("2026-13-40 is no date", None),
     ("Idea 1: how a team made its builds faster", None),
+    ("FOSDEM (AI & HPC) - 3rd February @ Belgium", date(2026, 2, 3)),  # after the title
+    ("A Rust 3 March 2026 meetup", date(2026, 3, 3)),  # "Rust 3" is no date; "3 March 2026" is
+    ("Released on Jul 25, a week before", date(2026, 7, 25)),  # recent: this year's
+    ("ODSC West - 29th October @ USA", date(2026, 10, 29)),
 ])
 def test_the_date_a_line_opens_with(text, expected):
-    assert leading_date(text, date(2026, 8, 19) if "Jan" not in text else date(2026, 12, 20)) == expected
+    assert date_in(text, date(2026, 8, 19) if "Jan" not in text and "FOSDEM" not in text else
+                   date(2026, 12, 20) if "Jan" in text else date(2026, 1, 28)) == expected
 
 
 def test_a_fetched_issue_keeps_its_reads_and_not_its_coming_events(tmp_path, monkeypatch, server):
