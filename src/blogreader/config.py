@@ -41,7 +41,7 @@ max_retry_wait = 30       # longest Retry-After (seconds) waited out within one 
 summarizer = "feed,extractive"
 classifier = "local"      # "local" (offline, learns from your labels) or "llm:MODEL"
 llm_timeout = 60          # seconds a model may take for one entry
-full_text = true          # fetch the article page when a feed item is only a teaser
+full_text = true          # fetch the article page of a teaser, and of a roundup item that is a bare link
 
 [publish]
 outputs = ["readme", "feed"]   # what `update` writes into this folder: readme, digest, feed, site

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from blogreader.errors import BlogReaderError
 from blogreader.fetch import Fetcher
 from blogreader.models import NewEntry
-from blogreader.normalize.entry import with_article
-from blogreader.normalize.text import printable
+from blogreader.normalize.entry import article_text, with_article
+from blogreader.normalize.text import printable, reading_minutes
 from blogreader.parse.article_workers import ArticleWorkers, OverBudget
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,18 @@ MAX_PAGES_PER_FEED = 25  # article pages fetched for one feed in one run
 PAGES_AT_ONCE = 4  # article pages held (being fetched or read) at once in a whole run
 PAGES_AT_ONCE_PER_FEED = 2  # so that one feed's pages leave room for other feeds'
 PROBLEMS_SHOWN = 3  # page problems named in a source's problem; the rest are counted
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """The page a bare roundup item links to, read: its address, main content and the words it holds."""
+
+    entry_id: int
+    page: str
+    content_html: str
+    text: str
+    words: int
+    minutes: int
 
 
 class FullText:
@@ -66,6 +78,31 @@ class FullText:
 
         await asyncio.gather(*(one(index) for index in wanted))
         return completed, problems
+
+    async def item_pages(self, store, roundup_ids: list[int]) -> list[ItemPage]:
+        """The pages of the items these roundups split that are bare links (a title and an address, no words of the
+        roundup's own), read as teasers' pages are, at most MAX_PAGES_PER_FEED: their text is what such an item is
+        summed up and filed from. Pages that fail or say nothing are left out: the item stays a bare link."""
+        found: list[ItemPage] = []
+        feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
+
+        async def one(entry_id: int, url: str) -> None:
+            async with feed_pages, self._pages:
+                try:
+                    page = await self.fetcher.get(url)
+                    article = await self.workers.extract(page.body, page.final_url)
+                except BlogReaderError as exc:  # OverBudget too: a page too large or too slow is no summary
+                    log.info("page of roundup item %s not read: %s", url, exc)
+                    return
+                final_url = page.final_url
+                del page
+            content_html, text, words = article_text(article.content_html, final_url)
+            if words:
+                found.append(ItemPage(entry_id, article.canonical_url or final_url, content_html, text, words,
+                                      reading_minutes(words)))
+
+        await asyncio.gather(*(one(entry_id, url) for entry_id, url in store.bare_items(roundup_ids, MAX_PAGES_PER_FEED)))
+        return found
 
 
 def with_problems(problem: str | None, page_problems: list[str]) -> str | None:

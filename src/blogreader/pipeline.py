@@ -233,11 +233,20 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         marks = [mark or near_duplicate_marks(entry.text) for mark, entry in zip(marks, entries)]
     with batch.unit() if batch is not None else store.transaction():
         saved = store.save_entries(source.id, entries, marks, packed, enrichments)
-        split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url, splits=splits)
+        roundups = split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url,
+                                  splits=splits)
         store.record_fetch_success(
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
             url=moved_to, title=feed.title, site_url=feed.site_url, problem=problem,
         )
+    if full_text is not None and roundups:
+        # An item that is a bare link is summed up from the page it links to, read as a teaser's page is.
+        pages = await full_text.item_pages(store, roundups)
+        if pages:
+            with batch.unit() if batch is not None else store.transaction():
+                for page in pages:
+                    store.read_item_page(page.entry_id, page.page, page.content_html, page.text, page.words,
+                                         page.minutes)
     if enriched is not None:
         from blogreader.enrich.at_fetch import counted
 
@@ -248,10 +257,10 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,
-                   splits: list | None = None) -> int:
-    """Give every new or changed roundup post its items (split here unless `splits` has them); returns how many."""
+                   splits: list | None = None) -> list[int]:
+    """Give every new or changed roundup post its items (split here unless `splits` has them); returns their ids."""
     changed = set(saved.changed_ids)
-    split = 0
+    split = []
     issues = series_issues([entry.title for entry in entries])
     found = []  # each new or changed post's items, and every issue's of a series (what recurs in them is no item)
     for index, (entry, entry_id) in enumerate(zip(entries, saved.ids)):
@@ -262,7 +271,7 @@ def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url
     for items, entry, entry_id in zip(without_recurring(found, issues), entries, saved.ids):
         if entry_id in changed and items:
             store.save_items(entry_id, [(item.rank, item_entry(item, entry.published)) for item in items])
-            split += 1
+            split.append(entry_id)
     store.link_discussions(entries, saved)  # after splitting: a roundup discusses no one paper
     return split
 

@@ -67,14 +67,19 @@ def normalize_feed(feed: ParsedFeed) -> ParsedFeed:
                    problem=printable(feed.problem) if feed.problem else None)
 
 
+def article_text(article_html: str, page_url: str) -> tuple[str, str, int]:
+    """An article page's main content as a post keeps it: its sanitized HTML, its text without promo blocks, and
+    how many words that is."""
+    content_html = sanitize_html(article_html, base_url=page_url)
+    text = strip_promo_blocks(repair_text(html_to_text(content_html, sanitized=True)))
+    return content_html, text, word_count(text)
+
+
 def with_article(entry: NewEntry, article_html: str, page_url: str) -> NewEntry:
     """The entry with the article page's full text, when the page has more of it than the feed."""
     from dataclasses import replace
 
-    content_html = sanitize_html(article_html, base_url=page_url)
-    raw_text = repair_text(html_to_text(content_html, sanitized=True))
-    text = strip_promo_blocks(raw_text)
-    words = word_count(text)
+    content_html, text, words = article_text(article_html, page_url)
     if words <= word_count(entry.text):  # the page must say more than the feed did
         return entry
     return replace(entry, content_html=content_html, text=text, word_count=words,

@@ -16,14 +16,16 @@ from blogreader.store.database import transaction
 from blogreader.store.dialect import in_json_list, is_postgres
 from blogreader.store.discussions import DiscussionQueries
 from blogreader.store.entries import _ENTRY_FIELDS, _entry
-from blogreader.store.packed_posts import stored_post
+from blogreader.store.packed_posts import remember_text, stored_post
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
 # recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or written
 # by the user. Under any other roundup it has none: the summary was made from another roundup's words (perhaps
 # a stranger's, which must not show under a trusted one), and the raw blurb, several sentences and a line of
 # links ("Reddit", "PR"), would break the rules every summary keeps. The blurb shows as the item's text.
-_MADE_HERE = "e.summary_origin IN ('user', 'import') OR post_text(e.text, e.content_html) = m.blurb"
+# A bare link's text read from its own page (`read_item_page`, which notes the page's address) is no roundup's words.
+_MADE_HERE = ("e.summary_origin IN ('user', 'import') OR post_text(e.text, e.content_html) = m.blurb"
+              " OR (e.kind = 'link' AND e.page_canonical IS NOT NULL)")
 _SHOWN_UNDER_ROUNDUP = {
     "title": "CASE WHEN e.title_origin IN ('user', 'import') THEN e.title ELSE m.title END AS title",
     "rank": "m.rank AS rank",
@@ -81,6 +83,32 @@ class MentionQueries(DiscussionQueries):
                 f"DELETE FROM mentions WHERE roundup_id = ? AND entry_id NOT {in_json_list(self.conn, '?')}",
                 (parent_id, json.dumps(ids)))
         return ids
+
+    def bare_items(self, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
+        """(id, address) of these roundups' items that are a link and nothing more (no words of their own, none read
+        from their page yet), in the order printed, at most `limit`."""
+        if not roundup_ids:
+            return []
+        rows = self.conn.execute(
+            f"""SELECT e.id, e.url FROM mentions m JOIN entries e ON e.id = m.entry_id
+                WHERE m.roundup_id {in_json_list(self.conn, '?')} AND e.kind = 'link' AND e.word_count = 0
+                  AND e.url IS NOT NULL
+                ORDER BY m.roundup_id, m.position LIMIT ?""",
+            (json.dumps([int(i) for i in roundup_ids]), limit)).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def read_item_page(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
+        """Give a bare item the text of the page it links to (`page`: that page's canonical address), which it is
+        summed up and filed from, and which shows under every roundup naming it, since it is none's words; False
+        when it has words of its own by now (another roundup's blurb, a user's edit) and keeps them."""
+        stored_html, stored_text = stored_post(html, text, is_postgres(self.conn))
+        remember_text(stored_text, stored_html, text)
+        cursor = self.conn.execute(
+            """UPDATE entries SET content_html = ?, text = ?, word_count = ?, reading_minutes = ?, page_canonical = ?,
+                   enriched_at = NULL
+               WHERE id = ? AND kind = 'link' AND word_count = 0""",
+            (stored_html, stored_text, words, minutes, page, entry_id))
+        return cursor.rowcount == 1
 
     def children(self, parent_id: int) -> list[Entry]:
         """A roundup's items in the order printed, each as this roundup gave it: rank, title, recommender, blurb."""

@@ -1,0 +1,91 @@
+"""A roundup item that is a bare link (a title and an address, no words of the roundup's own) is summed up from the
+page it links to, fetched as a teaser's page is: the summary says what the linked post says, and it shows under the
+roundup since it is no roundup's words. An item with a blurb keeps the blurb and its page is not fetched; a page
+that fails leaves the item a bare link."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+import pytest
+
+from blogreader.config import load_settings
+from blogreader.pipeline import enrich_new, refresh
+from blogreader.store import Store
+
+ISSUE = "https://weekly.example/issues/7"
+
+# Each linked post: its title, its finding (the sentence a summary should give) and two paragraphs about method.
+POSTS = {
+    1: ("Pruning attention heads", "Pruning half of the attention heads of a small model keeps its accuracy on "
+        "every benchmark we ran."),
+    2: ("Synthetic proofs for provers", "Training on synthetic proofs doubles the number of theorems a small "
+        "prover closes in one attempt."),
+    3: ("Learned cache eviction", "A learned cache eviction policy cuts the memory of long-context serving by a "
+        "third at equal latency."),
+    4: ("Fresher preference data", "Reward models trained on fresher preference data drift less as the policy "
+        "improves during training."),
+}
+METHOD = ("Section {n} lists every run with its seed, its data and its hardware. The appendix reports the variance "
+          "over five seeds, and the code and checkpoints are public. Runs that failed are reported with the reason. ")
+
+
+def _page(n: int) -> str:
+    title, finding = POSTS[n]
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{finding} We show why, and where it stops working.</p><p>{METHOD.format(n=2)}</p>"
+            f"<p>{METHOD.format(n=3)}</p><p>{METHOD.format(n=4)}</p></article></body></html>")
+
+
+def _issue(server) -> str:
+    bare = "".join(f'<li><a href="{server.url(f"/posts/{n}")}">{POSTS[n][0]}</a></li>' for n in (1, 2, 3))
+    missing = f'<li><a href="{server.url("/posts/gone")}">A post that is gone</a></li>'
+    with_blurb = (f'<li><a href="{server.url("/posts/4")}">{POSTS[4][0]}</a> The curator says this one is the '
+                  f"week's best read, for its careful ablations.</li>")
+    return f"<p>This week's reads.</p><ul>{bare}{missing}{with_blurb}</ul>"
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLOGREADER_ALLOW_PRIVATE_NETWORKS", "1")
+    settings = load_settings(tmp_path / "library")
+    store = Store.open(settings.database_path)
+    yield store, settings
+    store.close()
+
+
+def _fetch(server, store, settings) -> list:
+    for n in POSTS:
+        server.serve(f"/posts/{n}", _page(n), content_type="text/html; charset=utf-8")
+    item = (f"<item><title>Weekly 7</title><link>{ISSUE}</link><guid>{ISSUE}</guid>"
+            f"<description>{escape(_issue(server))}</description></item>")
+    url = server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly</title>'
+                                      f"<link>https://weekly.example/</link>{item}</channel></rss>")
+    store.add_source(url, "feed")
+    refresh(store, store.sources(), settings)
+    enrich_new(store, settings)
+    roundup = store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0]
+    return store.children(roundup)
+
+
+def test_a_bare_item_is_summed_up_from_the_page_it_links_to(server, library):
+    store, settings = library
+    children = {child.url.rsplit("/", 1)[1]: child for child in _fetch(server, store, settings)}
+    assert sorted(children) == ["1", "2", "3", "4", "gone"]
+    for n in (1, 2, 3):
+        work = store.entry(children[str(n)].id)
+        assert work.word_count > 50 and POSTS[n][1] in work.text
+        assert POSTS[n][1] in children[str(n)].summary  # shown under the roundup: no roundup's words
+        assert children[str(n)].text == ""  # the roundup said nothing of it, and still says nothing
+    # The item with a blurb keeps it, and its page was never fetched; the page that is gone leaves a bare link.
+    assert "week's best read" in children["4"].text and not server.hits("/posts/4")
+    assert store.entry(children["gone"].id).word_count == 0 and len(server.hits("/posts/gone")) == 1
+
+
+def test_without_full_text_no_item_page_is_fetched(server, library):
+    store, settings = library
+    settings = replace(settings, enrich=replace(settings.enrich, full_text=False))
+    children = _fetch(server, store, settings)
+    assert len(children) == 5 and not any(server.hits(f"/posts/{n}") for n in (1, 2, 3))
+    assert all(store.entry(child.id).word_count == 0 for child in children if "/posts/4" not in child.url)
