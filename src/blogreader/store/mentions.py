@@ -86,11 +86,12 @@ class MentionQueries(DiscussionQueries):
 
     def bare_items(self, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
         """(id, address) of these roundups' items that are a link and nothing more (no words of their own, none read
-        from their page yet), in the order printed, at most `limit`."""
+        from their page yet), in the order printed, at most `limit`. The address is the canonical one: a paper's
+        abstract page rather than its PDF (arxiv.org/pdf/... is arxiv.org/abs/...), without tracking parameters."""
         if not roundup_ids:
             return []
         rows = self.conn.execute(
-            f"""SELECT e.id, e.url FROM mentions m JOIN entries e ON e.id = m.entry_id
+            f"""SELECT e.id, coalesce(e.canonical_url, e.url) FROM mentions m JOIN entries e ON e.id = m.entry_id
                 WHERE m.roundup_id {in_json_list(self.conn, '?')} AND e.kind = 'link' AND e.word_count = 0
                   AND e.url IS NOT NULL
                 ORDER BY m.roundup_id, m.position LIMIT ?""",
