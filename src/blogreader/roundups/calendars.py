@@ -34,6 +34,7 @@ _DATE = re.compile(
     r"(?![\w-])",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _WORD_START = re.compile(r"(?<![\w-])\w")
 _MONTHS = {name.lower() for name in (*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept")}
 
@@ -54,16 +55,26 @@ def calendar_links(blocks: list[Block], published: datetime | None) -> set[str]:
 
 
 def _is_calendar(bullets: list[list[Block]], day: date) -> bool:
-    dates = [date_in(bullet[0].text, day) for bullet in bullets]
-    dated = [found for found in dates if found is not None]
-    return len(dated) >= max(MIN_DATED, SURE_SHARE * len(bullets)) \
-        and min(dated) >= day - timedelta(days=EARLIER_DAYS)
+    undated_at_most = (1 - SURE_SHARE) * len(bullets)
+    dated: list[date] = []
+    undated = 0
+    for bullet in bullets:
+        found = date_in(bullet[0].text, day)
+        if found is None:
+            undated += 1
+            if undated > undated_at_most:  # a list of reads: most of its bullets give no date
+                return False
+        else:
+            dated.append(found)
+    return len(dated) >= MIN_DATED and min(dated) >= day - timedelta(days=EARLIER_DAYS)
 
 
 def date_in(text: str, near: date) -> date | None:
     """The first date the opening of `text` gives, or None; a date without a year is placed as RECENT_DAYS says,
     around `near`. Tried at every word's start ("Rust 3 March": not "Rust 3", then "3 March")."""
     opening = text[:DATE_WITHIN]
+    if _DIGIT.search(opening) is None:  # every form has a day in digits
+        return None
     for word in _WORD_START.finditer(opening):
         match = _DATE.match(opening, word.start())
         found = _date_of(match, near) if match else None
