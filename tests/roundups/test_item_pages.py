@@ -81,6 +81,8 @@ def test_a_bare_item_is_summed_up_from_the_page_it_links_to(server, library):
         assert work.word_count > 50 and POSTS[n][1] in work.text
         assert POSTS[n][1] in children[str(n)].summary  # shown under the roundup: no roundup's words
         assert children[str(n)].text == ""  # the roundup said nothing of it, and still says nothing
+    # The page's words (not its title's) are searchable as the item's.
+    assert children["1"].id in {entry.id for entry in store.search("benchmark", limit=None)}
     # The item with a blurb keeps it, and its page was never fetched; the page that is gone leaves a bare link.
     assert "week's best read" in children["4"].text and not server.hits("/posts/4")
     assert store.entry(children["gone"].id).word_count == 0 and len(server.hits("/posts/gone")) == 1
