@@ -24,6 +24,9 @@ MAX_PAGES_PER_FEED = 25  # article pages fetched for one feed in one run
 PAGES_AT_ONCE = 4  # article pages held (being fetched or read) at once in a whole run
 PAGES_AT_ONCE_PER_FEED = 2  # so that one feed's pages leave room for other feeds'
 PROBLEMS_SHOWN = 3  # page problems named in a source's problem; the rest are counted
+# Words a bare roundup item's page must hold to be its text: a paper's abstract is rarely under 100, while the
+# notice a script-only site serves without JavaScript, or a sign-in wall, is a few dozen.
+MIN_PAGE_WORDS = 80
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,9 @@ class FullText:
                 final_url = page.final_url
                 del page
             content_html, text, words = article_text(article.content_html, final_url)
-            if words:
+            # A page that holds no article (a notice that the site needs JavaScript, a sign-in wall, a video page's
+            # footer) leaves the item a bare link rather than become its text.
+            if words >= MIN_PAGE_WORDS:
                 found.append(ItemPage(entry_id, article.canonical_url or final_url, content_html, text, words,
                                       reading_minutes(words)))
 

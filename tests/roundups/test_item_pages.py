@@ -27,6 +27,9 @@ POSTS = {
     4: ("Fresher preference data", "Reward models trained on fresher preference data drift less as the policy "
         "improves during training."),
 }
+# A page that holds no article: a site that needs a script to show anything.
+WALLED = ("<html><body><main><h1>Something went wrong</h1><p>This site needs JavaScript to run. Please enable it in your "
+          "browser settings, or try another browser, to continue.</p><p>Help · Terms · Privacy</p></main></body></html>")
 METHOD = ("Section {n} lists every run with its seed, its data and its hardware. The appendix reports the variance "
           "over five seeds, and the code and checkpoints are public. Runs that failed are reported with the reason. ")
 
@@ -35,7 +38,8 @@ def _page(n: int) -> str:
     title, finding = POSTS[n]
     return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
             f"<p>{finding} We show why, and where it stops working.</p><p>{METHOD.format(n=2)}</p>"
-            f"<p>{METHOD.format(n=3)}</p><p>{METHOD.format(n=4)}</p></article></body></html>")
+            f"<p>{METHOD.format(n=3)}</p><p>{METHOD.format(n=4)}</p><p>{METHOD.format(n=5)}</p>"
+            f"<p>{METHOD.format(n=6)}</p></article></body></html>")
 
 
 def _issue(server) -> str:
@@ -44,9 +48,10 @@ def _issue(server) -> str:
     bare = "".join(f'<li><a href="{server.url(f"/posts/{n}")}{tracked.get(n, "")}">{POSTS[n][0]}</a></li>'
                    for n in (1, 2, 3))
     missing = f'<li><a href="{server.url("/posts/gone")}">A post that is gone</a></li>'
+    walled = f'<li><a href="{server.url("/posts/walled")}">A post behind a script</a></li>'
     with_blurb = (f'<li><a href="{server.url("/posts/4")}">{POSTS[4][0]}</a> The curator says this one is the '
                   f"week's best read, for its careful ablations.</li>")
-    return f"<p>This week's reads.</p><ul>{bare}{missing}{with_blurb}</ul>"
+    return f"<p>This week's reads.</p><ul>{bare}{missing}{walled}{with_blurb}</ul>"
 
 
 @pytest.fixture
@@ -61,6 +66,7 @@ def library(tmp_path, monkeypatch):
 def _fetch(server, store, settings) -> list:
     for n in POSTS:
         server.serve(f"/posts/{n}", _page(n), content_type="text/html; charset=utf-8")
+    server.serve("/posts/walled", WALLED, content_type="text/html; charset=utf-8")
     item = (f"<item><title>Weekly 7</title><link>{ISSUE}</link><guid>{ISSUE}</guid>"
             f"<description>{escape(_issue(server))}</description></item>")
     url = server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly</title>'
@@ -75,7 +81,7 @@ def _fetch(server, store, settings) -> list:
 def test_a_bare_item_is_summed_up_from_the_page_it_links_to(server, library):
     store, settings = library
     children = {child.url.split("?")[0].rsplit("/", 1)[1]: child for child in _fetch(server, store, settings)}
-    assert sorted(children) == ["1", "2", "3", "4", "gone"]
+    assert sorted(children) == ["1", "2", "3", "4", "gone", "walled"]
     for n in (1, 2, 3):
         work = store.entry(children[str(n)].id)
         assert work.word_count > 50 and POSTS[n][1] in work.text
@@ -86,11 +92,13 @@ def test_a_bare_item_is_summed_up_from_the_page_it_links_to(server, library):
     # The item with a blurb keeps it, and its page was never fetched; the page that is gone leaves a bare link.
     assert "week's best read" in children["4"].text and not server.hits("/posts/4")
     assert store.entry(children["gone"].id).word_count == 0 and len(server.hits("/posts/gone")) == 1
+    # A page with no article in it (a script wall) is read but taken for nothing.
+    assert store.entry(children["walled"].id).word_count == 0 and len(server.hits("/posts/walled")) == 1
 
 
 def test_without_full_text_no_item_page_is_fetched(server, library):
     store, settings = library
     settings = replace(settings, enrich=replace(settings.enrich, full_text=False))
     children = _fetch(server, store, settings)
-    assert len(children) == 5 and not any(server.hits(f"/posts/{n}") for n in (1, 2, 3))
+    assert len(children) == 6 and not any(server.hits(f"/posts/{n}") for n in (1, 2, 3))
     assert all(store.entry(child.id).word_count == 0 for child in children if "/posts/4" not in child.url)
