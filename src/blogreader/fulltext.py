@@ -60,18 +60,15 @@ class FullText:
 
         async def one(index: int) -> None:
             entry = entries[index]
-            async with feed_pages, self._pages:
+            async with feed_pages:
                 try:
-                    page = await self.fetcher.get(entry.url)
-                    article = await self.workers.extract(page.body, page.final_url)
+                    article, final_url = await self._article(entry.url)
                 except OverBudget as exc:
                     problems.append(str(exc))
                     return
                 except BlogReaderError as exc:
                     log.info("full text of %s not read: %s", entry.url, exc)
                     return
-                final_url = page.final_url
-                del page  # the body, the large part, leaves with the slot
             if article.problem:
                 problems.append(article.problem)
             # A post listed without a date (a blog index page) takes the one its own page's metadata gives.
@@ -90,15 +87,12 @@ class FullText:
         feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
 
         async def one(entry_id: int, url: str) -> None:
-            async with feed_pages, self._pages:
+            async with feed_pages:
                 try:
-                    page = await self.fetcher.get(url)
-                    article = await self.workers.extract(page.body, page.final_url)
+                    article, final_url = await self._article(url)
                 except BlogReaderError as exc:  # OverBudget too: a page too large or too slow is no summary
                     log.info("page of roundup item %s not read: %s", url, exc)
                     return
-                final_url = page.final_url
-                del page
             content_html, text, words = article_text(article.content_html, final_url)
             # A page that holds no article (a notice that the site needs JavaScript, a sign-in wall, a video page's
             # footer) leaves the item a bare link rather than become its text.
@@ -108,6 +102,13 @@ class FullText:
 
         await asyncio.gather(*(one(entry_id, url) for entry_id, url in store.bare_items(roundup_ids, MAX_PAGES_PER_FEED)))
         return found
+
+    async def _article(self, url: str):
+        """The article `url`'s page holds, and the page's final address, read within the run's bound on pages held
+        at once: the body, the large part, leaves with the slot."""
+        async with self._pages:
+            page = await self.fetcher.get(url)
+            return await self.workers.extract(page.body, page.final_url), page.final_url
 
 
 def with_problems(problem: str | None, page_problems: list[str]) -> str | None:
