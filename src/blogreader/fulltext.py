@@ -79,10 +79,12 @@ class FullText:
         await asyncio.gather(*(one(index) for index in wanted))
         return completed, problems
 
-    async def item_pages(self, store, roundup_ids: list[int]) -> list[ItemPage]:
-        """The pages of the items these roundups split that are bare links (a title and an address, no words of the
-        roundup's own), read as teasers' pages are, at most MAX_PAGES_PER_FEED: their text is what such an item is
-        summed up and filed from. Pages that fail or say nothing are left out: the item stays a bare link."""
+    async def item_pages(self, store, source_id: int, roundup_ids: list[int]) -> tuple[list[ItemPage], list[int]]:
+        """The pages of bare items (a title and an address, no words of the roundup's own) read as teasers' pages
+        are, at most MAX_PAGES_PER_FEED: those these roundups split first, then those the source's earlier runs
+        left (`Store.waiting_items`). An item's text is what it is summed up and filed from. Returns the pages
+        read and the ids of every item tried: a page that failed or said nothing leaves its item a bare link,
+        and is not tried again (a site that is down for good would otherwise hold a feed's places every run)."""
         found: list[ItemPage] = []
         feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
 
@@ -100,8 +102,9 @@ class FullText:
                 found.append(ItemPage(entry_id, article.canonical_url or final_url, content_html, text, words,
                                       reading_minutes(words)))
 
-        await asyncio.gather(*(one(entry_id, url) for entry_id, url in store.bare_items(roundup_ids, MAX_PAGES_PER_FEED)))
-        return found
+        waiting = store.waiting_items(source_id, roundup_ids, MAX_PAGES_PER_FEED)
+        await asyncio.gather(*(one(entry_id, url) for entry_id, url in waiting))
+        return found, [entry_id for entry_id, _ in waiting]
 
     async def _article(self, url: str):
         """The article `url`'s page holds, and the page's final address, read within the run's bound on pages held

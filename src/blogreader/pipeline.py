@@ -191,12 +191,11 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     """Parse and store a fetched feed body for `source`, completing teasers with `full_text` when given, and
     enriching its new posts with `enriching`'s enricher (counted in its report) when given."""
     moved_to = result.final_url if result.permanent_redirect else None
-    if result.not_modified:
+    body_hash = None if result.not_modified else hashlib.blake2b(result.body, digest_size=16).hexdigest()
+    if result.not_modified or body_hash == source.body_hash:
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
-        return SourceOutcome(source, UNCHANGED)
-    body_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
-    if body_hash == source.body_hash:
-        store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
+        if full_text is not None:  # the items an earlier run left wait no longer than the next refresh
+            await read_item_pages(store, full_text, source.id, [], batch)
         return SourceOutcome(source, UNCHANGED)
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     enricher, enriched = enriching
@@ -239,14 +238,8 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
             source.id, etag=result.etag, last_modified=result.last_modified, body_hash=body_hash,
             url=moved_to, title=feed.title, site_url=feed.site_url, problem=problem,
         )
-    if full_text is not None and roundups:
-        # An item that is a bare link is summed up from the page it links to, read as a teaser's page is.
-        pages = await full_text.item_pages(store, roundups)
-        if pages:
-            with batch.unit() if batch is not None else store.transaction():
-                for page in pages:
-                    store.read_item_page(page.entry_id, page.page, page.content_html, page.text, page.words,
-                                         page.minutes)
+    if full_text is not None:
+        await read_item_pages(store, full_text, source.id, roundups, batch)
     if enriched is not None:
         from blogreader.enrich.at_fetch import counted
 
@@ -254,6 +247,19 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
             counted(enriched, enrichments[index])
     status = NEW if saved.new_ids else UNCHANGED
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=problem)
+
+
+async def read_item_pages(store: Store, full_text: FullText, source_id: int, roundups: list[int],
+                          batch: WriteBatch | None) -> None:
+    """Sum up bare roundup items from the pages they link to, read as a teaser's page is: those of `roundups`
+    (just split) first, then those of the source that earlier runs left."""
+    pages, tried = await full_text.item_pages(store, source_id, roundups)
+    if not tried:
+        return
+    with batch.unit() if batch is not None else store.transaction():
+        for page in pages:
+            store.read_item_page(page.entry_id, page.page, page.content_html, page.text, page.words, page.minutes)
+        store.tried_item_pages(tried)
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,

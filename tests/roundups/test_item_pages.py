@@ -102,3 +102,22 @@ def test_without_full_text_no_item_page_is_fetched(server, library):
     children = _fetch(server, store, settings)
     assert len(children) == 6 and not any(server.hits(f"/posts/{n}") for n in (1, 2, 3))
     assert all(store.entry(child.id).word_count == 0 for child in children if "/posts/4" not in child.url)
+
+
+def test_items_a_run_left_are_read_by_the_next_ones_and_a_failed_page_is_not_asked_for_again(server, library,
+                                                                                          monkeypatch):
+    """At most MAX_PAGES_PER_FEED pages per feed and run (two here): the next refresh, with the feed unchanged,
+    reads the items the first left, and a page that failed or held no article is not fetched again."""
+    store, settings = library
+    monkeypatch.setattr("blogreader.fulltext.MAX_PAGES_PER_FEED", 2)
+    children = {child.url.split("?")[0].rsplit("/", 1)[1]: child for child in _fetch(server, store, settings)}
+    read = {name for name, child in children.items() if store.entry(child.id).word_count > 0}
+    assert read == {"1", "2", "4"}  # two pages read, and the item with a blurb has its words
+    for _ in range(3):  # the feed unchanged: the items the first run left, two a run
+        refresh(store, store.sources(), settings)
+    enrich_new(store, settings)
+    assert POSTS[3][1] in store.entry(children["3"].id).summary
+    assert all(len(server.hits(f"/posts/{name}")) == 1 for name in ("1", "2", "3", "gone", "walled"))
+    assert store.entry(children["gone"].id).word_count == 0  # tried once, still a bare link
+    waiting = store.conn.execute("SELECT count(*) FROM entries WHERE kind = 'link' AND page_tried_at IS NULL")
+    assert waiting.fetchone()[0] == 1  # only the item with a blurb, whose page is never wanted

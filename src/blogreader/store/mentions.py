@@ -84,19 +84,34 @@ class MentionQueries(DiscussionQueries):
                 (parent_id, json.dumps(ids)))
         return ids
 
-    def bare_items(self, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
-        """(id, address) of these roundups' items that are a link and nothing more (no words of their own, none read
-        from their page yet), in the order printed, at most `limit`. The address is the canonical one: a paper's
-        abstract page rather than its PDF (arxiv.org/pdf/... is arxiv.org/abs/...), without tracking parameters."""
-        if not roundup_ids:
-            return []
-        rows = self.conn.execute(
-            f"""SELECT e.id, coalesce(e.canonical_url, e.url) FROM mentions m JOIN entries e ON e.id = m.entry_id
-                WHERE m.roundup_id {in_json_list(self.conn, '?')} AND e.kind = 'link' AND e.word_count = 0
-                  AND e.url IS NOT NULL
-                ORDER BY m.roundup_id, m.position LIMIT ?""",
-            (json.dumps([int(i) for i in roundup_ids]), limit)).fetchall()
-        return [(row[0], row[1]) for row in rows]
+    def waiting_items(self, source_id: int, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
+        """(id, address) of items that are a link and nothing more (no words of their own, none read from their
+        page) and whose page no fetch has tried yet, at most `limit`: first those of `roundup_ids` (this run's
+        roundups of the source) in the order printed, then the source's others, newest first (the ones an earlier
+        run left). The address is the canonical one: a paper's abstract page rather than its PDF
+        (arxiv.org/pdf/... is arxiv.org/abs/...), without tracking parameters."""
+        found: dict[int, str] = {}
+        if roundup_ids:
+            found.update(self.conn.execute(
+                f"""SELECT e.id, coalesce(e.canonical_url, e.url) FROM mentions m JOIN entries e ON e.id = m.entry_id
+                    WHERE m.roundup_id {in_json_list(self.conn, '?')} AND e.kind = 'link' AND e.word_count = 0
+                      AND e.page_tried_at IS NULL AND e.url IS NOT NULL
+                    ORDER BY m.roundup_id, m.position LIMIT ?""",
+                (json.dumps([int(i) for i in roundup_ids]), limit)).fetchall())
+        if len(found) < limit:
+            for entry_id, address in self.conn.execute(  # entries_page_waiting (migration 0021)
+                    """SELECT id, coalesce(canonical_url, url) FROM entries
+                       WHERE source_id = ? AND kind = 'link' AND word_count = 0 AND page_tried_at IS NULL
+                         AND url IS NOT NULL
+                       ORDER BY id DESC LIMIT ?""", (source_id, limit)):
+                if len(found) < limit:
+                    found.setdefault(entry_id, address)
+        return list(found.items())
+
+    def tried_item_pages(self, entry_ids: list[int]) -> None:
+        """Note that a fetch tried these items' pages, read or not: they wait no longer."""
+        self.conn.execute(f"UPDATE entries SET page_tried_at = ? WHERE id {in_json_list(self.conn, '?')}",
+                          (utc_now(), json.dumps([int(i) for i in entry_ids])))
 
     def read_item_page(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
         """Give a bare item the text of the page it links to (`page`: that page's canonical address), which it is
