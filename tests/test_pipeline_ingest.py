@@ -180,18 +180,18 @@ def test_a_whole_post_given_as_the_description_is_stored_once_as_the_text():
 
 
 def test_band_keys_are_datasketchs_bit_for_bit():
-    import zlib
-
     datasketch = pytest.importorskip("datasketch")
-    from blogreader.dedupe.near_duplicates import BANDS, NUM_PERM, ROWS, SCHEME, SEED, band_keys, shingles
+    from blogreader.dedupe.near_duplicates import (BANDS, NUM_PERM, ROWS, SCHEME, SEED, band_keys, shingle_code,
+                                                   shingles, text_band_keys)
 
-    text = " ".join(f"word{i % 97} w{i % 13}" for i in range(500))
+    text = " ".join(f"word{i % 97} w{i % 13} straße{i % 7}" for i in range(500))
     marks = shingles(text)
-    signature = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
+    signature = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=shingle_code)
     signature.update_batch(marks)
     values = signature.hashvalues.astype("<u4").tobytes()
     ranges = datasketch.MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS)).hashranges
     assert band_keys(marks) == [int.from_bytes(values[a * 4:b * 4], "little", signed=True) for a, b in ranges]
+    assert text_band_keys(text) == band_keys(marks)  # all of the text's shingles hashed at once: the same keys
 
 
 def test_a_batch_commits_after_its_size_undoes_a_failed_unit_alone_and_joins_a_callers_transaction(tmp_path):

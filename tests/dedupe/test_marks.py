@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from blogreader.dedupe.fingerprint import WORDS as FINGERPRINT_WORDS
 from blogreader.dedupe.fingerprint import text_fingerprint
-from blogreader.dedupe.near_duplicates import (MAX_WORDS, _opening, band_keys, band_keys_of, openings, shingle_crcs, shingles,
+from blogreader.dedupe.near_duplicates import (MAX_WORDS, _opening, band_keys, band_keys_of, openings, shingle_codes, shingles,
                                                shingles_of)
 from blogreader.store.duplicates import near_duplicate_marks
 
@@ -48,12 +48,12 @@ def test_openings_are_the_words_the_pattern_finds(text):
 @given(TEXTS)
 def test_shingle_hashes_give_the_band_keys_of_the_shingle_set(text):
     opening = _opening(text, MAX_WORDS)
-    marks, hashes = shingles_of(opening), shingle_crcs(opening)
+    marks, hashes = shingles_of(opening), shingle_codes(opening)
     assert (hashes is None) == (marks is None)
     if marks is not None:
         assert band_keys_of(hashes) == band_keys(marks)
 
 
 def test_a_sentence_said_over_and_over_has_no_band_keys():
-    assert shingle_crcs(" ".join(["one two three four five six"] * 40)) is None
-    assert shingle_crcs(" ".join(f"w{n}" for n in range(50))) is not None
+    assert shingle_codes(" ".join(["one two three four five six"] * 40)) is None
+    assert shingle_codes(" ".join(f"w{n}" for n in range(50))) is not None

@@ -281,3 +281,45 @@ def test_posts_indexed_by_the_old_triggers_and_by_a_batch_search_and_leave_alike
     with sqlite3.connect(home / "blogreader.db") as conn:
         indexed = conn.execute("SELECT id FROM entries_fts_docsize").fetchall()
         assert conn.execute("SELECT id FROM entries").fetchall() == indexed
+
+
+def test_band_keys_made_with_the_old_shingle_hash_are_made_again(cli, server, home, monkeypatch):
+    """Migration 0022: the shingles' hash changed (CRC-32 of each shingle's bytes, then a polynomial over its code
+    points), so a key stored before would never meet a new post's. Every stored post's keys are made again from
+    its text: a copy that only its bands can lead to (a new opening, so not the opening words) is linked to the
+    post stored before the upgrade, and a post too short for bands still has none."""
+    import zlib
+
+    import numpy as np
+
+    from blogreader.dedupe.near_duplicates import band_keys_of, shingles, text_band_keys
+
+    story = " ".join(f"Sentence {n} on how sparse autoencoders split a model's features into parts." for n in range(14))
+    url = server.serve("/feed.xml", rss(item("Features", "one", description=f"<p>{story}</p>")
+                                        + item("Short", "two", description="<p>A note too short for bands.</p>"),
+                                        title="Feed"))
+    with monkeypatch.context() as older:
+        fetch_with_older_schema(cli, home, older, 21, url)
+    with sqlite3.connect(home / "blogreader.db") as conn:  # the keys the program of schema 21 stored
+        (entry_id,) = conn.execute("SELECT id FROM entries WHERE guid = 'one'").fetchone()
+        marks = shingles(story)
+        old = band_keys_of(np.fromiter(map(zlib.crc32, marks), dtype=np.uint32, count=len(marks)))
+        conn.execute("DELETE FROM entry_bands")
+        conn.executemany("INSERT INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?)",
+                         [(band, key, entry_id) for band, key in enumerate(old)])
+    assert old != text_band_keys(story)
+
+    copy = server.serve("/copy.xml", rss(item("Features, again", "copy", link="https://mirror.example/features",
+                                              description=f"<p>Reposted here, with thanks to its author. {story} "
+                                                          "Shared by a reader.</p>"), title="Mirror"))
+    assert cli("add", copy).code == 0  # migrates first
+    assert cli("fetch", "--no-enrich").code == 0
+    with sqlite3.connect(home / "blogreader.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == database.schema_version()
+        keys = [row[0] for row in conn.execute("SELECT key FROM entry_bands WHERE entry_id = ? ORDER BY band",
+                                               (entry_id,))]
+        short = conn.execute("SELECT count(*) FROM entry_bands WHERE entry_id = "
+                             "(SELECT id FROM entries WHERE guid = 'two')").fetchone()[0]
+        linked = conn.execute("SELECT duplicate_of FROM entries WHERE guid = 'copy'").fetchone()[0]
+    assert keys == text_band_keys(story) and short == 0
+    assert linked == entry_id

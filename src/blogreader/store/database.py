@@ -11,6 +11,7 @@ from pathlib import Path
 
 
 from blogreader.errors import BusyError, StoreError
+from blogreader.store.migration_steps import run_step
 from blogreader.store.packed_posts import register_post_text
 from blogreader.store.search_queue import SearchQueue, register_search_queue
 from blogreader.store.snapshot import pre_migration_backup
@@ -114,6 +115,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             log.info("applying migration %s", name)
             for statement in _statements(sql):
                 conn.execute(statement)
+            run_step(conn, version)
             conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except sqlite3.Error as exc:

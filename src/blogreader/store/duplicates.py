@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from blogreader.dedupe.fingerprint import WORDS as FINGERPRINT_WORDS
 from blogreader.dedupe.fingerprint import fingerprint_of
-from blogreader.dedupe.near_duplicates import (MAX_CANDIDATES, band_keys, band_keys_of, hashed_similarity, openings,
-                                               shingle_crcs, shingle_hashes, shingles, threshold)
+from blogreader.dedupe.near_duplicates import (MAX_CANDIDATES, band_keys_of, hashed_similarity, openings, shingle_codes,
+                                               shingle_hashes, shingles, text_band_keys, threshold)
 from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
 from blogreader.store.dialect import in_json_list, is_postgres, json_values
@@ -32,7 +32,7 @@ class Marks:
 
 def near_duplicate_marks(text: str) -> Marks:
     fingerprinted, shingled = openings(text, FINGERPRINT_WORDS)  # the text's words read once for both
-    hashes = shingle_crcs(shingled)  # the keys need the shingles' hashes only, not their set
+    hashes = shingle_codes(shingled)  # the keys need the shingles' hashes only, not their set
     return Marks(fingerprint_of(fingerprinted), array("q", band_keys_of(hashes)) if hashes is not None else None)
 
 
@@ -73,9 +73,9 @@ def rewrite_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
     old = conn.execute("SELECT post_text(text, content_html) FROM entries WHERE id = ?", (entry_id,)).fetchone()
     if old is not None:
         forget_bands(conn, [(entry_id, old[0])])
-    marks = shingles(text)
-    if marks is not None:
-        _remember(conn, entry_id, band_keys(marks))
+    keys = text_band_keys(text)
+    if keys is not None:
+        _remember(conn, entry_id, keys)
 
 
 def forget_bands(conn: sqlite3.Connection, entries) -> None:
@@ -83,11 +83,37 @@ def forget_bands(conn: sqlite3.Connection, entries) -> None:
     the bands have no index by entry (migration 0019), and deleting by key touches only the entry's own rows."""
     rows = []
     for entry_id, text in entries:
-        marks = shingles(text or "")
-        if marks is not None:
-            rows.extend((band, key, entry_id) for band, key in enumerate(band_keys(marks)))
+        keys = text_band_keys(text or "")
+        if keys is not None:
+            rows.extend((band, key, entry_id) for band, key in enumerate(keys))
     if rows:
         conn.executemany("DELETE FROM entry_bands WHERE band = ? AND key = ? AND entry_id = ?", rows)
+
+
+def rehash_all_bands(conn: sqlite3.Connection, chunk: int = 500) -> None:
+    """Every entry's band keys made again from its text, as a new post's are (migration 0022: the shingles' hash
+    changed): the entries that had keys get the new ones, read `chunk` texts at a time."""
+    ids = [row[0] for row in conn.execute("SELECT DISTINCT entry_id FROM entry_bands ORDER BY entry_id")]
+    conn.execute("DELETE FROM entry_bands")
+    for start in range(0, len(ids), chunk):
+        rows = []
+        for entry_id, text in conn.execute(
+                f"SELECT id, post_text(text, content_html) FROM entries WHERE id {in_json_list(conn, '?')}",
+                (json.dumps(ids[start:start + chunk]),)).fetchall():
+            keys = text_band_keys(text or "")
+            if keys is not None:
+                rows.extend((band, key, entry_id) for band, key in enumerate(keys))
+        if rows and is_postgres(conn):
+            bands, keys, entries = (list(column) for column in zip(*rows))
+            conn.execute(_REHASH_POSTGRES, (bands, keys, entries))
+        elif rows:
+            conn.executemany("INSERT INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                             rows)
+
+
+_REHASH_POSTGRES = """INSERT INTO entry_bands (band, key, entry_id)
+    SELECT * FROM unnest(CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]))
+    ON CONFLICT DO NOTHING"""
 
 
 def _remember(conn: sqlite3.Connection, entry_id: int, keys) -> None:

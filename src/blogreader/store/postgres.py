@@ -286,6 +286,7 @@ def postgres_migrations() -> list[tuple[int, str, str]]:
 def migrate_postgres(conn: PostgresConnection) -> None:
     """Apply the scripts the database has not seen, in one transaction, under an advisory lock."""
     from blogreader.store.database import schema_version
+    from blogreader.store.migration_steps import run_step
 
     known = postgres_migrations()
     newest = known[-1][0] if known else 0
@@ -310,6 +311,7 @@ def migrate_postgres(conn: PostgresConnection) -> None:
             if version > current:
                 log.info("applying migration %s", name)
                 conn.script(sql)
+                run_step(conn, version)
                 conn.execute("UPDATE schema_version SET version = ?", (version,))
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
