@@ -11,6 +11,7 @@ from pathlib import Path
 
 
 from blogreader.errors import BusyError, StoreError
+from blogreader.store.band_queue import BandQueue
 from blogreader.store.migration_steps import run_step
 from blogreader.store.packed_posts import register_post_text
 from blogreader.store.search_queue import SearchQueue, register_search_queue
@@ -47,11 +48,13 @@ def schema_version() -> int:
 
 
 class LibraryConnection(sqlite3.Connection):
-    """A connection of ours: it carries the queue its batches index new posts through (search_queue.py)."""
+    """A connection of ours: it carries the queues its batches index new posts through (search_queue.py) and
+    write their near-duplicate bands through (band_queue.py)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.search_queue = SearchQueue()
+        self.band_queue = BandQueue()
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -180,41 +183,59 @@ class Batch:
     def __init__(self, conn: sqlite3.Connection, size: int) -> None:
         self.conn, self.size, self.units = conn, size, 0
         self.open = False
-        # The posts stored in a batch are indexed for search as it commits (search_queue.py); a PostgreSQL
-        # connection has no queue: its search vector is a column of the entry.
+        # The posts stored in a batch are indexed for search, and their near-duplicate bands written, as it
+        # commits (search_queue.py, band_queue.py); a PostgreSQL connection has neither queue: its search
+        # vector is a column of the entry, and its bands are written at once.
         self.search_queue: SearchQueue | None = getattr(conn, "search_queue", None)
+        self.band_queue: BandQueue | None = getattr(conn, "band_queue", None)
 
     @contextmanager
     def unit(self):
         if not self.open and not self.conn.in_transaction:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise busy_error(exc) from None
-            self.open, self.units = True, 0
-            if self.search_queue is not None:
-                self.search_queue.open = True
-        with transaction(self.conn):  # a savepoint of the batch
-            yield self.conn
+            self._begin()
+        mark = self.band_queue.mark() if self.band_queue is not None else 0
+        try:
+            with transaction(self.conn):  # a savepoint of the batch
+                yield self.conn
+        except BaseException:
+            if self.band_queue is not None:
+                self.band_queue.roll_back(mark)
+            raise
         self.units += 1
         if self.open and self.units >= self.size:
             self.commit()
 
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            self._ended()
+            raise busy_error(exc) from None
+        self.open, self.units = True, 0
+        for queue in (self.search_queue, self.band_queue):
+            if queue is not None:
+                queue.open = True
+
     def commit(self) -> None:
-        queue = self.search_queue
         try:
             if self.open and self.conn.in_transaction:
-                if queue is not None:
-                    queue.write(self.conn)
+                if self.band_queue is not None:
+                    self.band_queue.write(self.conn)
+                if self.search_queue is not None:
+                    self.search_queue.write(self.conn)
                 self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:  # never a post without its index row: the batch goes, as if killed
                 self.conn.execute("ROLLBACK")
             raise
         finally:
+            self._ended()
+
+    def _ended(self) -> None:
+        for queue in (self.search_queue, self.band_queue):
             if queue is not None:
                 queue.discard()
-            self.open, self.units = False, 0
+        self.open, self.units = False, 0
 
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:

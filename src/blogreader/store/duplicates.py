@@ -17,6 +17,7 @@ from blogreader.dedupe.near_duplicates import (MAX_CANDIDATES, band_keys_of, has
                                                shingle_hashes, shingles, text_band_keys, threshold)
 from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
+from blogreader.store.band_queue import BandQueue
 from blogreader.store.dialect import in_json_list, is_postgres, json_values
 
 
@@ -88,6 +89,16 @@ def forget_bands(conn: sqlite3.Connection, entries) -> None:
             rows.extend((band, key, entry_id) for band, key in enumerate(keys))
     if rows:
         conn.executemany("DELETE FROM entry_bands WHERE band = ? AND key = ? AND entry_id = ?", rows)
+    queue = _open_queue(conn)
+    if queue is not None:
+        for entry_id, _ in entries:
+            queue.forget(entry_id)
+
+
+def _open_queue(conn: sqlite3.Connection) -> BandQueue | None:
+    """The connection's band queue while a batch of a fetch runs (band_queue.py), else None: written now."""
+    queue = getattr(conn, "band_queue", None)
+    return queue if queue is not None and queue.open else None
 
 
 def rehash_all_bands(conn: sqlite3.Connection, chunk: int = 500) -> None:
@@ -117,6 +128,10 @@ _REHASH_POSTGRES = """INSERT INTO entry_bands (band, key, entry_id)
 
 
 def _remember(conn: sqlite3.Connection, entry_id: int, keys) -> None:
+    queue = _open_queue(conn)
+    if queue is not None:
+        queue.add(entry_id, keys)
+        return
     if is_postgres(conn):
         # One statement for all of an entry's bands: one row per statement cost PostgreSQL a parse, a plan and
         # a round trip for each of them (most of the server's time per stored entry).
@@ -160,7 +175,7 @@ def read_copies(conn: sqlite3.Connection, ids: list[int], read: bool) -> list[in
 
 # Entries sharing a band with the new one (looked up by the (band, key) primary key), most bands first,
 # and entries with the same opening words.
-_CANDIDATES = """SELECT entry_id FROM (
+_CANDIDATES = """SELECT entry_id, max(shared) FROM (
         SELECT b.entry_id, count(*) AS shared FROM {bands}
         JOIN entry_bands b ON b.band = j.key AND b.key = j.value  -- a key's place in the list is its band
         WHERE b.entry_id != :id GROUP BY b.entry_id
@@ -190,6 +205,9 @@ def _best_match(conn: sqlite3.Connection, entry_id: int, text: str, keys: list[i
     bands = "[" + ",".join(map(str, keys)) + "]"  # a JSON array of integers, without json.dumps's machinery
     rows = conn.execute(candidates_sql(conn), {"bands": bands, "id": entry_id, "mark": mark,
                                                "limit": MAX_CANDIDATES}).fetchall()
+    queue = _open_queue(conn)
+    if queue is not None:  # the posts stored earlier in the batch, whose bands are not written yet
+        rows = _with_queued(rows, queue.sharing(entry_id, keys))
     if not rows:
         return None
     marks = shingles(text)  # only now: most new entries have no candidate at all
@@ -200,7 +218,7 @@ def _best_match(conn: sqlite3.Connection, entry_id: int, text: str, keys: list[i
                                  {"ids": "[" + ",".join(str(row[0]) for row in rows) + "]"}).fetchall())
     sources = None
     best, best_score = None, 0.0
-    for (candidate,) in rows:
+    for candidate, _ in rows:
         theirs = _CANDIDATE_SHINGLES.get(conn, candidate, versions.get(candidate))
         if theirs is None:
             continue
@@ -211,6 +229,16 @@ def _best_match(conn: sqlite3.Connection, entry_id: int, text: str, keys: list[i
         if score >= threshold(bool(sources & _sources(conn, candidate))):
             best, best_score = candidate, score
     return best
+
+
+def _with_queued(rows: list, queued) -> list:
+    """The stored candidates (entry id, bands shared) and the queued ones, most bands first, MAX_CANDIDATES."""
+    if not queued:
+        return rows
+    shared = dict(queued)
+    for entry_id, count in rows:
+        shared[entry_id] = max(count, shared.get(entry_id, 0))
+    return sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]
 
 
 class _ShingleCache:
