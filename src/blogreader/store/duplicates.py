@@ -82,7 +82,7 @@ def rewrite_bands(conn: sqlite3.Connection, entry_id: int, text: str) -> None:
 def forget_bands(conn: sqlite3.Connection, entries) -> None:
     """Delete the band keys of these (entry id, text) pairs, each recomputed from the text it was made from:
     the bands have no index by entry (migration 0019), and deleting by key touches only the entry's own rows."""
-    rows = []
+    entries, rows = list(entries), []  # a cursor is read once: the queue below needs the ids again
     for entry_id, text in entries:
         keys = text_band_keys(text or "")
         if keys is not None:
