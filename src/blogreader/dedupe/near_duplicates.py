@@ -12,10 +12,9 @@ MIN_WORDS = 50  # below this too few shingles tell a copy from a post on the sam
 NUM_PERM = 128
 SEED = 1
 SCHEME = "affine32"  # named, so stored band keys stay comparable whatever a later datasketch defaults to
-# The shingles' hash the permutations read (`shingle_code`): a polynomial over the code points, which numpy finds
+# The shingles' hash the permutations read is `shingle_code`: a polynomial over the code points, which numpy finds
 # for all of a text's shingles at once (21 µs a post against 82 for the CRC-32 of each shingle made as bytes,
 # the hash before). Keys stored with the CRC-32 were made again by migration 0022 (store/migration_steps.py).
-SHINGLE_HASH = "poly64"
 # Measured on tests/fixtures/near_duplicates (bench/quality.py prints the curve): copies of one story
 # with a new opening, a footer and reworded sentences stay above it; other posts on the same topic,
 # even from one blog sharing its boilerplate, stay below.

@@ -20,7 +20,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 
-_INSERT = "INSERT INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+INSERT_BAND_ROW = "INSERT INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 
 
 class BandQueue:
@@ -69,7 +69,7 @@ class BandQueue:
             return
         present = {row[0] for row in conn.execute(
             "SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(queued)),))}
-        conn.executemany(_INSERT, in_key_order([(entry_id, keys) for entry_id, keys in queued.items()
+        conn.executemany(INSERT_BAND_ROW, in_key_order([(entry_id, keys) for entry_id, keys in queued.items()
                                                 if entry_id in present]))
 
     def discard(self) -> None:

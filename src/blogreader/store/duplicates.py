@@ -17,7 +17,7 @@ from blogreader.dedupe.near_duplicates import (MAX_CANDIDATES, band_keys_of, has
                                                shingle_hashes, shingles, text_band_keys, threshold)
 from blogreader.dedupe.originals import Copy, original
 from blogreader.models import NewEntry
-from blogreader.store.band_queue import BandQueue
+from blogreader.store.band_queue import INSERT_BAND_ROW, BandQueue, in_key_order
 from blogreader.store.dialect import in_json_list, is_postgres, json_values
 
 
@@ -107,19 +107,19 @@ def rehash_all_bands(conn: sqlite3.Connection, chunk: int = 500) -> None:
     ids = [row[0] for row in conn.execute("SELECT DISTINCT entry_id FROM entry_bands ORDER BY entry_id")]
     conn.execute("DELETE FROM entry_bands")
     for start in range(0, len(ids), chunk):
-        rows = []
+        posts = []
         for entry_id, text in conn.execute(
                 f"SELECT id, post_text(text, content_html) FROM entries WHERE id {in_json_list(conn, '?')}",
                 (json.dumps(ids[start:start + chunk]),)).fetchall():
             keys = text_band_keys(text or "")
             if keys is not None:
-                rows.extend((band, key, entry_id) for band, key in enumerate(keys))
+                posts.append((entry_id, keys))
+        rows = in_key_order(posts)
         if rows and is_postgres(conn):
             bands, keys, entries = (list(column) for column in zip(*rows))
             conn.execute(_REHASH_POSTGRES, (bands, keys, entries))
         elif rows:
-            conn.executemany("INSERT INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                             rows)
+            conn.executemany(INSERT_BAND_ROW, rows)
 
 
 _REHASH_POSTGRES = """INSERT INTO entry_bands (band, key, entry_id)
@@ -137,8 +137,7 @@ def _remember(conn: sqlite3.Connection, entry_id: int, keys) -> None:
         # a round trip for each of them (most of the server's time per stored entry).
         conn.execute(_REMEMBER_POSTGRES, (entry_id, [int(key) for key in keys]))
         return
-    conn.executemany("INSERT INTO entry_bands (band, key, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                     [(band, key, entry_id) for band, key in enumerate(keys)])
+    conn.executemany(INSERT_BAND_ROW, [(band, key, entry_id) for band, key in enumerate(keys)])
 
 
 # A key's place in the array (from 0) is its band.
