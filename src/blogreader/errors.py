@@ -20,6 +20,14 @@ class ConfigError(UsageError):
 class FetchError(BlogReaderError):
     """A URL could not be fetched."""
 
+    transient = False  # would the same request likely succeed later? (UnreachableError, some HTTP statuses)
+
+
+class UnreachableError(FetchError):
+    """The server could not be reached, or did not answer whole and in time: worth asking again later."""
+
+    transient = True
+
 
 class BlockedAddressError(FetchError):
     """A URL points at an address that fetches may not reach."""

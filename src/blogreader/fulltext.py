@@ -27,6 +27,9 @@ PROBLEMS_SHOWN = 3  # page problems named in a source's problem; the rest are co
 # Words a bare roundup item's page must hold to be its text: a paper's abstract is rarely under 100, while the
 # notice a script-only site serves without JavaScript, or a sign-in wall, is a few dozen.
 MIN_PAGE_WORDS = 80
+# Tries of a bare item's page that could not be reached or failed with a server error, each in a later run of its
+# feed (hours apart on the feed's schedule): a site down for a day is read, one down for good stops costing tries.
+MAX_PAGE_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,16 @@ class ItemPage:
     text: str
     words: int
     minutes: int
+
+
+@dataclass(frozen=True)
+class ItemPages:
+    """What one run made of the bare items' pages it tried: those read, the items done with (read or not), and
+    the items whose pages failed in a way that may pass, to be asked for again."""
+
+    read: list[ItemPage]
+    done: list[int]
+    again: list[int]
 
 
 class FullText:
@@ -79,13 +92,16 @@ class FullText:
         await asyncio.gather(*(one(index) for index in wanted))
         return completed, problems
 
-    async def item_pages(self, store, source_id: int, roundup_ids: list[int]) -> tuple[list[ItemPage], list[int]]:
+    async def item_pages(self, store, source_id: int, roundup_ids: list[int]) -> ItemPages:
         """The pages of bare items (a title and an address, no words of the roundup's own) read as teasers' pages
         are, at most MAX_PAGES_PER_FEED: those these roundups split first, then those the source's earlier runs
-        left (`Store.waiting_items`). An item's text is what it is summed up and filed from. Returns the pages
-        read and the ids of every item tried: a page that failed or said nothing leaves its item a bare link,
-        and is not tried again (a site that is down for good would otherwise hold a feed's places every run)."""
-        found: list[ItemPage] = []
+        left (`Store.waiting_items`). An item's text is what it is summed up and filed from.
+
+        A page that is gone, refused, or says nothing leaves its item a bare link and is not asked for again (a
+        site that is down for good would otherwise hold a feed's places every run); one that could not be reached
+        or failed with a server error is asked for again by the next runs, MAX_PAGE_TRIES times in all."""
+        read: list[ItemPage] = []
+        again: list[int] = []
         feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
 
         async def one(entry_id: int, url: str) -> None:
@@ -94,17 +110,20 @@ class FullText:
                     article, final_url = await self._article(url)
                 except BlogReaderError as exc:  # OverBudget too: a page too large or too slow is no summary
                     log.info("page of roundup item %s not read: %s", url, exc)
+                    if getattr(exc, "transient", False):
+                        again.append(entry_id)
                     return
             content_html, text, words = article_text(article.content_html, final_url)
             # A page that holds no article (a notice that the site needs JavaScript, a sign-in wall, a video page's
             # footer) leaves the item a bare link rather than become its text.
             if words >= MIN_PAGE_WORDS:
-                found.append(ItemPage(entry_id, article.canonical_url or final_url, content_html, text, words,
-                                      reading_minutes(words)))
+                read.append(ItemPage(entry_id, article.canonical_url or final_url, content_html, text, words,
+                                     reading_minutes(words)))
 
         waiting = store.waiting_items(source_id, roundup_ids, MAX_PAGES_PER_FEED)
         await asyncio.gather(*(one(entry_id, url) for entry_id, url in waiting))
-        return found, [entry_id for entry_id, _ in waiting]
+        failed = set(again)
+        return ItemPages(read, [entry_id for entry_id, _ in waiting if entry_id not in failed], again)
 
     async def _article(self, url: str):
         """The article `url`'s page holds, and the page's final address, read within the run's bound on pages held

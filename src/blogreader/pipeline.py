@@ -21,7 +21,7 @@ from blogreader.errors import BlogReaderError, ParseError, UsageError
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
 from blogreader.fetch.guard import check_url
-from blogreader.fulltext import FullText, with_problems
+from blogreader.fulltext import MAX_PAGE_TRIES, FullText, with_problems
 from blogreader.models import FetchResult, NewEntry, ParsedEntry, Source
 from blogreader.normalize.entry import normalize_entry
 from blogreader.normalize.text import html_to_text, word_count
@@ -252,14 +252,16 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
 async def read_item_pages(store: Store, full_text: FullText, source_id: int, roundups: list[int],
                           batch: WriteBatch | None) -> None:
     """Sum up bare roundup items from the pages they link to, read as a teaser's page is: those of `roundups`
-    (just split) first, then those of the source that earlier runs left."""
-    pages, tried = await full_text.item_pages(store, source_id, roundups)
-    if not tried:
+    (just split) first, then those of the source that earlier runs left or could not reach."""
+    pages = await full_text.item_pages(store, source_id, roundups)
+    if not pages.done and not pages.again:
         return
     with batch.unit() if batch is not None else store.transaction():
-        for page in pages:
+        for page in pages.read:
             store.read_item_page(page.entry_id, page.page, page.content_html, page.text, page.words, page.minutes)
-        store.tried_item_pages(tried)
+        store.tried_item_pages(pages.done)
+        if pages.again:
+            store.failed_item_pages(pages.again, MAX_PAGE_TRIES)
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,

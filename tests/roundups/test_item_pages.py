@@ -121,3 +121,47 @@ def test_items_a_run_left_are_read_by_the_next_ones_and_a_failed_page_is_not_ask
     assert store.entry(children["gone"].id).word_count == 0  # tried once, still a bare link
     waiting = store.conn.execute("SELECT count(*) FROM entries WHERE kind = 'link' AND page_tried_at IS NULL")
     assert waiting.fetchone()[0] == 1  # only the item with a blurb, whose page is never wanted
+
+
+def test_a_page_that_could_not_be_reached_is_asked_for_again_by_later_runs_a_few_times(server, library):
+    """A page whose server dropped the connection, or answered with a server error, may answer later: the item
+    waits for the next refreshes of its (unchanged) feed, up to MAX_PAGE_TRIES tries in all; a page that is gone
+    (404) is not asked for again."""
+    from blogreader.fulltext import MAX_PAGE_TRIES
+
+    store, settings = library
+    page = _page(1).encode()
+    dropped = []
+
+    def drop_twice(handler) -> None:  # the connection closed with no answer, twice; then the page
+        dropped.append(handler.path)
+        if len(dropped) <= 2:
+            handler.close_connection = True
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
+    server.serve_handler("/posts/flaky", drop_twice)
+    server.serve("/posts/down", "<html><body>Internal error</body></html>", content_type="text/html", status=500)
+    links = "".join(f'<li><a href="{server.url(path)}">{title}</a></li>' for path, title in
+                    (("/posts/flaky", POSTS[1][0]), ("/posts/down", "A post on a server that is down"),
+                     ("/posts/gone", "A post that is gone")))
+    item = (f"<item><title>Weekly 8</title><link>{ISSUE}</link><guid>{ISSUE}</guid>"
+            f"<description>{escape(f'<p>Reads.</p><ul>{links}</ul>')}</description></item>")
+    url = server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly</title>'
+                                      f"<link>https://weekly.example/</link>{item}</channel></rss>")
+    store.add_source(url, "feed")
+    for _ in range(MAX_PAGE_TRIES + 2):  # the feed unchanged after the first run
+        refresh(store, store.sources(), settings)
+    enrich_new(store, settings)
+    roundup = store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0]
+    children = {child.url.rsplit("/", 1)[1]: store.entry(child.id) for child in store.children(roundup)}
+    assert POSTS[1][1] in children["flaky"].text and POSTS[1][1] in children["flaky"].summary  # read on its third try
+    assert len(server.hits("/posts/flaky")) == 3
+    assert len(server.hits("/posts/down")) == MAX_PAGE_TRIES and children["down"].word_count == 0  # then given up
+    assert len(server.hits("/posts/gone")) == 1 and children["gone"].word_count == 0
+    waiting = store.waiting_items(store.sources()[0].id, [], 10)
+    assert waiting == []  # nothing left to try

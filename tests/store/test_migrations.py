@@ -61,7 +61,7 @@ def fetch_with_older_schema(cli, home, older: pytest.MonkeyPatch, version: int, 
     """A library as the program of schema `version` left it: `urls` added and fetched (`older` may patch more)."""
     shipped = database.migrations()
     older.setattr(database, "migrations", lambda: shipped[:version])
-    if version < 21:  # that program tried no waiting item pages: it had no column to note them in (0021)
+    if version < 23:  # that program's item pages are none of these tests' business: its columns (0021, 0023) differ
         from blogreader import pipeline
 
         async def no_backlog(*args) -> None:

@@ -12,7 +12,7 @@ import aiohttp
 
 from blogreader import __version__
 from blogreader.config import FetchSettings
-from blogreader.errors import FetchError
+from blogreader.errors import FetchError, UnreachableError
 from blogreader.fetch.connector import GuardedConnector
 from blogreader.fetch.guard import CONTROL_CHARACTERS, check_url
 from blogreader.models import FetchResult
@@ -46,6 +46,11 @@ class HTTPStatusError(FetchError):
         super().__init__(f"{url}: HTTP {status} {reason}".rstrip() + f"; {hint}")
         self.status = status
         self.retry_after = retry_after
+
+    @property
+    def transient(self) -> bool:
+        """A server error or a request to slow down may pass; a refusal or a missing page stays."""
+        return self.status in RETRYABLE or self.status == 408 or self.status >= 500
 
 
 class Fetcher:
@@ -110,30 +115,30 @@ class Fetcher:
             async with self._host_slot(url), asyncio.timeout(deadline):
                 return await self._follow(url, headers)
         except aiohttp.ConnectionTimeoutError:
-            raise FetchError(
+            raise UnreachableError(
                 f"{url}: no connection within {self.settings.connect_timeout:g} s; the server is down or unreachable"
             ) from None
         except TimeoutError:
-            raise FetchError(f"{url}: timed out after {deadline:g} s; the server is too slow or down") from None
+            raise UnreachableError(f"{url}: timed out after {deadline:g} s; the server is too slow or down") from None
         except aiohttp.InvalidURL:
             raise FetchError(f"{url}: not a valid URL") from None
         except aiohttp.ClientConnectorDNSError:
-            raise FetchError(f"{url}: host not found; check the address or your connection") from None
+            raise UnreachableError(f"{url}: host not found; check the address or your connection") from None
         except aiohttp.ClientConnectorCertificateError as exc:
             reason = getattr(exc.certificate_error, "verify_message", None) or str(exc.certificate_error)
             raise FetchError(f"{url}: the server's TLS certificate cannot be verified ({reason}); BlogReader only "
                              "fetches https with a valid certificate; check the address") from None
         except aiohttp.ClientConnectorError as exc:
             reason = exc.os_error.strerror or str(exc.os_error)
-            raise FetchError(f"{url}: cannot connect ({reason}); check the address or try later") from None
+            raise UnreachableError(f"{url}: cannot connect ({reason}); check the address or try later") from None
         except aiohttp.ClientPayloadError:
-            raise FetchError(f"{url}: the response body was cut off or corrupt; try again later") from None
+            raise UnreachableError(f"{url}: the response body was cut off or corrupt; try again later") from None
         except aiohttp.ClientResponseError as exc:  # aiohttp's parser refused the answer: not HTTP at all
             problem = exc.message.split(":", 1)[0].strip()[:80] or "malformed response"
             raise FetchError(f"{url}: the server's answer is not valid HTTP ({problem}); "
                              "the server is broken or is not a web server") from None
         except (aiohttp.ClientError, OSError) as exc:
-            raise FetchError(f"{url}: {exc.__class__.__name__}: {exc}; try again later") from None
+            raise UnreachableError(f"{url}: {exc.__class__.__name__}: {exc}; try again later") from None
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         allow = self.settings.allow_private_networks

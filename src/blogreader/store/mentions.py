@@ -88,8 +88,8 @@ class MentionQueries(DiscussionQueries):
         """(id, address) of items that are a link and nothing more (no words of their own, none read from their
         page) and whose page no fetch has tried yet, at most `limit`: first those of `roundup_ids` (this run's
         roundups of the source) in the order printed, then the source's others, newest first (the ones an earlier
-        run left). The address is the canonical one: a paper's abstract page rather than its PDF
-        (arxiv.org/pdf/... is arxiv.org/abs/...), without tracking parameters."""
+        run left, those never tried before those that failed). The address is the canonical one: a paper's abstract
+        page rather than its PDF (arxiv.org/pdf/... is arxiv.org/abs/...), without tracking parameters."""
         found: dict[int, str] = {}
         if roundup_ids:
             found.update(self.conn.execute(
@@ -103,15 +103,24 @@ class MentionQueries(DiscussionQueries):
                     """SELECT id, coalesce(canonical_url, url) FROM entries
                        WHERE source_id = ? AND kind = 'link' AND word_count = 0 AND page_tried_at IS NULL
                          AND url IS NOT NULL
-                       ORDER BY id DESC LIMIT ?""", (source_id, limit)):
+                       ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit)):
                 if len(found) < limit:
                     found.setdefault(entry_id, address)
         return list(found.items())
 
     def tried_item_pages(self, entry_ids: list[int]) -> None:
-        """Note that a fetch tried these items' pages, read or not: they wait no longer."""
+        """Note that a fetch tried these items' pages and is done with them (read, gone, or holding no article):
+        they wait no longer."""
         self.conn.execute(f"UPDATE entries SET page_tried_at = ? WHERE id {in_json_list(self.conn, '?')}",
                           (utc_now(), json.dumps([int(i) for i in entry_ids])))
+
+    def failed_item_pages(self, entry_ids: list[int], tries: int) -> None:
+        """Note a failed try of these items' pages that may pass later (the server was down or too slow): they wait
+        for the next fetches until their pages have failed `tries` times."""
+        self.conn.execute(f"""UPDATE entries SET page_tries = page_tries + 1,
+                                  page_tried_at = CASE WHEN page_tries + 1 >= ? THEN ? END
+                              WHERE id {in_json_list(self.conn, '?')}""",
+                          (tries, utc_now(), json.dumps([int(i) for i in entry_ids])))
 
     def read_item_page(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
         """Give a bare item the text of the page it links to (`page`: that page's canonical address), which it is
