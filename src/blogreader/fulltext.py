@@ -33,8 +33,9 @@ MAX_PAGE_TRIES = 3
 
 
 @dataclass(frozen=True)
-class ItemPage:
-    """The page a bare roundup item links to, read: its address, main content and the words it holds."""
+class LinkedPage:
+    """The page a stored entry links to (a bare roundup item's, a teaser's), read: its address, main content and
+    the words it holds."""
 
     entry_id: int
     page: str
@@ -45,13 +46,28 @@ class ItemPage:
 
 
 @dataclass(frozen=True)
-class ItemPages:
-    """What one run made of the bare items' pages it tried: those read, the items done with (read or not), and
-    the items whose pages failed in a way that may pass, to be asked for again."""
+class LinkedPages:
+    """What one run made of the linked pages it tried: those read, the entries done with (read or not), and the
+    entries whose pages failed in a way that may pass, to be asked for again."""
 
-    read: list[ItemPage]
+    read: list[LinkedPage]
     done: list[int]
     again: list[int]
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A feed's entries with the new teasers completed from their pages, the problems met, and the indexes of the
+    teasers whose pages could not be reached (to be tried again once stored)."""
+
+    entries: list[NewEntry]
+    problems: list[str]
+    again: list[int]
+
+
+def may_pass(exc: BlogReaderError) -> bool:
+    """Would the same request likely work later: a server down, too slow, or failing (FetchError.transient)?"""
+    return getattr(exc, "transient", False)
 
 
 class FullText:
@@ -62,13 +78,14 @@ class FullText:
         self.workers = workers
         self._pages = asyncio.Semaphore(PAGES_AT_ONCE)
 
-    async def complete(self, store, source_id: int | None, entries: list[NewEntry]) -> tuple[list[NewEntry], list[str]]:
-        """The entries, each new teaser with its article page's full text where that worked, and the problems
-        met on the way (a page cut at the size cap, or out of time)."""
+    async def complete(self, store, source_id: int | None, entries: list[NewEntry]) -> Completed:
+        """The entries, each new teaser with its article page's full text where that worked, the problems met on
+        the way (a page cut at the size cap, or out of time), and the teasers whose page could not be reached."""
         wanted = [index for index, entry in enumerate(entries[:MAX_PAGES_PER_FEED])
                   if entry.teaser and not store.known_entry(source_id, entry)]
         completed = list(entries)
         problems: list[str] = []
+        again: list[int] = []
         feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
 
         async def one(index: int) -> None:
@@ -81,6 +98,8 @@ class FullText:
                     return
                 except BlogReaderError as exc:
                     log.info("full text of %s not read: %s", entry.url, exc)
+                    if may_pass(exc):  # tried again by the next refreshes (`teaser_pages`)
+                        again.append(index)
                     return
             if article.problem:
                 problems.append(article.problem)
@@ -90,40 +109,50 @@ class FullText:
                                        published=entry.published or article.published)
 
         await asyncio.gather(*(one(index) for index in wanted))
-        return completed, problems
+        return Completed(completed, problems, sorted(again))
 
-    async def item_pages(self, store, source_id: int, roundup_ids: list[int]) -> ItemPages:
+    async def item_pages(self, store, source_id: int, roundup_ids: list[int]) -> LinkedPages:
         """The pages of bare items (a title and an address, no words of the roundup's own) read as teasers' pages
         are, at most MAX_PAGES_PER_FEED: those these roundups split first, then those the source's earlier runs
-        left (`Store.waiting_items`). An item's text is what it is summed up and filed from.
+        left (`Store.waiting_items`). An item's text is what it is summed up and filed from; a page must hold
+        MIN_PAGE_WORDS to be taken."""
+        waiting = store.waiting_items(source_id, roundup_ids, MAX_PAGES_PER_FEED)
+        return await self._linked_pages([(entry_id, url, MIN_PAGE_WORDS - 1) for entry_id, url in waiting])
 
-        A page that is gone, refused, or says nothing leaves its item a bare link and is not asked for again (a
-        site that is down for good would otherwise hold a feed's places every run); one that could not be reached
-        or failed with a server error is asked for again by the next runs, MAX_PAGE_TRIES times in all."""
-        read: list[ItemPage] = []
+    async def teaser_pages(self, store, source_id: int, skip: set[int] = frozenset()) -> LinkedPages:
+        """The pages of the source's stored teasers that an earlier run could not reach (but those of `skip`), at
+        most MAX_PAGES_PER_FEED; a page is taken when it says more than the teaser."""
+        waiting = store.waiting_teasers(source_id, MAX_PAGES_PER_FEED + len(skip))
+        return await self._linked_pages([waits for waits in waiting if waits[0] not in skip][:MAX_PAGES_PER_FEED])
+
+    async def _linked_pages(self, waiting: list[tuple[int, str, int]]) -> LinkedPages:
+        """Each (entry id, address, words the page must exceed) read: a page that is gone, refused, too large, or
+        says no more is not asked for again (a site that is down for good would otherwise hold a feed's places
+        every run); one that could not be reached or failed with a server error is asked for again by the next
+        runs, MAX_PAGE_TRIES times in all."""
+        read: list[LinkedPage] = []
         again: list[int] = []
         feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
 
-        async def one(entry_id: int, url: str) -> None:
+        async def one(entry_id: int, url: str, words_before: int) -> None:
             async with feed_pages:
                 try:
                     article, final_url = await self._article(url)
                 except BlogReaderError as exc:  # OverBudget too: a page too large or too slow is no summary
-                    log.info("page of roundup item %s not read: %s", url, exc)
-                    if getattr(exc, "transient", False):
+                    log.info("linked page %s not read: %s", url, exc)
+                    if may_pass(exc):
                         again.append(entry_id)
                     return
             content_html, text, words = article_text(article.content_html, final_url)
             # A page that holds no article (a notice that the site needs JavaScript, a sign-in wall, a video page's
-            # footer) leaves the item a bare link rather than become its text.
-            if words >= MIN_PAGE_WORDS:
-                read.append(ItemPage(entry_id, article.canonical_url or final_url, content_html, text, words,
-                                     reading_minutes(words)))
+            # footer) leaves the entry as it was rather than become its text.
+            if words > words_before:
+                read.append(LinkedPage(entry_id, article.canonical_url or final_url, content_html, text, words,
+                                       reading_minutes(words)))
 
-        waiting = store.waiting_items(source_id, roundup_ids, MAX_PAGES_PER_FEED)
-        await asyncio.gather(*(one(entry_id, url) for entry_id, url in waiting))
+        await asyncio.gather(*(one(*waits) for waits in waiting))
         failed = set(again)
-        return ItemPages(read, [entry_id for entry_id, _ in waiting if entry_id not in failed], again)
+        return LinkedPages(read, [entry_id for entry_id, _, _ in waiting if entry_id not in failed], again)
 
     async def _article(self, url: str):
         """The article `url`'s page holds, and the page's final address, read within the run's bound on pages held

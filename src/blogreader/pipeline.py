@@ -195,7 +195,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     if result.not_modified or body_hash == source.body_hash:
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
         if full_text is not None:  # the items an earlier run left wait no longer than the next refresh
-            await read_item_pages(store, full_text, source.id, [], batch)
+            await read_linked_pages(store, full_text, source.id, [], batch)
         return SourceOutcome(source, UNCHANGED)
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     enricher, enriched = enriching
@@ -215,9 +215,10 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         message = f"{exc}; check that {source.url} is still the {page}'s address"
         store.record_fetch_failure(source.id, message)
         return SourceOutcome(source, FAILED, error=message)
-    problem = feed.problem
+    problem, unreached = feed.problem, []
     if full_text is not None:
-        completed, page_problems = await full_text.complete(store, source.id, entries)
+        done = await full_text.complete(store, source.id, entries)
+        completed, page_problems, unreached = done.entries, done.problems, done.again
         splits = [split if done is entry else None for split, done, entry in zip(splits, completed, entries)]
         completed = [done if done is entry else replace(done, discusses=None) for done, entry in zip(completed, entries)]
         if marks is not None:
@@ -232,6 +233,9 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         marks = [mark or near_duplicate_marks(entry.text) for mark, entry in zip(marks, entries)]
     with batch.unit() if batch is not None else store.transaction():
         saved = store.save_entries(source.id, entries, marks, packed, enrichments)
+        unreached = [saved.ids[index] for index in unreached]
+        if unreached:  # teasers whose pages the next refreshes try again
+            store.failed_pages(unreached, MAX_PAGE_TRIES)
         roundups = split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url,
                                   splits=splits)
         store.record_fetch_success(
@@ -239,7 +243,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
             url=moved_to, title=feed.title, site_url=feed.site_url, problem=problem,
         )
     if full_text is not None:
-        await read_item_pages(store, full_text, source.id, roundups, batch)
+        await read_linked_pages(store, full_text, source.id, roundups, batch, tried_now=unreached)
     if enriched is not None:
         from blogreader.enrich.at_fetch import counted
 
@@ -249,19 +253,23 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=problem)
 
 
-async def read_item_pages(store: Store, full_text: FullText, source_id: int, roundups: list[int],
-                          batch: WriteBatch | None) -> None:
+async def read_linked_pages(store: Store, full_text: FullText, source_id: int, roundups: list[int],
+                            batch: WriteBatch | None, tried_now: list[int] = ()) -> None:
     """Sum up bare roundup items from the pages they link to, read as a teaser's page is: those of `roundups`
-    (just split) first, then those of the source that earlier runs left or could not reach."""
-    pages = await full_text.item_pages(store, source_id, roundups)
-    if not pages.done and not pages.again:
+    (just split) first, then those of the source that earlier runs left or could not reach; and complete the
+    source's teasers whose pages earlier runs could not reach (not those of `tried_now`, which this run tried)."""
+    items = await full_text.item_pages(store, source_id, roundups)
+    teasers = await full_text.teaser_pages(store, source_id, skip=set(tried_now))
+    if not (items.done or items.again or teasers.done or teasers.again):
         return
     with batch.unit() if batch is not None else store.transaction():
-        for page in pages.read:
+        for page in items.read:
             store.read_item_page(page.entry_id, page.page, page.content_html, page.text, page.words, page.minutes)
-        store.tried_item_pages(pages.done)
-        if pages.again:
-            store.failed_item_pages(pages.again, MAX_PAGE_TRIES)
+        for page in teasers.read:
+            store.complete_teaser(page.entry_id, page.page, page.content_html, page.text, page.words, page.minutes)
+        store.tried_pages(items.done + teasers.done)
+        if items.again or teasers.again:
+            store.failed_pages(items.again + teasers.again, MAX_PAGE_TRIES)
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,

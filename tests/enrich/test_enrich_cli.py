@@ -65,6 +65,60 @@ def test_a_teaser_item_gets_the_article_page_full_text(cli, server):
     assert len(server.hits("/posts/warmup")) == 1, "a known entry's page is not fetched again"
 
 
+def test_a_teaser_whose_page_could_not_be_reached_is_completed_by_a_later_fetch(cli, server):
+    """The article page could not be reached (here: the connection dropped) when the teaser was stored: the next
+    fetch of the unchanged feed reads it, and the summary is made again from the full text. A page that is down for
+    good is asked for MAX_PAGE_TRIES times, then left alone."""
+    from blogreader.fulltext import MAX_PAGE_TRIES
+
+    page = (FIXTURES / "pages" / "article.html").read_bytes()
+    up = []  # empty while the server is down
+
+    def down_then_up(handler) -> None:
+        if not up:  # the connection dropped with no answer
+            handler.close_connection = True
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
+    article_url = server.serve_handler("/posts/warmup", down_then_up)
+    feed = (FEEDS / "teaser.xml").read_text().replace("ARTICLE_URL", article_url)
+    cli("add", server.serve("/teaser.xml", feed))
+    assert cli("fetch").code == 0
+    entry = cli("list", "--json").json[0]
+    teaser = cli("show", str(entry["id"]), "--json").json
+    assert teaser["word_count"] < 30 and "calibrated variant" not in teaser["text"]
+    up.append(True)
+    assert cli("fetch").code == 0  # the feed unchanged; the page answers now
+    shown = cli("show", str(entry["id"]), "--json").json
+    assert "calibrated variant matched the warmup run" in shown["text"] and shown["word_count"] > 100
+    assert shown["summary"] != teaser["summary"]  # made again from the article
+    assert [e["id"] for e in cli("search", "calibrated", "--json").json] == [entry["id"]]
+    asked = len(server.hits("/posts/warmup"))
+    for _ in range(2):
+        cli("fetch")
+    assert len(server.hits("/posts/warmup")) == asked  # read: not asked for again
+    # A copy of the whole post elsewhere is found by the completed text, as it would have been had it come whole.
+    article = cli("show", str(entry["id"]), "--json").json["content_html"]
+    mirror = feed.replace(article_url, "https://mirror.example/warmup").replace("teaser-1", "mirror-1")
+    mirror = re.sub(r"<description>.*?</description>", lambda _: f"<description><![CDATA[{article}]]></description>",
+                    mirror, flags=re.S)
+    cli("add", server.serve("/mirror.xml", mirror))
+    assert cli("fetch").code == 0
+    copy = next(e for e in cli("list", "--all", "--json").json if e["id"] != entry["id"])
+    assert cli("show", str(copy["id"]), "--json").json["duplicate_of"] == entry["id"]
+
+    down = server.serve("/posts/down", "<html><body>Service unavailable</body></html>", content_type="text/html",
+                        status=502)
+    cli("add", server.serve("/teaser-2.xml", feed.replace(article_url, down).replace("teaser-1", "teaser-2")))
+    for _ in range(MAX_PAGE_TRIES + 2):
+        assert cli("fetch").code == 0
+    assert len(server.hits("/posts/down")) == MAX_PAGE_TRIES
+
+
 def test_save_stores_one_article_with_summary_pick_star_and_note(cli, server):
     url = server.serve_file("/posts/warmup", FIXTURES / "pages" / "article.html", content_type="text/html")
     saved = cli("save", url, "--star", "--note", "read with the team")

@@ -12,6 +12,7 @@ from blogreader.store.endorsements import EndorsementQueries
 from blogreader.store.enrich_claims import EnrichClaimQueries
 from blogreader.store.enrichment import EnrichmentQueries, EnrichmentUpdate
 from blogreader.store.entries import EntryFilter, EntryQueries, SaveOutcome
+from blogreader.store.linked_pages import LinkedPageQueries
 from blogreader.store.mentions import MentionQueries
 from blogreader.store.pages import PageQueries
 from blogreader.store.postgres import is_database_url
@@ -24,8 +25,8 @@ from blogreader.store.stats import StatsQueries
 from blogreader.store.triage import TriageQueries
 
 
-class Store(SourceQueries, EntryQueries, MentionQueries, EndorsementQueries, EnrichmentQueries, EnrichClaimQueries,
-            CollectionQueries, PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries,
+class Store(SourceQueries, EntryQueries, MentionQueries, LinkedPageQueries, EndorsementQueries, EnrichmentQueries,
+            EnrichClaimQueries, CollectionQueries, PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries,
             StatsQueries, SearchQueries):
     """The library database: sources, entries, triage, search and the collection."""
 

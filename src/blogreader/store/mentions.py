@@ -16,7 +16,7 @@ from blogreader.store.database import transaction
 from blogreader.store.dialect import in_json_list, is_postgres
 from blogreader.store.discussions import DiscussionQueries
 from blogreader.store.entries import _ENTRY_FIELDS, _entry
-from blogreader.store.packed_posts import remember_text, stored_post
+from blogreader.store.packed_posts import stored_post
 
 # How an item reads under one roundup: that roundup's title (unless the user retitled the work), rank,
 # recommender and blurb (as `text`); the work's summary only when it was made from this very blurb or written
@@ -83,57 +83,6 @@ class MentionQueries(DiscussionQueries):
                 f"DELETE FROM mentions WHERE roundup_id = ? AND entry_id NOT {in_json_list(self.conn, '?')}",
                 (parent_id, json.dumps(ids)))
         return ids
-
-    def waiting_items(self, source_id: int, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
-        """(id, address) of items that are a link and nothing more (no words of their own, none read from their
-        page) and whose page no fetch has tried yet, at most `limit`: first those of `roundup_ids` (this run's
-        roundups of the source) in the order printed, then the source's others, newest first (the ones an earlier
-        run left, those never tried before those that failed). The address is the canonical one: a paper's abstract
-        page rather than its PDF (arxiv.org/pdf/... is arxiv.org/abs/...), without tracking parameters."""
-        found: dict[int, str] = {}
-        if roundup_ids:
-            found.update(self.conn.execute(
-                f"""SELECT e.id, coalesce(e.canonical_url, e.url) FROM mentions m JOIN entries e ON e.id = m.entry_id
-                    WHERE m.roundup_id {in_json_list(self.conn, '?')} AND e.kind = 'link' AND e.word_count = 0
-                      AND e.page_tried_at IS NULL AND e.url IS NOT NULL
-                    ORDER BY m.roundup_id, m.position LIMIT ?""",
-                (json.dumps([int(i) for i in roundup_ids]), limit)).fetchall())
-        if len(found) < limit:
-            for entry_id, address in self.conn.execute(  # entries_page_waiting (migration 0021)
-                    """SELECT id, coalesce(canonical_url, url) FROM entries
-                       WHERE source_id = ? AND kind = 'link' AND word_count = 0 AND page_tried_at IS NULL
-                         AND url IS NOT NULL
-                       ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit)):
-                if len(found) < limit:
-                    found.setdefault(entry_id, address)
-        return list(found.items())
-
-    def tried_item_pages(self, entry_ids: list[int]) -> None:
-        """Note that a fetch tried these items' pages and is done with them (read, gone, or holding no article):
-        they wait no longer."""
-        self.conn.execute(f"UPDATE entries SET page_tried_at = ? WHERE id {in_json_list(self.conn, '?')}",
-                          (utc_now(), json.dumps([int(i) for i in entry_ids])))
-
-    def failed_item_pages(self, entry_ids: list[int], tries: int) -> None:
-        """Note a failed try of these items' pages that may pass later (the server was down or too slow): they wait
-        for the next fetches until their pages have failed `tries` times."""
-        self.conn.execute(f"""UPDATE entries SET page_tries = page_tries + 1,
-                                  page_tried_at = CASE WHEN page_tries + 1 >= ? THEN ? END
-                              WHERE id {in_json_list(self.conn, '?')}""",
-                          (tries, utc_now(), json.dumps([int(i) for i in entry_ids])))
-
-    def read_item_page(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
-        """Give a bare item the text of the page it links to (`page`: that page's canonical address), which it is
-        summed up and filed from, and which shows under every roundup naming it, since it is none's words; False
-        when it has words of its own by now (another roundup's blurb, a user's edit) and keeps them."""
-        stored_html, stored_text = stored_post(html, text, is_postgres(self.conn))
-        remember_text(stored_text, stored_html, text)
-        cursor = self.conn.execute(
-            """UPDATE entries SET content_html = ?, text = ?, word_count = ?, reading_minutes = ?, page_canonical = ?,
-                   enriched_at = NULL
-               WHERE id = ? AND kind = 'link' AND word_count = 0""",
-            (stored_html, stored_text, words, minutes, page, entry_id))
-        return cursor.rowcount == 1
 
     def children(self, parent_id: int) -> list[Entry]:
         """A roundup's items in the order printed, each as this roundup gave it: rank, title, recommender, blurb."""

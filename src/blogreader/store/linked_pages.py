@@ -1,0 +1,98 @@
+"""The pages stored entries link to that a fetch reads after storing them: a roundup's bare items (a title and an
+address) are summed up from theirs, and a teaser whose page could not be reached when it was stored is completed
+from its page by a later fetch. Each waits until its page is read, turns out gone or empty, or has failed as many
+times as fulltext.MAX_PAGE_TRIES allows (`page_tried_at`, `page_tries`: migrations 0021 and 0023).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from blogreader.clock import utc_now
+from blogreader.dedupe.fingerprint import text_fingerprint
+from blogreader.store.dialect import in_json_list, is_postgres
+from blogreader.store.duplicates import rewrite_bands
+from blogreader.store.packed_posts import remember_text, stored_post
+
+
+class LinkedPageQueries:
+    """Mixin of Store: the linked pages waiting to be read, and what reading them gives an entry."""
+
+    conn: sqlite3.Connection
+
+    def waiting_items(self, source_id: int, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
+        """(id, address) of items that are a link and nothing more (no words of their own, none read from their
+        page) and whose page no fetch has tried yet, at most `limit`: first those of `roundup_ids` (this run's
+        roundups of the source) in the order printed, then the source's others, newest first (the ones an earlier
+        run left, those never tried before those that failed). The address is the canonical one: a paper's abstract
+        page rather than its PDF (arxiv.org/pdf/... is arxiv.org/abs/...), without tracking parameters."""
+        found: dict[int, str] = {}
+        if roundup_ids:
+            found.update(self.conn.execute(
+                f"""SELECT e.id, coalesce(e.canonical_url, e.url) FROM mentions m JOIN entries e ON e.id = m.entry_id
+                    WHERE m.roundup_id {in_json_list(self.conn, '?')} AND e.kind = 'link' AND e.word_count = 0
+                      AND e.page_tried_at IS NULL AND e.url IS NOT NULL
+                    ORDER BY m.roundup_id, m.position LIMIT ?""",
+                (json.dumps([int(i) for i in roundup_ids]), limit)).fetchall())
+        if len(found) < limit:
+            for entry_id, address in self.conn.execute(  # entries_page_waiting (migration 0021)
+                    """SELECT id, coalesce(canonical_url, url) FROM entries
+                       WHERE source_id = ? AND kind = 'link' AND word_count = 0 AND page_tried_at IS NULL
+                         AND url IS NOT NULL
+                       ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit)):
+                if len(found) < limit:
+                    found.setdefault(entry_id, address)
+        return list(found.items())
+
+    def tried_pages(self, entry_ids: list[int]) -> None:
+        """Note that a fetch tried the pages these entries link to and is done with them (read, gone, or holding no
+        article): they wait no longer."""
+        self.conn.execute(f"UPDATE entries SET page_tried_at = ? WHERE id {in_json_list(self.conn, '?')}",
+                          (utc_now(), json.dumps([int(i) for i in entry_ids])))
+
+    def failed_pages(self, entry_ids: list[int], tries: int) -> None:
+        """Note a failed try of the pages these entries link to that may pass later (the server was down or too
+        slow): they wait for the next fetches until their pages have failed `tries` times."""
+        self.conn.execute(f"""UPDATE entries SET page_tries = page_tries + 1,
+                                  page_tried_at = CASE WHEN page_tries + 1 >= ? THEN ? END
+                              WHERE id {in_json_list(self.conn, '?')}""",
+                          (tries, utc_now(), json.dumps([int(i) for i in entry_ids])))
+
+    def read_item_page(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
+        """Give a bare item the text of the page it links to (`page`: that page's canonical address), which it is
+        summed up and filed from, and which shows under every roundup naming it, since it is none's words; False
+        when it has words of its own by now (another roundup's blurb, a user's edit) and keeps them."""
+        stored_html, stored_text = stored_post(html, text, is_postgres(self.conn))
+        remember_text(stored_text, stored_html, text)
+        cursor = self.conn.execute(
+            """UPDATE entries SET content_html = ?, text = ?, word_count = ?, reading_minutes = ?, page_canonical = ?,
+                   enriched_at = NULL
+               WHERE id = ? AND kind = 'link' AND word_count = 0""",
+            (stored_html, stored_text, words, minutes, page, entry_id))
+        return cursor.rowcount == 1
+
+    def waiting_teasers(self, source_id: int, limit: int) -> list[tuple[int, str, int]]:
+        """(id, address, words) of the source's teasers whose page failed in a way that may pass and is to be tried
+        again, at most `limit`, the fewest tries first."""
+        return [tuple(row) for row in self.conn.execute(  # entries_teaser_waiting (migration 0023)
+            """SELECT id, url, word_count FROM entries
+               WHERE source_id = ? AND kind = 'post' AND page_tries > 0 AND page_tried_at IS NULL AND url IS NOT NULL
+               ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit))]
+
+    def complete_teaser(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
+        """Give a teaser the full text its page holds (`page`: that page's canonical address), to be summed up and
+        filed again from it, and found by its copies through it; False when the stored text says as much by now
+        (the feed gave the whole post since)."""
+        stored = self.conn.execute("SELECT word_count FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        if stored is None or stored[0] >= words:
+            return False
+        rewrite_bands(self.conn, entry_id, text)  # reads the teaser's text: before the update
+        stored_html, stored_text = stored_post(html, text, is_postgres(self.conn))
+        remember_text(stored_text, stored_html, text)
+        self.conn.execute(
+            """UPDATE entries SET content_html = ?, text = ?, word_count = ?, reading_minutes = ?, fingerprint = ?,
+                   page_canonical = coalesce(page_canonical, ?), enriched_at = NULL
+               WHERE id = ?""",
+            (stored_html, stored_text, words, minutes, text_fingerprint(text), page, entry_id))
+        return True
