@@ -11,7 +11,7 @@ import logging
 import multiprocessing as mp
 import os
 from contextlib import contextmanager
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -217,8 +217,8 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         return SourceOutcome(source, FAILED, error=message)
     problem, unreached = feed.problem, []
     if full_text is not None:
-        done = await full_text.complete(store, source.id, entries)
-        completed, page_problems, unreached = done.entries, done.problems, done.again
+        completion = await full_text.complete(store, source.id, entries)
+        completed, page_problems, unreached = completion.entries, completion.problems, completion.again
         splits = [split if done is entry else None for split, done, entry in zip(splits, completed, entries)]
         completed = [done if done is entry else replace(done, discusses=None) for done, entry in zip(completed, entries)]
         if marks is not None:
@@ -254,7 +254,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
 
 
 async def read_linked_pages(store: Store, full_text: FullText, source_id: int, roundups: list[int],
-                            batch: WriteBatch | None, tried_now: list[int] = ()) -> None:
+                            batch: WriteBatch | None, tried_now: Sequence[int] = ()) -> None:
     """Sum up bare roundup items from the pages they link to, read as a teaser's page is: those of `roundups`
     (just split) first, then those of the source that earlier runs left or could not reach; and complete the
     source's teasers whose pages earlier runs could not reach (not those of `tried_now`, which this run tried)."""

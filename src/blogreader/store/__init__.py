@@ -26,8 +26,8 @@ from blogreader.store.triage import TriageQueries
 
 
 class Store(SourceQueries, EntryQueries, MentionQueries, LinkedPageQueries, EndorsementQueries, EnrichmentQueries,
-            EnrichClaimQueries, CollectionQueries, PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries, PublishedQueries,
-            StatsQueries, SearchQueries):
+            EnrichClaimQueries, CollectionQueries, PageQueries, ReaderApiQueries, ScheduleQueries, TriageQueries,
+            PublishedQueries, StatsQueries, SearchQueries):
     """The library database: sources, entries, triage, search and the collection."""
 
     def __init__(self, conn: sqlite3.Connection, location: Path | str | None = None) -> None:
