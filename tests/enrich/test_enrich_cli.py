@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import FIXTURES, corpus_file
+from tests.hostile.helpers import respond
 
 FEEDS = FIXTURES / "feeds"
 
@@ -71,18 +72,14 @@ def test_a_teaser_whose_page_could_not_be_reached_is_completed_by_a_later_fetch(
     good is asked for MAX_PAGE_TRIES times, then left alone."""
     from blogreader.fulltext import MAX_PAGE_TRIES
 
-    page = (FIXTURES / "pages" / "article.html").read_bytes()
+    page = respond(200, (FIXTURES / "pages" / "article.html").read_bytes(), {"Content-Type": "text/html"})
     up = []  # empty while the server is down
 
     def down_then_up(handler) -> None:
         if not up:  # the connection dropped with no answer
             handler.close_connection = True
             return
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(len(page)))
-        handler.end_headers()
-        handler.wfile.write(page)
+        page(handler)
 
     article_url = server.serve_handler("/posts/warmup", down_then_up)
     feed = (FEEDS / "teaser.xml").read_text().replace("ARTICLE_URL", article_url)

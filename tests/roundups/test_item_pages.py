@@ -13,6 +13,7 @@ import pytest
 from blogreader.config import load_settings
 from blogreader.pipeline import enrich_new, refresh
 from blogreader.store import Store
+from tests.hostile.helpers import respond
 
 ISSUE = "https://weekly.example/issues/7"
 
@@ -130,17 +131,13 @@ def test_a_page_that_could_not_be_reached_is_asked_for_again_by_later_runs_a_few
     from blogreader.fulltext import MAX_PAGE_TRIES
 
     store, settings = library
-    page = _page(1).encode()
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    failing, page = respond(500, b"Internal error", html), respond(200, _page(1).encode(), html)
     answered = []
 
     def fail_twice(handler) -> None:  # a server error twice (one request a run), then the page
         answered.append(handler.path)
-        status, body = (500, b"Internal error") if len(answered) <= 2 else (200, page)
-        handler.send_response(status)
-        handler.send_header("Content-Type", "text/html; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        (failing if len(answered) <= 2 else page)(handler)
 
     server.serve_handler("/posts/flaky", fail_twice)
     server.serve("/posts/down", "<html><body>Bad gateway</body></html>", content_type="text/html", status=502)
