@@ -194,7 +194,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     body_hash = None if result.not_modified else hashlib.blake2b(result.body, digest_size=16).hexdigest()
     if result.not_modified or body_hash == source.body_hash:
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
-        if full_text is not None:  # the items an earlier run left wait no longer than the next refresh
+        if full_text is not None and store.pages_waiting(source.id):  # what earlier runs left waits one refresh
             await read_linked_pages(store, full_text, source.id, [], batch)
         return SourceOutcome(source, UNCHANGED)
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False

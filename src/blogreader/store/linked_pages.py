@@ -21,6 +21,15 @@ class LinkedPageQueries:
 
     conn: sqlite3.Connection
 
+    def pages_waiting(self, source_id: int) -> bool:
+        """Does any entry of the source wait for its linked page (a bare item's, a teaser's)? One statement, two
+        index probes: a refresh asks it of every unchanged feed."""
+        return bool(self.conn.execute(  # entries_page_waiting (0021) and entries_teaser_waiting (0023)
+            """SELECT EXISTS (SELECT 1 FROM entries WHERE source_id = :source AND kind = 'link' AND word_count = 0
+                                 AND page_tried_at IS NULL AND url IS NOT NULL)
+                   OR EXISTS (SELECT 1 FROM entries WHERE source_id = :source AND kind = 'post' AND page_tries > 0
+                                 AND page_tried_at IS NULL AND url IS NOT NULL)""", {"source": source_id}).fetchone()[0])
+
     def waiting_items(self, source_id: int, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
         """(id, address) of items that are a link and nothing more (no words of their own, none read from their
         page) and whose page no fetch has tried yet, at most `limit`: first those of `roundup_ids` (this run's
