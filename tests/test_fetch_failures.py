@@ -327,3 +327,35 @@ def test_fetch_of_a_private_source_without_the_allowance_fails_cleanly(cli, serv
     assert len(server.requests) == hits  # nothing reached the server
     assert "BLOGREADER_ALLOW_PRIVATE_NETWORKS" in source(cli)["last_error"]
     assert entry_ids(cli) == library
+
+
+# --- no network at all ---------------------------------------------------------------------------
+
+
+def test_with_no_network_the_failures_are_not_counted_against_the_sources(cli, server, home):
+    """Two blogs on hosts that stop answering (nothing listens any more: the connection is refused, as when the
+    machine is offline). Fetched beside a blog that still answers, each failure counts against its source; fetched
+    alone, every source fails to connect, which says the network is down: the command says so, and nothing is
+    counted, so a laptop offline for a weekend does not find every source backed off for days."""
+    from tests.conftest import FixtureServer
+
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(CONFIG, encoding="utf-8")
+    gone = [FixtureServer(), FixtureServer()]
+    for blog in gone:
+        assert cli("add", blog.serve_file("/feed.xml", FEEDS / "rss2.xml")).code == 0
+    assert cli("add", server.serve_file("/feed.xml", FEEDS / "atom.xml")).code == 0
+    assert cli("fetch").code == 0
+    for blog in gone:
+        blog.close()
+
+    run = cli("fetch")  # one blog still answers: the two that do not are failing
+    assert run.err.count("failed:") == 2 and "no network" not in run.err, run.err
+    assert [source(cli, n)["error_count"] for n in (1, 2, 3)] == [1, 1, 0]
+
+    for _ in range(2):
+        run = cli("fetch", "1", "2")  # nothing answers: the network is down, not the blogs
+        assert "no network" in run.err and "Traceback" not in run.err, run.err
+    for n in (1, 2):
+        assert source(cli, n)["error_count"] == 1  # as before: not counted
+        assert "cannot connect" in source(cli, n)["last_error"]  # and still there to be read

@@ -29,6 +29,11 @@ class UnreachableError(FetchError):
     transient = True
 
 
+class NoConnectionError(UnreachableError):
+    """No connection was made at all: the name did not resolve, or the connection was refused or timed out. When
+    every source fails so, the machine is offline (pipeline.RefreshReport.offline), not the sources."""
+
+
 class BlockedAddressError(FetchError):
     """A URL points at an address that fetches may not reach."""
 

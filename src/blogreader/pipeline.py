@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from blogreader.clock import utc_now
 from blogreader.config import Settings
-from blogreader.errors import BlogReaderError, ParseError, UsageError
+from blogreader.errors import BlogReaderError, NoConnectionError, ParseError, UsageError
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
 from blogreader.fetch.guard import check_url
@@ -52,6 +53,7 @@ MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only whe
 # one fetches the feeds of the lost batch again.
 BATCH_FEEDS = 50
 BATCH_SECONDS = 0.5
+OFFLINE_HOSTS = 2  # hosts that must all fail to connect before a refresh calls the machine offline
 
 
 @dataclass
@@ -63,6 +65,7 @@ class SourceOutcome:
     new_ids: list[int] = field(default_factory=list)
     updated: int = 0
     error: str | None = None
+    no_connection: bool = False  # failed before any answer: the name did not resolve, or no connection was made
 
 
 @dataclass
@@ -74,6 +77,14 @@ class RefreshReport:
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def offline(self) -> bool:
+        """Did every source polled fail to connect, on at least two hosts? Then the machine is offline (or its
+        network is down), not the sources: their failures are not counted against them."""
+        polled = [outcome for outcome in self.outcomes if outcome.status != SKIPPED]
+        hosts = {urlsplit(outcome.source.url).netloc for outcome in polled}
+        return len(hosts) >= OFFLINE_HOSTS and all(outcome.no_connection for outcome in polled)
 
     @property
     def new_entries(self) -> int:
@@ -161,6 +172,8 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
     finally:
         batch.commit()  # every feed stored so far is whole: keep it, even when the refresh was stopped
     report.outcomes.sort(key=lambda outcome: outcome.source.id)
+    if report.offline:  # a laptop offline for a weekend must not find every source backed off for days
+        store.uncount_failures([outcome.source.id for outcome in report.outcomes if outcome.status == FAILED])
     return report
 
 
@@ -180,7 +193,7 @@ async def refresh_source(store: Store, fetcher: Fetcher, source: Source, full_te
         return SourceOutcome(source, FAILED, error=str(exc))
     except BlogReaderError as exc:
         store.record_fetch_failure(source.id, str(exc))
-        return SourceOutcome(source, FAILED, error=str(exc))
+        return SourceOutcome(source, FAILED, error=str(exc), no_connection=isinstance(exc, NoConnectionError))
     return await store_result(store, fetcher, source, result, full_text=full_text, workers=workers, batch=batch,
                               enriching=enriching)
 

@@ -154,7 +154,7 @@ class Worker:
             raise
         for result in outcome.outcomes:
             if result.source.id in held:
-                self._release(result.source.id)
+                self._release(result.source.id, offline=outcome.offline)
         return outcome
 
     def run(self, stop: threading.Event, idle_seconds: float = IDLE_SECONDS,
@@ -187,7 +187,7 @@ class Worker:
         wait = (_moment(due) - self.clock()).total_seconds()
         return max(1.0, min(idle_seconds, wait))
 
-    def _release(self, source_id: int) -> None:
+    def _release(self, source_id: int, offline: bool = False) -> None:
         found = self.store.sources([source_id])
         if not found:  # unsubscribed while it was being polled: nothing left to plan
             return
@@ -199,6 +199,7 @@ class Worker:
             retry_after=_moment(source.retry_after) if source.retry_after else None,
             published=_moments(self.store.recent_publication_times(source_id)),
             disabled=source.disabled,
+            offline=offline,
         )
         plan = next_poll(history, now, self.settings.schedule, self.rng)
         if not self.store.release_source(source_id, self.owner, plan.next_at, plan.interval, plan.reason):

@@ -155,3 +155,24 @@ def test_an_old_sqlite_is_refused_with_a_way_out(store, clock, monkeypatch):
     monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
     with pytest.raises(StoreError, match="needs SQLite 3.35 or newer.*run `blogreader update` from cron"):
         store.claim_due_sources("A", clock.now, 60, 10)
+
+
+def test_a_pass_with_no_network_polls_again_soon_and_backs_off_from_no_one(server, store, home, clock):
+    """Every source of a pass fails to connect, on hosts of their own: the machine is offline. No source is backed
+    off (its failures in a row stay 0); each is polled again after the shortest interval, and says why."""
+    from tests.conftest import FixtureServer
+
+    gone = [FixtureServer(), FixtureServer()]
+    ids = [store.add_source(blog.serve("/feed.xml", dated_feed(f"blog{n}", clock.now, timedelta(days=1))),
+                            "feed")[0].id for n, blog in enumerate(gone)]
+    assert worker(store, home, clock).run_once().failed == 0
+    for blog in gone:
+        blog.close()
+    clock.advance(hours=7)
+    assert worker(store, home, clock).run_once().failed == 2
+    states = store.poll_states()
+    settings = load_settings(home).schedule
+    for source_id in ids:
+        assert states[source_id].poll_interval == settings.min_interval
+        assert states[source_id].poll_reason.startswith("no network at the last poll")
+    assert [source.error_count for source in store.sources(ids)] == [0, 0]

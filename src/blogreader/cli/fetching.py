@@ -39,10 +39,9 @@ def run_refresh(app, sources, *, enrich: bool = False):
     if fetched.busy:
         click.echo(f"{len(fetched.busy)} source(s) skipped: another process (`worker`, `serve` or a `fetch`) "
                    "is fetching them now; their new entries arrive through it")
-    offline = ("host not found", "cannot connect")
-    if len(report.outcomes) > 1 and all(o.status == FAILED and any(w in (o.error or "") for w in offline)
-                                        for o in report.outcomes):
-        click.echo("every source failed: check your internet connection, then run this again", err=True)
+    if report.offline:
+        click.echo("no network: no source could be reached, so none of these failures counts against its source; "
+                   "check your internet connection, then run this again", err=True)
     return report
 
 

@@ -12,7 +12,7 @@ import aiohttp
 
 from blogreader import __version__
 from blogreader.config import FetchSettings
-from blogreader.errors import FetchError, UnreachableError
+from blogreader.errors import FetchError, NoConnectionError, UnreachableError
 from blogreader.fetch.connector import GuardedConnector
 from blogreader.fetch.guard import CONTROL_CHARACTERS, check_url
 from blogreader.models import FetchResult
@@ -115,7 +115,7 @@ class Fetcher:
             async with self._host_slot(url), asyncio.timeout(deadline):
                 return await self._follow(url, headers)
         except aiohttp.ConnectionTimeoutError:
-            raise UnreachableError(
+            raise NoConnectionError(
                 f"{url}: no connection within {self.settings.connect_timeout:g} s; the server is down or unreachable"
             ) from None
         except TimeoutError:
@@ -123,14 +123,14 @@ class Fetcher:
         except aiohttp.InvalidURL:
             raise FetchError(f"{url}: not a valid URL") from None
         except aiohttp.ClientConnectorDNSError:
-            raise UnreachableError(f"{url}: host not found; check the address or your connection") from None
+            raise NoConnectionError(f"{url}: host not found; check the address or your connection") from None
         except aiohttp.ClientConnectorCertificateError as exc:
             reason = getattr(exc.certificate_error, "verify_message", None) or str(exc.certificate_error)
             raise FetchError(f"{url}: the server's TLS certificate cannot be verified ({reason}); BlogReader only "
                              "fetches https with a valid certificate; check the address") from None
         except aiohttp.ClientConnectorError as exc:
             reason = exc.os_error.strerror or str(exc.os_error)
-            raise UnreachableError(f"{url}: cannot connect ({reason}); check the address or try later") from None
+            raise NoConnectionError(f"{url}: cannot connect ({reason}); check the address or try later") from None
         except aiohttp.ClientPayloadError:
             raise UnreachableError(f"{url}: the response body was cut off or corrupt; try again later") from None
         except aiohttp.ClientResponseError as exc:  # aiohttp's parser refused the answer: not HTTP at all

@@ -24,6 +24,7 @@ class PollHistory:
     retry_after: datetime | None = None  # the server asked not to be polled before this
     published: tuple[datetime, ...] = ()  # publication times of the source's newest entries
     disabled: bool = False
+    offline: bool = False  # the poll found no network at all (pipeline.RefreshReport.offline): not the source's fault
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ def next_poll(history: PollHistory, now: datetime, settings: ScheduleSettings, r
         interval = backoff_interval(base, history.failures, settings)
         plural = "s" if history.failures != 1 else ""
         reason = f"backing off after {history.failures} failure{plural} in a row"
+    elif history.offline:  # back as soon as the network is: nothing says the source itself is failing
+        interval = settings.min_interval
+        reason = f"no network at the last poll (no source could be reached); trying again in {_duration(interval)}"
     next_at = now + timedelta(seconds=jittered(interval, settings, rng))
     if history.retry_after is not None and history.retry_after >= next_at:
         next_at = history.retry_after

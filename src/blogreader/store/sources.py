@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from blogreader.errors import NotFoundError
 from blogreader.models import Source
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
+from blogreader.store.dialect import in_json_list
 from blogreader.store.duplicates import forget_bands
 
 _SOURCE_FIELDS = [spec.name for spec in fields(Source)]
@@ -148,6 +150,13 @@ class SourceQueries:
             )
             if url and not self.source_by_url(url):
                 self.conn.execute("UPDATE sources SET url = ? WHERE id = ?", (url, source_id))
+
+    def uncount_failures(self, source_ids: list[int]) -> None:
+        """Take back the failure a refresh just counted for each of these sources: the machine was offline, and a
+        source's failures in a row say how long to back off from it. Its last error stays to be read."""
+        ids = json.dumps([int(i) for i in source_ids])
+        self.conn.execute(f"""UPDATE sources SET error_count = CASE WHEN error_count > 0 THEN error_count - 1 ELSE 0 END
+                              WHERE id {in_json_list(self.conn, '?')}""", (ids,))
 
     def record_fetch_failure(self, source_id: int, error: str, *, disable: bool = False,
                              retry_after_seconds: float | None = None) -> None:
