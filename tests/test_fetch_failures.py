@@ -334,9 +334,11 @@ def test_fetch_of_a_private_source_without_the_allowance_fails_cleanly(cli, serv
 
 def test_with_no_network_the_failures_are_not_counted_against_the_sources(cli, server, home):
     """Two blogs on hosts that stop answering (nothing listens any more: the connection is refused, as when the
-    machine is offline). Fetched beside a blog that still answers, each failure counts against its source; fetched
-    alone, every source fails to connect, which says the network is down: the command says so, and nothing is
-    counted, so a laptop offline for a weekend does not find every source backed off for days."""
+    machine is offline). Fetched alone, right after they answered, every source fails to connect, which says the
+    network is down: the command says so, and nothing is counted, so a laptop offline for a weekend does not find
+    every source backed off for days. Fetched beside a blog that still answers, or days after they last answered,
+    the failures are the blogs' own, and count."""
+    from blogreader.store import Store
     from tests.conftest import FixtureServer
 
     home.mkdir(parents=True, exist_ok=True)
@@ -346,16 +348,23 @@ def test_with_no_network_the_failures_are_not_counted_against_the_sources(cli, s
         assert cli("add", blog.serve_file("/feed.xml", FEEDS / "rss2.xml")).code == 0
     assert cli("add", server.serve_file("/feed.xml", FEEDS / "atom.xml")).code == 0
     assert cli("fetch").code == 0
+    answered = {n: source(cli, n)["last_fetched"] for n in (1, 2)}
     for blog in gone:
         blog.close()
-
-    run = cli("fetch")  # one blog still answers: the two that do not are failing
-    assert run.err.count("failed:") == 2 and "no network" not in run.err, run.err
-    assert [source(cli, n)["error_count"] for n in (1, 2, 3)] == [1, 1, 0]
 
     for _ in range(2):
         run = cli("fetch", "1", "2")  # nothing answers: the network is down, not the blogs
         assert "no network" in run.err and "Traceback" not in run.err, run.err
     for n in (1, 2):
-        assert source(cli, n)["error_count"] == 1  # as before: not counted
+        assert source(cli, n)["error_count"] == 0  # not counted
         assert "cannot connect" in source(cli, n)["last_error"]  # and still there to be read
+        assert source(cli, n)["last_fetched"] == answered[n]  # the fetch before, that worked
+
+    run = cli("fetch")  # one blog still answers: the two that do not are failing
+    assert run.err.count("failed:") == 2 and "no network" not in run.err, run.err
+    assert [source(cli, n)["error_count"] for n in (1, 2, 3)] == [1, 1, 0]
+
+    with Store.open(home / "blogreader.db") as store:  # both answered last days ago
+        store.conn.execute("UPDATE sources SET error_count = 0, last_fetched = '2020-01-01T00:00:00Z'")
+    run = cli("fetch", "1", "2")
+    assert "no network" not in run.err and [source(cli, n)["error_count"] for n in (1, 2)] == [1, 1], run.err

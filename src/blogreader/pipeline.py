@@ -13,10 +13,11 @@ import os
 from contextlib import contextmanager
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from blogreader.clock import utc_now
+from blogreader.clock import iso, utc_now
 from blogreader.config import Settings
 from blogreader.errors import BlogReaderError, NoConnectionError, ParseError, UsageError
 from blogreader.fetch import Fetcher
@@ -54,6 +55,7 @@ MIN_ARTICLE_WORDS = 50  # `add` saves a page with no feed as an article only whe
 BATCH_FEEDS = 50
 BATCH_SECONDS = 0.5
 OFFLINE_HOSTS = 2  # hosts that must all fail to connect before a refresh calls the machine offline
+OFFLINE_AT_MOST = timedelta(days=3)  # a long weekend; sources that died together are not offline for ever
 
 
 @dataclass
@@ -80,11 +82,17 @@ class RefreshReport:
 
     @property
     def offline(self) -> bool:
-        """Did every source polled fail to connect, on at least two hosts? Then the machine is offline (or its
-        network is down), not the sources: their failures are not counted against them."""
+        """Did every source polled fail to connect, on at least two hosts, one of which answered lately (its fetch
+        before worked, within OFFLINE_AT_MOST)? Then the machine is offline (or its network is down), not the
+        sources: their failures are not counted against them, and their last fetch stays the one that worked.
+        Sources that all stopped answering longer ago are failing, however many."""
         polled = [outcome for outcome in self.outcomes if outcome.status != SKIPPED]
-        hosts = {urlsplit(outcome.source.url).netloc for outcome in polled}
-        return len(hosts) >= OFFLINE_HOSTS and all(outcome.no_connection for outcome in polled)
+        if not polled or not all(outcome.no_connection for outcome in polled):
+            return False
+        lately = iso(datetime.now(UTC) - OFFLINE_AT_MOST)
+        return (len({urlsplit(outcome.source.url).netloc for outcome in polled}) >= OFFLINE_HOSTS
+                and any(outcome.source.error_count == 0 and (outcome.source.last_fetched or "") >= lately
+                        for outcome in polled))
 
     @property
     def new_entries(self) -> int:
@@ -173,7 +181,7 @@ async def refresh_async(store: Store, sources: list[Source], settings: Settings,
         batch.commit()  # every feed stored so far is whole: keep it, even when the refresh was stopped
     report.outcomes.sort(key=lambda outcome: outcome.source.id)
     if report.offline:  # a laptop offline for a weekend must not find every source backed off for days
-        store.uncount_failures([outcome.source.id for outcome in report.outcomes if outcome.status == FAILED])
+        store.uncount_failures([outcome.source for outcome in report.outcomes if outcome.status == FAILED])
     return report
 
 

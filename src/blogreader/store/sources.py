@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
@@ -11,7 +10,6 @@ from blogreader.errors import NotFoundError
 from blogreader.models import Source
 from blogreader.clock import iso, utc_now
 from blogreader.store.database import transaction
-from blogreader.store.dialect import in_json_list
 from blogreader.store.duplicates import forget_bands
 
 _SOURCE_FIELDS = [spec.name for spec in fields(Source)]
@@ -151,12 +149,13 @@ class SourceQueries:
             if url and not self.source_by_url(url):
                 self.conn.execute("UPDATE sources SET url = ? WHERE id = ?", (url, source_id))
 
-    def uncount_failures(self, source_ids: list[int]) -> None:
-        """Take back the failure a refresh just counted for each of these sources: the machine was offline, and a
-        source's failures in a row say how long to back off from it. Its last error stays to be read."""
-        ids = json.dumps([int(i) for i in source_ids])
-        self.conn.execute(f"""UPDATE sources SET error_count = CASE WHEN error_count > 0 THEN error_count - 1 ELSE 0 END
-                              WHERE id {in_json_list(self.conn, '?')}""", (ids,))
+    def uncount_failures(self, sources: list[Source]) -> None:
+        """Take back the failure a refresh just counted for each of these sources (as they were before it): the
+        machine was offline, and a source's failures in a row say how long to back off from it. Its last fetch
+        is again the one before; the error stays to be read."""
+        self.conn.executemany(
+            """UPDATE sources SET error_count = CASE WHEN error_count > 0 THEN error_count - 1 ELSE 0 END,
+                   last_fetched = ? WHERE id = ?""", [(source.last_fetched, source.id) for source in sources])
 
     def record_fetch_failure(self, source_id: int, error: str, *, disable: bool = False,
                              retry_after_seconds: float | None = None) -> None:
