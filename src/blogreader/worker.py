@@ -152,9 +152,10 @@ class Worker:
         except BaseException:
             self.store.release_all(self.owner)  # interrupted: hand everything back, due as before
             raise
+        offline = outcome.offline
         for result in outcome.outcomes:
             if result.source.id in held:
-                self._release(result.source.id, offline=outcome.offline)
+                self._release(result.source.id, offline=offline)
         return outcome
 
     def run(self, stop: threading.Event, idle_seconds: float = IDLE_SECONDS,
