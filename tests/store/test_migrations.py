@@ -324,3 +324,21 @@ def test_band_keys_made_with_the_old_shingle_hash_are_made_again(cli, server, ho
         linked = conn.execute("SELECT duplicate_of FROM entries WHERE guid = 'copy'").fetchone()[0]
     assert keys == text_band_keys(story) and short == 0
     assert linked == entry_id
+
+
+def test_an_upgrade_is_announced_on_a_terminal_before_it_runs(cli, server, home, monkeypatch):
+    """Opening a library of an older schema upgrades it, which takes a while on a large one: on a terminal a line
+    says so first (from which schema, to which, and where the copy goes); piped, nothing is added."""
+    url = server.serve("/feed.xml", rss(item("A post", "one", description="<p>Enough words to store a post.</p>"),
+                                        title="Feed"))
+    with monkeypatch.context() as older:
+        fetch_with_older_schema(cli, home, older, 21, url)
+    assert database.pending_upgrade(home / "blogreader.db") == (21, database.schema_version())
+    monkeypatch.setattr("blogreader.cli.output.is_terminal", lambda: True)
+    listed = cli("list")
+    assert listed.code == 0
+    assert (f"upgrading the library from schema 21 to {database.schema_version()}, after keeping a copy as "
+            "blogreader.db.pre-migration-v21.bak") in listed.err
+    assert (home / "blogreader.db.pre-migration-v21.bak").is_file()
+    assert database.pending_upgrade(home / "blogreader.db") is None  # done: the next command says nothing
+    assert "upgrading" not in cli("list").err

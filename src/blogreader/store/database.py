@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -125,6 +125,21 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute("ROLLBACK")
         where = f"; a copy from before is {kept}" if kept else ""
         raise StoreError(f"{path}: migration {name} failed ({exc}); the database is unchanged{where}") from None
+
+
+def pending_upgrade(path: Path) -> tuple[int, int] | None:
+    """(schema of the library at `path`, schema of this program) when opening it will upgrade it, else None: read
+    without writing, so a front end can say so before the upgrade (its backup and Python steps take a while on a
+    large library)."""
+    if not path.is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            current = _version(conn)
+    except sqlite3.Error:  # opened for real, it reports what is wrong
+        return None
+    latest = len(migrations())
+    return (current, latest) if 0 < current < latest else None
 
 
 def _version(conn: sqlite3.Connection) -> int:
