@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from blogreader.errors import BlogReaderError
 from blogreader.fetch import Fetcher
@@ -154,12 +156,48 @@ class FullText:
         failed = set(again)
         return LinkedPages(read, [entry_id for entry_id, _, _ in waiting if entry_id not in failed], again)
 
+    async def read_waiting(self, store, source_id: int, roundups: list[int], batch, tried_now: Sequence[int] = (),
+                           publication_url: str | None = None) -> None:
+        """Sum up bare roundup items from the pages they link to: those of `roundups` (just split) first, then those
+        of the source that earlier runs left or could not reach; and complete the source's teasers whose pages
+        earlier runs could not reach (not those of `tried_now`, which this run tried), as a teaser's page completes
+        it when it is stored: split if it is a roundup, else read for the papers it discusses. Written in one unit
+        of `batch` (store.write_batch.WriteBatch), or in a transaction of its own."""
+        items = await self.item_pages(store, source_id, roundups)
+        teasers = await self.teaser_pages(store, source_id, skip=set(tried_now))
+        if not (items.done or items.again or teasers.done or teasers.again):
+            return
+        with batch.unit() if batch is not None else store.transaction():
+            for page in items.read:
+                store.read_item_page(page.entry_id, page.page, page.content_html, page.text, page.words, page.minutes)
+            for page in teasers.read:
+                if store.complete_teaser(page.entry_id, page.page, page.content_html, page.text, page.words,
+                                         page.minutes):
+                    _split_or_link(store, page, publication_url)
+            store.tried_pages(items.done + teasers.done)
+            if items.again or teasers.again:
+                store.failed_pages(items.again + teasers.again, MAX_PAGE_TRIES)
+
     async def _article(self, url: str):
         """The article `url`'s page holds, and the page's final address, read within the run's bound on pages held
         at once: the body, the large part, leaves with the slot."""
         async with self._pages:
             page = await self.fetcher.get(url)
             return await self.workers.extract(page.body, page.final_url), page.final_url
+
+
+def _split_or_link(store, page: LinkedPage, publication_url: str | None) -> None:
+    """A teaser completed from its page, as one completed when stored: its items when it is a roundup, else the
+    papers it discusses."""
+    from blogreader.reading import roundup_items
+    from blogreader.roundups.entries import item_entry
+
+    entry = store.entry(page.entry_id)
+    published = datetime.fromisoformat(entry.published.replace("Z", "+00:00")) if entry.published else None
+    items = roundup_items(page.content_html, entry.url, publication_url, False, published)
+    if items:
+        store.save_items(page.entry_id, [(item.rank, item_entry(item, published)) for item in items])
+    store.link_post_discussions(page.entry_id, page.content_html, entry.url)  # none for a roundup
 
 
 def with_problems(problem: str | None, page_problems: list[str]) -> str | None:

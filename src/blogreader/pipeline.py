@@ -11,7 +11,7 @@ import logging
 import multiprocessing as mp
 import os
 from contextlib import contextmanager
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -216,7 +216,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
     if result.not_modified or body_hash == source.body_hash:
         store.record_fetch_success(source.id, etag=result.etag, last_modified=result.last_modified, url=moved_to)
         if full_text is not None and store.pages_waiting(source.id):  # what earlier runs left waits one refresh
-            await read_linked_pages(store, full_text, source.id, [], batch)
+            await full_text.read_waiting(store, source.id, [], batch, publication_url=source.site_url)
         return SourceOutcome(source, UNCHANGED)
     keep_private = fetcher.settings.allow_private_networks if fetcher is not None else False
     enricher, enriched = enriching
@@ -264,7 +264,8 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
             url=moved_to, title=feed.title, site_url=feed.site_url, problem=problem,
         )
     if full_text is not None:
-        await read_linked_pages(store, full_text, source.id, roundups, batch, tried_now=unreached)
+        await full_text.read_waiting(store, source.id, roundups, batch, tried_now=unreached,
+                                     publication_url=feed.site_url or source.site_url)
     if enriched is not None:
         from blogreader.enrich.at_fetch import counted
 
@@ -272,25 +273,6 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
             counted(enriched, enrichments[index])
     status = NEW if saved.new_ids else UNCHANGED
     return SourceOutcome(source, status, new_ids=saved.new_ids, updated=saved.updated, error=problem)
-
-
-async def read_linked_pages(store: Store, full_text: FullText, source_id: int, roundups: list[int],
-                            batch: WriteBatch | None, tried_now: Sequence[int] = ()) -> None:
-    """Sum up bare roundup items from the pages they link to, read as a teaser's page is: those of `roundups`
-    (just split) first, then those of the source that earlier runs left or could not reach; and complete the
-    source's teasers whose pages earlier runs could not reach (not those of `tried_now`, which this run tried)."""
-    items = await full_text.item_pages(store, source_id, roundups)
-    teasers = await full_text.teaser_pages(store, source_id, skip=set(tried_now))
-    if not (items.done or items.again or teasers.done or teasers.again):
-        return
-    with batch.unit() if batch is not None else store.transaction():
-        for page in items.read:
-            store.read_item_page(page.entry_id, page.page, page.content_html, page.text, page.words, page.minutes)
-        for page in teasers.read:
-            store.complete_teaser(page.entry_id, page.page, page.content_html, page.text, page.words, page.minutes)
-        store.tried_pages(items.done + teasers.done)
-        if items.again or teasers.again:
-            store.failed_pages(items.again + teasers.again, MAX_PAGE_TRIES)
 
 
 def split_roundups(store: Store, entries: list[NewEntry], saved, publication_url: str | None,

@@ -160,3 +160,58 @@ def test_a_page_that_could_not_be_reached_is_asked_for_again_by_later_runs_a_few
     assert len(server.hits("/posts/gone")) == 1 and children["gone"].word_count == 0
     waiting = store.waiting_items(store.sources()[0].id, [], 10)
     assert waiting == []  # nothing left to try
+
+
+def test_a_roundup_teaser_completed_by_a_later_run_is_split(server, library):
+    """A feed that gives a roundup's opening lines only: its page is read for the whole issue, and was down when
+    the teaser was stored. The next refresh of the unchanged feed reads it, and the issue is split into its
+    items as it would have been had the page answered the first time."""
+    store, settings = library
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    blurbs = {n: f"The curator says this one is worth the time, for reason {n}: careful ablations and open code."
+              for n in POSTS}
+    items = "".join(f'<li><a href="https://papers.example/{n}">{POSTS[n][0]}</a> {blurbs[n]}</li>' for n in POSTS)
+    issue = respond(200, (f"<html><head><title>Weekly 9</title></head><body><article><h1>Weekly 9</h1>"
+                          f"<p>This week's reads, four papers on making models cheaper and better.</p><ul>{items}</ul>"
+                          f"</article></body></html>").encode(), html)
+    up = []
+    server.serve_handler("/issues/9", lambda handler: (issue if up else respond(502, b"down", html))(handler))
+    link = server.url("/issues/9")
+    item = (f"<item><title>Weekly 9</title><link>{link}</link><guid>{link}</guid>"
+            f"<description>This week's reads, four papers on making models… Read more</description></item>")
+    url = server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly</title>'
+                                      f"<link>https://weekly.example/</link>{item}</channel></rss>")
+    store.add_source(url, "feed")
+    refresh(store, store.sources(), settings)
+    roundup = store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0]
+    assert store.children(roundup) == []  # a teaser: nothing to split yet
+    up.append(True)
+    refresh(store, store.sources(), settings)
+    children = store.children(roundup)
+    assert [child.url for child in children] == [f"https://papers.example/{n}" for n in POSTS]
+    assert blurbs[2] in children[1].text
+
+
+def test_a_teaser_completed_by_a_later_run_is_read_for_the_paper_it_discusses(server, library):
+    """The same for a post about one paper: once its page is read, the post is linked to the paper it discusses."""
+    store, settings = library
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    paper = "https://arxiv.org/abs/2401.01234"
+    body = (f'<p>This post walks through <a href="{paper}">a new paper on pruning</a>, which shows that half of the '
+            f'attention heads can go. <a href="{paper}">The paper</a> measures it on every benchmark we know.</p>'
+            + "".join(f"<p>{METHOD.format(n=n)}</p>" for n in range(2, 7)))
+    page = respond(200, f"<html><body><article><h1>Pruning heads</h1>{body}</article></body></html>".encode(), html)
+    up = []
+    server.serve_handler("/posts/pruning", lambda handler: (page if up else respond(502, b"down", html))(handler))
+    link = server.url("/posts/pruning")
+    item = (f"<item><title>Pruning heads</title><link>{link}</link><guid>{link}</guid>"
+            f"<description>This post walks through a new paper on pruning… Read more</description></item>")
+    store.add_source(server.serve("/blog.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Blog'
+                                               f"</title><link>https://blog.example/</link>{item}</channel></rss>"),
+                     "feed")
+    refresh(store, store.sources(), settings)
+    post = store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0]
+    assert store.discussions_of(post).discusses == []
+    up.append(True)
+    refresh(store, store.sources(), settings)
+    assert [discussion.url for discussion in store.discussions_of(post).discusses] == [paper]

@@ -62,12 +62,12 @@ def fetch_with_older_schema(cli, home, older: pytest.MonkeyPatch, version: int, 
     shipped = database.migrations()
     older.setattr(database, "migrations", lambda: shipped[:version])
     if version < 23:  # that program's item pages are none of these tests' business: its columns (0021, 0023) differ
-        from blogreader import pipeline
+        from blogreader.fulltext import FullText
 
         async def no_backlog(*args, **kwargs) -> None:
             return None
 
-        older.setattr(pipeline, "read_linked_pages", no_backlog)
+        older.setattr(FullText, "read_waiting", no_backlog)
         older.setattr(Store, "failed_pages", lambda *args: None)  # nor counted a teaser's failed page (0023)
     write_config(home)
     for url in urls:

@@ -57,6 +57,13 @@ class DiscussionQueries:
             self._read_stored_posts()
             return self._link(posts)
 
+    def link_post_discussions(self, post_id: int, html: str, url: str | None) -> int:
+        """Link one post whose text changed outside a fetch's store (a teaser completed later) to the papers
+        it discusses; a roundup (its items are mentions) has none. Returns how many links were made."""
+        with transaction(self.conn):
+            self._read_stored_posts()
+            return self._link([(post_id, html, url, None)])
+
     def discussions_of(self, entry_id: int) -> Discussions:
         """The posts about `entry_id` (oldest first) and the papers it is about, in one query."""
         rows = self.conn.execute(
