@@ -64,15 +64,20 @@ def library(tmp_path, monkeypatch):
     store.close()
 
 
+def _subscribe(server, store, title: str, link: str, description: str) -> None:
+    """Subscribe `store` to a feed of one item, served at /weekly.xml; `description` is its HTML."""
+    item = (f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+            f"<description>{escape(description)}</description></item>")
+    store.add_source(server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly'
+                                                 f"</title><link>https://weekly.example/</link>{item}</channel></rss>"),
+                     "feed")
+
+
 def _fetch(server, store, settings) -> list:
     for n in POSTS:
         server.serve(f"/posts/{n}", _page(n), content_type="text/html; charset=utf-8")
     server.serve("/posts/walled", WALLED, content_type="text/html; charset=utf-8")
-    item = (f"<item><title>Weekly 7</title><link>{ISSUE}</link><guid>{ISSUE}</guid>"
-            f"<description>{escape(_issue(server))}</description></item>")
-    url = server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly</title>'
-                                      f"<link>https://weekly.example/</link>{item}</channel></rss>")
-    store.add_source(url, "feed")
+    _subscribe(server, store, "Weekly 7", ISSUE, _issue(server))
     refresh(store, store.sources(), settings)
     enrich_new(store, settings)
     roundup = store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0]
@@ -144,11 +149,7 @@ def test_a_page_that_could_not_be_reached_is_asked_for_again_by_later_runs_a_few
     links = "".join(f'<li><a href="{server.url(path)}">{title}</a></li>' for path, title in
                     (("/posts/flaky", POSTS[1][0]), ("/posts/down", "A post on a server that is down"),
                      ("/posts/gone", "A post that is gone")))
-    item = (f"<item><title>Weekly 8</title><link>{ISSUE}</link><guid>{ISSUE}</guid>"
-            f"<description>{escape(f'<p>Reads.</p><ul>{links}</ul>')}</description></item>")
-    url = server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly</title>'
-                                      f"<link>https://weekly.example/</link>{item}</channel></rss>")
-    store.add_source(url, "feed")
+    _subscribe(server, store, "Weekly 8", ISSUE, f"<p>Reads.</p><ul>{links}</ul>")
     for _ in range(MAX_PAGE_TRIES + 2):  # the feed unchanged after the first run
         refresh(store, store.sources(), settings)
     enrich_new(store, settings)
@@ -162,28 +163,31 @@ def test_a_page_that_could_not_be_reached_is_asked_for_again_by_later_runs_a_few
     assert waiting == []  # nothing left to try
 
 
+def _teaser_of_a_page_that_is_down(server, library, path: str, title: str, page: str, opening: str):
+    """A feed of one teaser whose page at `path` answers HTTP 502 until the list returned holds something, refreshed
+    once: (the post's id, that list)."""
+    store, settings = library
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    answer, down, up = respond(200, page.encode(), html), respond(502, b"down", html), []
+    server.serve_handler(path, lambda handler: (answer if up else down)(handler))
+    _subscribe(server, store, title, server.url(path), opening)
+    refresh(store, store.sources(), settings)
+    return store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0], up
+
+
 def test_a_roundup_teaser_completed_by_a_later_run_is_split(server, library):
     """A feed that gives a roundup's opening lines only: its page is read for the whole issue, and was down when
     the teaser was stored. The next refresh of the unchanged feed reads it, and the issue is split into its
     items as it would have been had the page answered the first time."""
     store, settings = library
-    html = {"Content-Type": "text/html; charset=utf-8"}
     blurbs = {n: f"The curator says this one is worth the time, for reason {n}: careful ablations and open code."
               for n in POSTS}
     items = "".join(f'<li><a href="https://papers.example/{n}">{POSTS[n][0]}</a> {blurbs[n]}</li>' for n in POSTS)
-    issue = respond(200, (f"<html><head><title>Weekly 9</title></head><body><article><h1>Weekly 9</h1>"
-                          f"<p>This week's reads, four papers on making models cheaper and better.</p><ul>{items}</ul>"
-                          f"</article></body></html>").encode(), html)
-    up = []
-    server.serve_handler("/issues/9", lambda handler: (issue if up else respond(502, b"down", html))(handler))
-    link = server.url("/issues/9")
-    item = (f"<item><title>Weekly 9</title><link>{link}</link><guid>{link}</guid>"
-            f"<description>This week's reads, four papers on making models… Read more</description></item>")
-    url = server.serve("/weekly.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Weekly</title>'
-                                      f"<link>https://weekly.example/</link>{item}</channel></rss>")
-    store.add_source(url, "feed")
-    refresh(store, store.sources(), settings)
-    roundup = store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0]
+    roundup, up = _teaser_of_a_page_that_is_down(
+        server, library, "/issues/9", "Weekly 9",
+        f"<html><head><title>Weekly 9</title></head><body><article><h1>Weekly 9</h1><p>This week's reads, four papers "
+        f"on making models cheaper and better.</p><ul>{items}</ul></article></body></html>",
+        "This week's reads, four papers on making models… Read more")
     assert store.children(roundup) == []  # a teaser: nothing to split yet
     up.append(True)
     refresh(store, store.sources(), settings)
@@ -195,22 +199,14 @@ def test_a_roundup_teaser_completed_by_a_later_run_is_split(server, library):
 def test_a_teaser_completed_by_a_later_run_is_read_for_the_paper_it_discusses(server, library):
     """The same for a post about one paper: once its page is read, the post is linked to the paper it discusses."""
     store, settings = library
-    html = {"Content-Type": "text/html; charset=utf-8"}
     paper = "https://arxiv.org/abs/2401.01234"
     body = (f'<p>This post walks through <a href="{paper}">a new paper on pruning</a>, which shows that half of the '
             f'attention heads can go. <a href="{paper}">The paper</a> measures it on every benchmark we know.</p>'
             + "".join(f"<p>{METHOD.format(n=n)}</p>" for n in range(2, 7)))
-    page = respond(200, f"<html><body><article><h1>Pruning heads</h1>{body}</article></body></html>".encode(), html)
-    up = []
-    server.serve_handler("/posts/pruning", lambda handler: (page if up else respond(502, b"down", html))(handler))
-    link = server.url("/posts/pruning")
-    item = (f"<item><title>Pruning heads</title><link>{link}</link><guid>{link}</guid>"
-            f"<description>This post walks through a new paper on pruning… Read more</description></item>")
-    store.add_source(server.serve("/blog.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Blog'
-                                               f"</title><link>https://blog.example/</link>{item}</channel></rss>"),
-                     "feed")
-    refresh(store, store.sources(), settings)
-    post = store.conn.execute("SELECT id FROM entries WHERE kind = 'post'").fetchone()[0]
+    post, up = _teaser_of_a_page_that_is_down(
+        server, library, "/posts/pruning", "Pruning heads",
+        f"<html><body><article><h1>Pruning heads</h1>{body}</article></body></html>",
+        "This post walks through a new paper on pruning… Read more")
     assert store.discussions_of(post).discusses == []
     up.append(True)
     refresh(store, store.sources(), settings)
