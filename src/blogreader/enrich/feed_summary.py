@@ -36,9 +36,18 @@ def is_real_summary(description: str, text: str) -> bool:
         count, most, opening = len(words), MAX_WORDS, " ".join(words[:8])
     if not 4 <= count <= most or is_cut_off(description) or _JUNK.search(description):
         return False
-    body = " ".join(text.split())
     # A teaser is the body's opening, cut short.
-    return not (body and body.startswith(opening))
+    return not starts_with(text, opening)
+
+
+def starts_with(text: str, opening: str) -> bool:
+    """Does `text`, its whitespace collapsed, start with `opening` (collapsed already, and not empty)? Only the
+    text's start is collapsed: a start, collapsed, is the start of the whole collapsed, and once it is as long as
+    `opening` it answers for the whole (a post's text is tens of KB; its whole was split for eight words)."""
+    head = " ".join(text[:4 * len(opening) + 64].split())
+    if len(head) < len(opening) and len(text) > 4 * len(opening) + 64:  # a start mostly of spaces
+        head = " ".join(text.split())
+    return bool(head) and head.startswith(opening)
 
 
 def is_cut_off(description: str) -> bool:
