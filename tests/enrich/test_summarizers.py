@@ -2,7 +2,7 @@ from hypothesis import given, strategies as st
 
 from blogreader.enrich.base import Document
 from blogreader.enrich.extractive import ExtractiveSummarizer, fit, house_style, roundup_summary
-from blogreader.enrich.feed_summary import FeedSummarizer
+from blogreader.enrich.feed_summary import FeedSummarizer, starts_with
 from blogreader.enrich.sentences import TERM, iter_sentences
 
 ARTICLE = """Why does warmup help Adam?
@@ -80,6 +80,18 @@ def test_feed_summary_is_used_when_it_is_a_real_summary_not_a_teaser():
                              feed_summary="Learning-rate warmup is folklore in large-model training and we measured it")
     assert feed.summarize(cut_from_body) is None
     assert feed.summarize(Document("T", "x", feed_summary="Subscribe to read more")) is None
+
+
+_SPACED = st.lists(st.sampled_from(["a", "b", "ab", "é", "word", " ", "\n", "\t" * 30, " " * 80]), max_size=200)
+
+
+@given(_SPACED.map("".join), st.integers(1, 8), st.booleans())
+def test_a_teaser_is_told_from_the_start_of_the_body_alone(text, words, own):
+    # Only the body's start is collapsed and compared: the answer is the whole body's, whatever its spaces.
+    collapsed = " ".join(text.split())
+    opening = " ".join(collapsed.split()[:words]) if own else " ".join(["ab", "word"] * words)[: 3 * words]
+    if opening:
+        assert starts_with(text, opening) == (bool(collapsed) and collapsed.startswith(opening))
 
 
 @given(st.text(max_size=2000), st.text(max_size=100))
