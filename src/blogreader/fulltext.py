@@ -29,9 +29,6 @@ PROBLEMS_SHOWN = 3  # page problems named in a source's problem; the rest are co
 # Words a bare roundup item's page must hold to be its text: a paper's abstract is rarely under 100, while the
 # notice a script-only site serves without JavaScript, or a sign-in wall, is a few dozen.
 MIN_PAGE_WORDS = 80
-# Tries of a bare item's page that could not be reached or failed with a server error, each in a later run of its
-# feed (hours apart on the feed's schedule): a site down for a day is read, one down for good stops costing tries.
-MAX_PAGE_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -131,7 +128,7 @@ class FullText:
         """Each (entry id, address, words the page must exceed) read: a page that is gone, refused, too large, or
         says no more is not asked for again (a site that is down for good would otherwise hold a feed's places
         every run); one that could not be reached or failed with a server error is asked for again by the next
-        runs, MAX_PAGE_TRIES times in all."""
+        runs, store.linked_pages.MAX_PAGE_TRIES times in all."""
         read: list[LinkedPage] = []
         again: list[int] = []
         feed_pages = asyncio.Semaphore(PAGES_AT_ONCE_PER_FEED)
@@ -176,7 +173,7 @@ class FullText:
                     _split_or_link(store, page, publication_url)
             store.tried_pages(items.done + teasers.done)
             if items.again or teasers.again:
-                store.failed_pages(items.again + teasers.again, MAX_PAGE_TRIES)
+                store.failed_pages(items.again + teasers.again)
 
     async def _article(self, url: str):
         """The article `url`'s page holds, and the page's final address, read within the run's bound on pages held

@@ -23,7 +23,7 @@ from blogreader.errors import BlogReaderError, NoConnectionError, ParseError, Us
 from blogreader.fetch import Fetcher
 from blogreader.fetch.client import HTTPStatusError
 from blogreader.fetch.guard import check_url
-from blogreader.fulltext import MAX_PAGE_TRIES, FullText, with_problems
+from blogreader.fulltext import FullText, with_problems
 from blogreader.models import FetchResult, NewEntry, ParsedEntry, Source
 from blogreader.normalize.entry import normalize_entry
 from blogreader.normalize.text import html_to_text, word_count
@@ -256,7 +256,7 @@ async def store_result(store: Store, fetcher: Fetcher | None, source: Source, re
         saved = store.save_entries(source.id, entries, marks, packed, enrichments)
         unreached = [saved.ids[index] for index in unreached]
         if unreached:  # teasers whose pages the next refreshes try again
-            store.failed_pages(unreached, MAX_PAGE_TRIES)
+            store.failed_pages(unreached)
         roundups = split_roundups(store, entries, saved, publication_url=feed.site_url or source.site_url,
                                   splits=splits)
         store.record_fetch_success(

@@ -70,7 +70,7 @@ def test_a_teaser_whose_page_could_not_be_reached_is_completed_by_a_later_fetch(
     """The article page could not be reached (here: the connection dropped) when the teaser was stored: the next
     fetch of the unchanged feed reads it, and the summary is made again from the full text. A page that is down for
     good is asked for MAX_PAGE_TRIES times, then left alone."""
-    from blogreader.fulltext import MAX_PAGE_TRIES
+    from blogreader.store.linked_pages import MAX_PAGE_TRIES
 
     page = respond(200, (FIXTURES / "pages" / "article.html").read_bytes(), {"Content-Type": "text/html"})
     up = []  # empty while the server is down
@@ -88,10 +88,14 @@ def test_a_teaser_whose_page_could_not_be_reached_is_completed_by_a_later_fetch(
     entry = cli("list", "--json").json[0]
     teaser = cli("show", str(entry["id"]), "--json").json
     assert teaser["word_count"] < 30 and "calibrated variant" not in teaser["text"]
+    assert (teaser["page_waiting"], teaser["page_failed_tries"]) == (True, 1)  # and `show` says so
+    said = "full text: its page could not be reached (1 time); the next fetch tries again"
+    assert said in cli("show", str(entry["id"])).out
     up.append(True)
     assert cli("fetch").code == 0  # the feed unchanged; the page answers now
     shown = cli("show", str(entry["id"]), "--json").json
     assert "calibrated variant matched the warmup run" in shown["text"] and shown["word_count"] > 100
+    assert shown["page_waiting"] is False and "full text:" not in cli("show", str(entry["id"])).out
     assert shown["summary"] != teaser["summary"]  # made again from the article
     assert [e["id"] for e in cli("search", "calibrated", "--json").json] == [entry["id"]]
     asked = len(server.hits("/posts/warmup"))
@@ -114,6 +118,8 @@ def test_a_teaser_whose_page_could_not_be_reached_is_completed_by_a_later_fetch(
     for _ in range(MAX_PAGE_TRIES + 2):
         assert cli("fetch").code == 0
     assert len(server.hits("/posts/down")) == MAX_PAGE_TRIES
+    given_up = max(e["id"] for e in cli("list", "--all", "--json").json)
+    assert f"could not be reached ({MAX_PAGE_TRIES} times); given up" in cli("show", str(given_up)).out
 
 
 def test_save_stores_one_article_with_summary_pick_star_and_note(cli, server):

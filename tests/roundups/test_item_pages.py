@@ -133,7 +133,7 @@ def test_a_page_that_could_not_be_reached_is_asked_for_again_by_later_runs_a_few
     """A page whose server answered with a server error may answer later: the item
     waits for the next refreshes of its (unchanged) feed, up to MAX_PAGE_TRIES tries in all; a page that is gone
     (404) is not asked for again."""
-    from blogreader.fulltext import MAX_PAGE_TRIES
+    from blogreader.store.linked_pages import MAX_PAGE_TRIES
 
     store, settings = library
     html = {"Content-Type": "text/html; charset=utf-8"}

@@ -125,6 +125,19 @@ def nothing_found(app, message: str) -> str:
     return message
 
 
+def page_fact(waiting: bool, failed_tries: int) -> str:
+    """What became of the page a teaser or a bare item links to, when its text still waits for it or never came."""
+    from blogreader.store.linked_pages import MAX_PAGE_TRIES
+
+    tries = f"{failed_tries} time{'s' if failed_tries != 1 else ''}"
+    if waiting:
+        return (f"full text: its page could not be reached ({tries}); the next fetch tries again" if failed_tries
+                else "full text: its page is read by the next fetch")
+    if failed_tries >= MAX_PAGE_TRIES:
+        return f"full text: its page could not be reached ({tries}); given up"
+    return ""
+
+
 @click.command()
 @click.argument("entry_id", type=ENTRY_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -135,8 +148,11 @@ def show(app, entry_id: int, as_json: bool) -> None:
     items = app.store.children(entry_id)
     mentions = app.store.mentions_of(entry_id)
     discussions = app.store.discussions_of(entry_id)
+    waiting, failed_tries = app.store.linked_page_state(entry_id)
+    waiting = waiting and app.settings.enrich.full_text  # no fetch reads a linked page with full_text off
     if as_json:
         data = entry.to_json(full=True)
+        data["page_waiting"], data["page_failed_tries"] = waiting, failed_tries
         data["items"] = [{**item.to_json(), "blurb": item.text} for item in items]  # as this roundup gave them
         data["mentions"] = [mention.to_json() for mention in mentions]
         data["recommended_by"] = app.store.recommended_by(entry_id)
@@ -153,6 +169,7 @@ def show(app, entry_id: int, as_json: bool) -> None:
                                                    "picked" if entry.picked else "", "starred" if entry.starred else ""]))]
     if entry.category:
         facts.append(f"category: {entry.category}")
+    facts.append(page_fact(waiting, failed_tries))
     for fact in filter(None, facts):
         echo(fact)
     if entry.summary:

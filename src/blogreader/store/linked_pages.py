@@ -1,7 +1,7 @@
 """The pages stored entries link to that a fetch reads after storing them: a roundup's bare items (a title and an
 address) are summed up from theirs, and a teaser whose page could not be reached when it was stored is completed
 from its page by a later fetch. Each waits until its page is read, turns out gone or empty, or has failed as many
-times as fulltext.MAX_PAGE_TRIES allows (`page_tried_at`, `page_tries`: migrations 0021 and 0023).
+times as MAX_PAGE_TRIES allows (`page_tried_at`, `page_tries`: migrations 0021 and 0023).
 """
 
 from __future__ import annotations
@@ -14,6 +14,11 @@ from blogreader.dedupe.fingerprint import text_fingerprint
 from blogreader.store.dialect import in_json_list, is_postgres
 from blogreader.store.duplicates import rewrite_bands
 from blogreader.store.packed_posts import remember_text, stored_post
+
+
+# Tries of a linked page that could not be reached or failed with a server error, each in a later run of its feed
+# (hours apart on the feed's schedule): a site down for a day is read, one down for good stops costing tries.
+MAX_PAGE_TRIES = 3
 
 
 class LinkedPageQueries:
@@ -29,6 +34,15 @@ class LinkedPageQueries:
                                  AND page_tried_at IS NULL AND url IS NOT NULL)
                    OR EXISTS (SELECT 1 FROM entries WHERE source_id = :source AND kind = 'post' AND page_tries > 0
                                  AND page_tried_at IS NULL AND url IS NOT NULL)""", {"source": source_id}).fetchone()[0])
+
+    def linked_page_state(self, entry_id: int) -> tuple[bool, int]:
+        """(is the entry waiting for a fetch to read its linked page, how many tries of that page failed so far):
+        a bare item whose page no fetch has read yet, or a teaser whose page could not be reached."""
+        row = self.conn.execute(
+            """SELECT page_tried_at IS NULL AND url IS NOT NULL AND ((kind = 'link' AND word_count = 0)
+                                                              OR (kind = 'post' AND page_tries > 0)),
+                      page_tries FROM entries WHERE id = ?""", (entry_id,)).fetchone()
+        return (bool(row[0]), int(row[1])) if row else (False, 0)
 
     def waiting_items(self, source_id: int, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
         """(id, address) of items that are a link and nothing more (no words of their own, none read from their
@@ -60,13 +74,13 @@ class LinkedPageQueries:
         self.conn.execute(f"UPDATE entries SET page_tried_at = ? WHERE id {in_json_list(self.conn, '?')}",
                           (utc_now(), json.dumps([int(i) for i in entry_ids])))
 
-    def failed_pages(self, entry_ids: list[int], tries: int) -> None:
+    def failed_pages(self, entry_ids: list[int]) -> None:
         """Note a failed try of the pages these entries link to that may pass later (the server was down or too
-        slow): they wait for the next fetches until their pages have failed `tries` times."""
+        slow): they wait for the next fetches until their pages have failed MAX_PAGE_TRIES times."""
         self.conn.execute(f"""UPDATE entries SET page_tries = page_tries + 1,
                                   page_tried_at = CASE WHEN page_tries + 1 >= ? THEN ? END
                               WHERE id {in_json_list(self.conn, '?')}""",
-                          (tries, utc_now(), json.dumps([int(i) for i in entry_ids])))
+                          (MAX_PAGE_TRIES, utc_now(), json.dumps([int(i) for i in entry_ids])))
 
     def read_item_page(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
         """Give a bare item the text of the page it links to (`page`: that page's canonical address), which it is

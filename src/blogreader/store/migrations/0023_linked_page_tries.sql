@@ -1,5 +1,5 @@
 -- A linked page that could not be reached (a time-out, a refused connection, a server error) is asked for again by
--- later fetches, up to a few times (fulltext.py, MAX_PAGE_TRIES), where before one failure left it unread for good:
+-- later fetches, up to a few times (store/linked_pages.py, MAX_PAGE_TRIES), where before one failure left it unread for good:
 -- a roundup's bare item stayed a bare link, and a teaser stayed a teaser. This counts the failed tries;
 -- `page_tried_at` is set once the page was read, answered that it is gone, held no article, or failed as many times
 -- as allowed. The teasers waiting for their page are found through the index (the items through 0021's).
