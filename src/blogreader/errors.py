@@ -5,6 +5,7 @@ class BlogReaderError(Exception):
     """Base of every error BlogReader reports to a user."""
 
     exit_code = 1
+    transient = False  # would the same request likely succeed later? (UnreachableError, some HTTP statuses)
 
 
 class UsageError(BlogReaderError):
@@ -19,8 +20,6 @@ class ConfigError(UsageError):
 
 class FetchError(BlogReaderError):
     """A URL could not be fetched."""
-
-    transient = False  # would the same request likely succeed later? (UnreachableError, some HTTP statuses)
 
 
 class UnreachableError(FetchError):

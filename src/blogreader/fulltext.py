@@ -64,11 +64,6 @@ class Completed:
     again: list[int]
 
 
-def may_pass(exc: BlogReaderError) -> bool:
-    """Would the same request likely work later: a server down, too slow, or failing (FetchError.transient)?"""
-    return getattr(exc, "transient", False)
-
-
 class FullText:
     """Teaser completion for one run: the fetcher, the article workers, and the bound on pages held at once."""
 
@@ -97,7 +92,7 @@ class FullText:
                     return
                 except BlogReaderError as exc:
                     log.info("full text of %s not read: %s", entry.url, exc)
-                    if may_pass(exc):  # tried again by the next refreshes (`teaser_pages`)
+                    if exc.transient:  # tried again by the next refreshes (`teaser_pages`)
                         again.append(index)
                     return
             if article.problem:
@@ -139,7 +134,7 @@ class FullText:
                     article, final_url = await self._article(url)
                 except BlogReaderError as exc:  # OverBudget too: a page too large or too slow is no summary
                     log.info("linked page %s not read: %s", url, exc)
-                    if may_pass(exc):
+                    if exc.transient:
                         again.append(entry_id)
                     return
             content_html, text, words = article_text(article.content_html, final_url)

@@ -19,6 +19,11 @@ from blogreader.store.packed_posts import remember_text, stored_post
 # Tries of a linked page that could not be reached or failed with a server error, each in a later run of its feed
 # (hours apart on the feed's schedule): a site down for a day is read, one down for good stops costing tries.
 MAX_PAGE_TRIES = 3
+# Entries whose linked page a fetch still reads (the partial indexes of migrations 0021 and 0023 say the same), with
+# `{t}` the table's alias: a bare item no page was read for, and a teaser whose page failed in a way that may pass.
+_ITEM_WAITING = "{t}kind = 'link' AND {t}word_count = 0 AND {t}page_tried_at IS NULL AND {t}url IS NOT NULL"
+_TEASER_WAITING = "{t}kind = 'post' AND {t}page_tries > 0 AND {t}page_tried_at IS NULL AND {t}url IS NOT NULL"
+ITEM_WAITING, TEASER_WAITING = _ITEM_WAITING.format(t=""), _TEASER_WAITING.format(t="")
 
 
 class LinkedPageQueries:
@@ -30,18 +35,15 @@ class LinkedPageQueries:
         """Does any entry of the source wait for its linked page (a bare item's, a teaser's)? One statement, two
         index probes: a refresh asks it of every unchanged feed."""
         return bool(self.conn.execute(  # entries_page_waiting (0021) and entries_teaser_waiting (0023)
-            """SELECT EXISTS (SELECT 1 FROM entries WHERE source_id = :source AND kind = 'link' AND word_count = 0
-                                 AND page_tried_at IS NULL AND url IS NOT NULL)
-                   OR EXISTS (SELECT 1 FROM entries WHERE source_id = :source AND kind = 'post' AND page_tries > 0
-                                 AND page_tried_at IS NULL AND url IS NOT NULL)""", {"source": source_id}).fetchone()[0])
+            f"""SELECT EXISTS (SELECT 1 FROM entries WHERE source_id = :source AND {ITEM_WAITING})
+                    OR EXISTS (SELECT 1 FROM entries WHERE source_id = :source AND {TEASER_WAITING})""",
+            {"source": source_id}).fetchone()[0])
 
     def linked_page_state(self, entry_id: int) -> tuple[bool, int]:
         """(is the entry waiting for a fetch to read its linked page, how many tries of that page failed so far):
         a bare item whose page no fetch has read yet, or a teaser whose page could not be reached."""
-        row = self.conn.execute(
-            """SELECT page_tried_at IS NULL AND url IS NOT NULL AND ((kind = 'link' AND word_count = 0)
-                                                              OR (kind = 'post' AND page_tries > 0)),
-                      page_tries FROM entries WHERE id = ?""", (entry_id,)).fetchone()
+        row = self.conn.execute(f"SELECT ({ITEM_WAITING}) OR ({TEASER_WAITING}), page_tries FROM entries WHERE id = ?",
+                                (entry_id,)).fetchone()
         return (bool(row[0]), int(row[1])) if row else (False, 0)
 
     def waiting_items(self, source_id: int, roundup_ids: list[int], limit: int) -> list[tuple[int, str]]:
@@ -54,16 +56,13 @@ class LinkedPageQueries:
         if roundup_ids:
             found.update(self.conn.execute(
                 f"""SELECT e.id, coalesce(e.canonical_url, e.url) FROM mentions m JOIN entries e ON e.id = m.entry_id
-                    WHERE m.roundup_id {in_json_list(self.conn, '?')} AND e.kind = 'link' AND e.word_count = 0
-                      AND e.page_tried_at IS NULL AND e.url IS NOT NULL
+                    WHERE m.roundup_id {in_json_list(self.conn, '?')} AND {_ITEM_WAITING.format(t="e.")}
                     ORDER BY m.roundup_id, m.position LIMIT ?""",
                 (json.dumps([int(i) for i in roundup_ids]), limit)).fetchall())
         if len(found) < limit:
             for entry_id, address in self.conn.execute(  # entries_page_waiting (migration 0021)
-                    """SELECT id, coalesce(canonical_url, url) FROM entries
-                       WHERE source_id = ? AND kind = 'link' AND word_count = 0 AND page_tried_at IS NULL
-                         AND url IS NOT NULL
-                       ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit)):
+                    f"""SELECT id, coalesce(canonical_url, url) FROM entries WHERE source_id = ? AND {ITEM_WAITING}
+                        ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit)):
                 if len(found) < limit:
                     found.setdefault(entry_id, address)
         return list(found.items())
@@ -99,9 +98,8 @@ class LinkedPageQueries:
         """(id, address, words) of the source's teasers whose page failed in a way that may pass and is to be tried
         again, at most `limit`, the fewest tries first."""
         return [tuple(row) for row in self.conn.execute(  # entries_teaser_waiting (migration 0023)
-            """SELECT id, url, word_count FROM entries
-               WHERE source_id = ? AND kind = 'post' AND page_tries > 0 AND page_tried_at IS NULL AND url IS NOT NULL
-               ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit))]
+            f"""SELECT id, url, word_count FROM entries WHERE source_id = ? AND {TEASER_WAITING}
+                ORDER BY page_tries, id DESC LIMIT ?""", (source_id, limit))]
 
     def complete_teaser(self, entry_id: int, page: str, html: str, text: str, words: int, minutes: int) -> bool:
         """Give a teaser the full text its page holds (`page`: that page's canonical address), to be summed up and
