@@ -85,7 +85,9 @@ def test_queries_per_page_do_not_grow_with_the_library(library, client):
     large = _counts(client, library, ids[10], _roundup(library, source_id, 40))
 
     assert small == large
-    assert max(large.values()) <= 6, large
+    # An entry page asks one more: the state of the page it links to (whether its full text waits for it).
+    entry_pages = {name: large.pop(name) for name in ("entry", "roundup")}
+    assert max(entry_pages.values()) <= 7 and max(large.values()) <= 6, (entry_pages, large)
     # Counting stops at 1,000: past that the inbox says so instead of counting every row.
     assert "1000+ unread · page 1<" in client.get("/").text
 
@@ -146,6 +148,32 @@ def test_the_entry_page_shows_content_items_and_forms(library, client):
     for form in ("/triage", "/note", "/edit"):
         assert f'action="/entries/{item}{form}"' in item_page
     assert 'data-url="https://arxiv.org/abs/2601.03001"' in item_page
+
+
+def test_the_entry_page_says_when_the_full_text_waits_for_its_page(library, client):
+    """A teaser whose page could not be reached says so, in the words of `blogreader show`, and says when the page
+    was given up; an ordinary entry says nothing of it, and with full_text off nothing waits."""
+    from dataclasses import replace
+
+    from blogreader.store.linked_pages import MAX_PAGE_TRIES
+
+    source_id = library.source()
+    [ordinary] = library.add(1, source_id=source_id)
+    teaser_entry = make_entry("A teaser", url="https://example.org/posts/teaser", text="The opening lines, then more.")
+    [teaser] = library.store.save_entries(source_id, [teaser_entry]).ids
+    library.store.failed_pages([teaser])  # the page did not answer when the teaser was stored
+    waiting = "full text: its page could not be reached (1 time); the next fetch tries again"
+    assert waiting in unescape(client.get(f"/entries/{teaser}").text)
+    assert "full text:" not in unescape(client.get(f"/entries/{ordinary}").text)
+
+    off = create_app(replace(library.settings, enrich=replace(library.settings.enrich, full_text=False)), port=8080)
+    with TestClient(off, base_url="http://127.0.0.1:8080") as without_full_text:
+        assert "full text:" not in unescape(without_full_text.get(f"/entries/{teaser}").text)
+
+    for _ in range(MAX_PAGE_TRIES - 1):  # each a later fetch's try
+        library.store.failed_pages([teaser])
+    given_up = f"full text: its page could not be reached ({MAX_PAGE_TRIES} times); given up"
+    assert given_up in unescape(client.get(f"/entries/{teaser}").text)
 
 
 def test_inbox_filters_and_pages(library, client):

@@ -125,25 +125,14 @@ def nothing_found(app, message: str) -> str:
     return message
 
 
-def page_fact(waiting: bool, failed_tries: int) -> str:
-    """What became of the page a teaser or a bare item links to, when its text still waits for it or never came."""
-    from blogreader.store.linked_pages import MAX_PAGE_TRIES
-
-    tries = f"{failed_tries} time{'s' if failed_tries != 1 else ''}"
-    if waiting:
-        return (f"full text: its page could not be reached ({tries}); the next fetch tries again" if failed_tries
-                else "full text: its page is read by the next fetch")
-    if failed_tries >= MAX_PAGE_TRIES:
-        return f"full text: its page could not be reached ({tries}); given up"
-    return ""
-
-
 @click.command()
 @click.argument("entry_id", type=ENTRY_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def show(app, entry_id: int, as_json: bool) -> None:
     """Show one entry with its text, and its items when it is a roundup."""
+    from blogreader.store.linked_pages import page_fact
+
     entry = app.store.entry(entry_id)
     items = app.store.children(entry_id)
     mentions = app.store.mentions_of(entry_id)

@@ -26,6 +26,18 @@ _TEASER_WAITING = "{t}kind = 'post' AND {t}page_tries > 0 AND {t}page_tried_at I
 ITEM_WAITING, TEASER_WAITING = _ITEM_WAITING.format(t=""), _TEASER_WAITING.format(t="")
 
 
+def page_fact(waiting: bool, failed_tries: int) -> str:
+    """What became of the page a teaser or a bare item links to, when its text still waits for it or never came, in
+    the words `blogreader show` and the web app's entry page both say it; "" when there is nothing to say."""
+    tries = f"{failed_tries} time{'s' if failed_tries != 1 else ''}"
+    if waiting:
+        return (f"full text: its page could not be reached ({tries}); the next fetch tries again" if failed_tries
+                else "full text: its page is read by the next fetch")
+    if failed_tries >= MAX_PAGE_TRIES:
+        return f"full text: its page could not be reached ({tries}); given up"
+    return ""
+
+
 class LinkedPageQueries:
     """Mixin of Store: the linked pages waiting to be read, and what reading them gives an entry."""
 

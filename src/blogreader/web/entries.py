@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from blogreader.errors import UsageError
 from blogreader.store import EntryFilter, Store
+from blogreader.store.linked_pages import page_fact
 from blogreader.web.media import shown_html
 from blogreader.web.stores import RowId, get_store
 from blogreader.web.templating import back, entry_state, page, wants_json
@@ -29,17 +30,21 @@ MAX_FIELD = 20_000
 def show(request: Request, entry_id: RowId, store: Store = Depends(get_store)):
     """The entry with its sanitized content, its roundup items, and every triage form; opening it reads it
     (unless `[web] mark_read_on_open = false`)."""
-    opens = request.app.state.settings.web.mark_read_on_open
+    settings = request.app.state.settings
+    opens = settings.web.mark_read_on_open
     entry = store.open_entry(entry_id) if opens else store.entry(entry_id)
     newer, older = store.neighbours(entry_id, INBOX)
-    taxonomy = [category.name for category in request.app.state.settings.taxonomy]
+    taxonomy = [category.name for category in settings.taxonomy]
     categories = sorted(set(taxonomy) | set(store.category_names()), key=str.casefold)
     mentions = store.mentions_of(entry_id)
     # The roundups naming the entry come with its mentions: one query fewer than asking for them apart.
     roundups = sorted({(m.roundup_id, m.roundup_title or "") for m in mentions if m.roundup_id is not None})
+    waiting, failed_tries = store.linked_page_state(entry_id)
+    # As `blogreader show` says it: no fetch reads a linked page with full_text off, so nothing waits then.
+    page_said = page_fact(waiting and settings.enrich.full_text, failed_tries)
     return page(request, "entry.html", entry=entry, content=shown_html(request, entry.content_html, entry.url),
                 items=store.children(entry_id), mentions=mentions, discussions=store.discussions_of(entry_id),
-                roundups=roundups, newer=newer, older=older, categories=categories)
+                roundups=roundups, newer=newer, older=older, categories=categories, page_said=page_said)
 
 
 @router.post("/entries/{entry_id}/triage")
