@@ -126,7 +126,7 @@ def promo_report(posts: list[dict]) -> dict:
                 missed.append(post["id"])
             if flagged and not post["promo"]:
                 false.append(post["id"])
-        return {"precision": round(tp / (tp + fp), 3) if tp + fp else None, "recall": round(tp / (tp + fn), 3),
+        return {"precision": round(tp / (tp + fp), 3) if tp + fp else None, "recall": round(tp / (tp + fn), 3) if tp + fn else None,
                 "positives": tp + fn, "negatives": len(judged) - tp - fn, "missed": missed, "false_flags": false}
 
     return {

@@ -33,11 +33,35 @@ RECAP_OPENING = (
     "the highlights of our week, the photos from the booth, and where you can meet us next. ")
 
 
+RECAP_BODY = (
+    "On the first day our booth was busy from the morning on, and the team answered questions about the product "
+    "until the hall closed. Our talk on the main stage filled the room, and the recording is on our channel. "
+    "The workshop sold out within an hour, so we will run it again at the next meetup. Thank you to our sponsors "
+    "and to the volunteers who made the dinner possible. We will be at three more events this year: come and say "
+    "hello, and follow us for the dates. ")
+
+PERSONAL_UPDATE = (
+    "First of all, a very happy new year to you! I hope this year turns out better than the last one for all of "
+    "us. Last year I started my first job as a scientist, which kept me away from this blog for months, and I am "
+    "super excited to be back and to write again. Thank you for reading, and for all your messages while I was "
+    "away. This post starts where the last one stopped. ")
+
+
 def test_a_long_event_recap_is_promo_and_a_long_explainer_is_not():
-    # Over SHORT_POST_WORDS: the model reads the title and the opening, held to LONG_POST_THRESHOLD.
-    recap = judge_promo(Document("Our week at the community conference: a recap", RECAP_OPENING + ("\n" + CONTENT) * 40))
+    # Over SHORT_POST_WORDS: the model reads the title and the opening, held to LONG_POST_THRESHOLD, and since the
+    # opening reads as a notice, the rest of the post too: a recap stays about the event all through.
+    recap = judge_promo(Document("Our week at the community conference: a recap", RECAP_OPENING + RECAP_BODY * 14))
     assert recap.promo and "p=" in recap.reason
     assert not judge_promo(Document("Probing residual streams", (CONTENT + "\n") * 60)).promo
+
+
+def test_a_post_that_opens_on_its_author_and_then_explains_its_subject_is_content():
+    # The opening alone reads as a note about the blog; the rest is the explainer it introduces. A notice is
+    # about its publisher all through, so the post is judged by all of it.
+    title = "Sparse autoencoders, explained"
+    assert judge_promo(Document(title, PERSONAL_UPDATE + RECAP_BODY * 3)).promo  # about the author all through
+    assert not judge_promo(Document(title, PERSONAL_UPDATE + (CONTENT + "\n") * 12)).promo
+    assert not judge_promo(Document(title, PERSONAL_UPDATE + (CONTENT + "\n") * 60)).promo  # and a long one
 
 
 def test_posts_judged_together_get_the_verdicts_each_gets_alone():

@@ -4,7 +4,8 @@ Judged by what the post is for, never by whether the source's name appears in it
 evidence: the title or the feed's subtitle pitching something ("expense your subscription", "50% off"),
 which flags a post short enough to be a notice; a learned model of what the post is for, reading its
 title and opening (`promo_model.py`), held to more on a long post (a company's event recap or programme
-launch runs long; most long posts are content); and a short post's body in which a large share of the
+launch runs long; most long posts are content), and where the opening reads as a notice, reading the rest
+of the post too (an author's new-year greetings or a release date atop an explainer are not its purpose); and a short post's body in which a large share of the
 sentences talk about the publication (subscribing, paying, its readers).
 """
 
@@ -98,8 +99,24 @@ def judge_promos(docs: list[Document]) -> list[PromoVerdict]:
         from blogreader.enrich.promo_model import promo_probability
 
         probabilities = dict(zip(asking, promo_probability([docs[index] for index in asking])))
+        for index, probability in probabilities.items():
+            if probability >= _threshold(facts[index][1]):  # the opening reads as a notice: does the rest?
+                probabilities[index] = _whole_post(docs[index], probability)
     return [_verdict(doc, pitch, words, probabilities.get(index))
             for index, (doc, (pitch, words)) in enumerate(zip(docs, facts))]
+
+
+def _threshold(words: int) -> float:
+    return PURPOSE_THRESHOLD if words < SHORT_POST_WORDS else LONG_POST_THRESHOLD
+
+
+def _whole_post(doc: Document, opening: float) -> float:
+    """The opening's probability averaged with the rest of the post's (`promo_model.later_probability`): a post
+    is for its publisher when it is about the publisher through and through, not only in its first lines."""
+    from blogreader.enrich.promo_model import later_probability
+
+    later = later_probability(doc)
+    return opening if later is None else (opening + later) / 2
 
 
 def _headline_facts(doc: Document) -> tuple[str | None, int]:
@@ -112,7 +129,7 @@ def _verdict(doc: Document, pitch: str | None, words: int, probability: float | 
     """The verdict from the headline's pitch, the post's length, the model's probability (None: not asked, as a
     long post, a pitching one or one too short for the model is not) and the sentences about the publication."""
     short = words < SHORT_POST_WORDS
-    if probability is not None and probability >= (PURPOSE_THRESHOLD if short else LONG_POST_THRESHOLD):
+    if probability is not None and probability >= _threshold(words):
         return PromoVerdict(True, f"the post is about the publisher itself (p={probability:.2f})")
     if not short and pitch is None:
         return PromoVerdict(False, "content")  # a long post the model does not read as a notice, with no pitch

@@ -19,6 +19,10 @@ from blogreader.enrich.base import Document
 from blogreader.enrich.local_classifier import LinearModel, analyze, seed_examples, stop_words
 
 OPENING_WORDS = 80
+# The windows after the opening read when the opening looks like a notice (`later_probability`): enough to see
+# whether the post stays about its publisher, read only for the few posts whose opening crosses the threshold.
+LATER_WINDOWS = 8
+LATER_MIN_WORDS = 30  # a window shorter than this says little (promo.MODEL_MIN_WORDS)
 C = 3.0
 KEPT_TERMS = 4000
 MODEL_FILE = "promo_model.npz"
@@ -81,6 +85,21 @@ def promo_probability(docs: list[Document]) -> list[float]:
     model = shipped_model()
     column = model.names.index("promo")
     return [float(row[column]) for row in model.probabilities([promo_text(doc) for doc in docs])]
+
+
+def later_probability(doc: Document) -> float | None:
+    """The model's mean probability over windows of the text after its opening (at most LATER_WINDOWS, spread
+    evenly through the post, each OPENING_WORDS long, under the title), or None when no window of the text after
+    the opening is long enough to read. A notice is about its publisher all through; a post that opens on a
+    personal update, a year's greetings or a release date and then explains its subject is not."""
+    words = doc.text.split()
+    starts = range(OPENING_WORDS, len(words) - LATER_MIN_WORDS + 1, OPENING_WORDS)
+    if not starts:
+        return None
+    if len(starts) > LATER_WINDOWS:
+        starts = [starts[round(n * (len(starts) - 1) / (LATER_WINDOWS - 1))] for n in range(LATER_WINDOWS)]
+    windows = [Document(doc.title, " ".join(words[start:start + OPENING_WORDS])) for start in starts]
+    return sum(promo_probability(windows)) / len(windows)
 
 
 def build(path: Path | None = None) -> Path:
