@@ -28,6 +28,15 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (3, "Label Noise Is Mostly Ambiguity", "https://openreview.net/forum?id=Lb3Nx9q"),
         (4, "Few-Shot Segmentation Without Masks", "https://arxiv.org/abs/2608.11004"),
     ],
+    # A heading per paper over its commentary and a list of its video, write-up, paper and code: the paper is the
+    # link whose text is the heading's title, the list is the item's own; the post's introduction, its table of
+    # contents (links within the page) and its references (no link) are no items.
+    "headings_with_resource_lists": [
+        (1, "Masked Patches Teach Small Encoders", "https://arxiv.org/abs/2608.11001"),
+        (2, "Curriculum by Loss, Revisited", "https://arxiv.org/abs/2608.11002"),
+        (3, "Label Noise Is Mostly Ambiguity", "https://openreview.net/forum?id=Lb3Nx9q"),
+        (4, "Few-Shot Segmentation Without Masks", "https://arxiv.org/abs/2608.11004"),
+    ],
     # Bullets of commentary that each end by citing their one link (a pull request): the line is the item.
     "changelog_cited_bullets": [
         (1, "Graphs that enter and leave mixed precision are now cached instead of being compiled again at every "
@@ -234,6 +243,9 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
     # A tutorial whose setup steps each end "... or use this link": a few lines of a long post, not a digest.
     "nearmiss_tutorial_console_links": [],
     "nearmiss_glossary_bold_terms": [],
+    # A guide whose steps each end on their docs, video and tool, between an introduction and a closing section
+    # that link nowhere: no step links a work its title names, so its first and last sections are not set aside.
+    "nearmiss_sections_with_resource_lists": [],
     "nearmiss_results_table": [],
 }
 

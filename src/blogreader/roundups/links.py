@@ -13,6 +13,9 @@ _ONWARD_TEXT = re.compile(
     r"^read (?:it|more|the paper|the post|the full (?:post|paper|article))(?: here)?$|^(?:arxiv|pdf)$",
     re.IGNORECASE,
 )
+MIN_TITLE_LINK_WORDS = 3  # a title as short as "Code" or "The paper" names no one work
+_WORDS = re.compile(r"\w+")
+_END_TAG = re.compile(r"\s*[\[(][^\[\]()]{1,20}[\])]\s*$")
 MAX_LABEL_WORDS = 3  # "Podcast:", "Watch on YouTube:": a field's name, not a sentence that ends in a colon
 _CODE_TEXT = re.compile(r"\b(?:code|github|repo|repository|project page|demo|weights|model card|dataset)\b", re.I)
 # A block whose whole point is to send readers on: "Read more about this research using this link.", "📄 Paper: …"
@@ -48,11 +51,15 @@ def recommends(link: Link | None, publication_hosts: set[str]) -> bool:
 
 
 def main_link(heading: Block | None, body: list[Block], publication_hosts: set[str]) -> tuple[Link | None, int]:
-    """The item's main link and how sure we are (1 linked title or onward link, 3 link on its own line, 4 first link)."""
+    """The item's main link and how sure we are (1 linked title, the title's link or an onward link, 3 link on its
+    own line, 4 first link)."""
     if heading is not None:
         titled = candidate_links([heading], publication_hosts)
         if titled:
             return titled[0], 1
+        own = title_link(heading.text, body, publication_hosts)
+        if own is not None:
+            return own, 1
     onward = []
     for block in body:
         onward_block = bool(_ONWARD_BLOCK.match(block.text))
@@ -72,6 +79,21 @@ def main_link(heading: Block | None, body: list[Block], publication_hosts: set[s
             return links[0], 3
     rest = candidate_links(body, publication_hosts)
     return (rest[0], 4) if rest else (None, 5)
+
+
+def title_link(title: str, body: list[Block], publication_hosts: set[str]) -> Link | None:
+    """The link in `body` whose text is the item's title (the paper's own link under "## <paper> [2]", among its
+    video, write-up and code links), or None."""
+    key = _title_key(title)
+    if len(key.split()) < MIN_TITLE_LINK_WORDS:
+        return None
+    return next((link for link in candidate_links(body, publication_hosts) if _title_key(link.text) == key), None)
+
+
+def _title_key(text: str) -> str:
+    """A title as compared with a link's text: its words lower-cased, without a rank or a bracketed tag at its end
+    ("[2]", "[bonus]")."""
+    return " ".join(_WORDS.findall(_END_TAG.sub("", text).lower()))
 
 
 def _labelled_link(block: Block, publication_hosts: set[str]) -> Link | None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from statistics import median
 
 from blogreader.roundups.blocks import HEADINGS, Block
-from blogreader.roundups.links import candidate_links, is_onward, looks_like_url, main_link, recommends
+from blogreader.roundups.links import candidate_links, is_onward, looks_like_url, main_link, recommends, same_host, title_link
 
 MIN_ITEMS = 3
 TABLE_SHARE = 0.4  # of the post's words a table of links must hold to be the roundup
@@ -144,7 +144,9 @@ def _is_linked_line(block: Block) -> bool:
 
 def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str], total: int, make,
               share: float = SECTION_SHARE) -> tuple[list, int, set]:
-    items, confident, linked, link_counts, held, sizes, groups, notes = [], 0, 0, [], [], [], 0, []
+    items, confident, linked, link_counts, held, groups, notes = [], 0, 0, [], [], 0, []
+    navigation: set[int] = set()  # the positions of sections that only link within the publication
+    titled: list[bool] = []
     taken = set()
     for position, start in enumerate(starts):
         head = blocks[start]
@@ -172,15 +174,22 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         else:
             link, certainty = main_link(head, body, hosts)
         links = {found.href for found in candidate_links([head] + body, hosts)}
+        if not links and _own_links([head] + body, hosts) >= MIN_ITEMS:
+            navigation.add(position)
+        # Its title is a link, or the text of one: the work it names.
+        titled.append(link is not None and kind != "lead" and (bool(candidate_links([head], hosts))
+                                                               or title_link(head.text, body, hosts) is not None))
         size = sum(block.words for block in [head] + body)
         # Sure: a linked title or an onward link; or the one link of a short blurb, which can only be its subject.
         if link is not None and (certainty <= 3 or (len(links) == 1 and size <= MAX_BLURB_WORDS)):
             confident += 1
         linked += link is not None
         link_counts.append(len(links))
-        groups += _linking_bullets(body, hosts) >= MIN_ITEMS  # a list of items, not the item's own "GitHub", "Reddit"
+        # A list of items, not the item's own "GitHub", "Reddit", nor its "Video", "Paper", "Code" list, which links
+        # the work by its title.
+        groups += _linking_bullets(body, hosts) >= MIN_ITEMS and (kind == "lead" or title_link(head.text, body, hosts)
+                                                                 is None)
         held.append(size)
-        sizes.append(size)
         title = head.lead if kind == "lead" else _RANK.sub("", head.text)
         blurb_blocks = [_after_lead(head)] if kind == "lead" else []
         # Lines of links alone that say nothing ("Paper", "Code", a bare address) are no commentary.
@@ -195,13 +204,10 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         held = [size + sum(block.words for block in found) for size, found in zip(held, notes)]
         items = [replace(item, blurb="\n".join(filter(None, [item.blurb, *(block.text for block in found)])))
                  for item, found in zip(items, notes)]
-    if items and items[-1].url is None and sizes[-1] <= SIGN_OFF_WORDS:
-        items.pop()  # a short closing section ("Before you go") that recommends nothing
-    if len(items) > MIN_ITEMS and items[0].url is None and all(item.url for item in items[1:]):
-        # The post's own heading over its introduction (a title, a table of contents), where every title after it
-        # leads to a link of its own.
-        items = [replace(item, rank=item.rank - 1) for item in items[1:]]
-        link_counts, held = link_counts[1:], held[1:]
+    kept = _between_front_and_back_matter(items, held, titled, navigation)
+    if len(kept) < len(items):
+        items = [replace(items[index], rank=rank) for rank, index in enumerate(kept, start=1)]
+        link_counts, held = [link_counts[index] for index in kept], [held[index] for index in kept]
     if len(items) < MIN_ITEMS:
         return [], 0, set()
     # Bold title lines, each over a paragraph or two with a link or two of its own, many of them: a newsletter's
@@ -217,6 +223,29 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
             or not _distinct([item for item in items if item.url])):
         return [], 0, set()
     return items, sum(held), taken | {id(block) for found in notes for block in found}
+
+
+def _between_front_and_back_matter(items: list, held: list[int], titled: list[bool], navigation: set[int]) -> list[int]:
+    """The positions of the sections that may be items, without the post's own sections around them: its table of
+    contents (or any section that only links within the publication); its heading over its introduction, where every
+    title after it leads to a link of its own; its short sign-off ("Before you go"), which leads to no link; and, where
+    every section between them links the work its title names (a template no article's sections follow), every
+    section before the first of them and after the last that leads to no link (an introduction, references)."""
+    kept = [index for index in range(len(items)) if index not in navigation]
+    linked = [index for index in kept if items[index].url]
+    if len(linked) >= MIN_ITEMS and all(titled[index] for index in linked) \
+            and all(items[index].url for index in kept if linked[0] <= index <= linked[-1]):
+        return [index for index in kept if linked[0] <= index <= linked[-1]]
+    if kept and items[kept[-1]].url is None and held[kept[-1]] <= SIGN_OFF_WORDS:
+        kept.pop()
+    if len(kept) > MIN_ITEMS and items[kept[0]].url is None and all(items[index].url for index in kept[1:]):
+        kept = kept[1:]
+    return kept
+
+
+def _own_links(blocks: list[Block], hosts: set[str]) -> int:
+    """How many links of `blocks` lead within the publication (its other posts, or places in this one)."""
+    return sum(not link.image and same_host(link.host, hosts) for block in blocks for link in block.links)
 
 
 def _before_next_card(head: Block, next_head: Block, body: list[Block]) -> list[Block]:

@@ -30,6 +30,7 @@ LINKED_SHARE = 0.6  # of items that must have a confident main link
 _NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):、](?:\s+|(?!\d))(\S.{1,200})$")
 # Tried only where a run of spaces starts (from inside one, `\s*` would rescan the rest of it), and no
 # two `\s*` side by side, which would try every split of a long run of spaces.
+_RANK_TAG = re.compile(r"\s*\[\d{1,3}\]$")  # "Title [2]": the item's number, printed after its title
 _SOURCE = re.compile(r"(?<!\s)\s*(?:source|sources|link)\s*(?:[.:]\s*)?$", re.IGNORECASE)
 
 
@@ -271,7 +272,7 @@ def _blurb(body: list[Block], skip: Block | None = None) -> str:
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join(title.split()).strip(" :–—-|")
+    title = _RANK_TAG.sub("", " ".join(title.split())).strip(" :–—-|")
     return title[:-1] if title.endswith(".") and not title.endswith("..") else title
 
 
