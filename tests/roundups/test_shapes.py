@@ -37,6 +37,15 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (3, "Label Noise Is Mostly Ambiguity", "https://openreview.net/forum?id=Lb3Nx9q"),
         (4, "Few-Shot Segmentation Without Masks", "https://arxiv.org/abs/2608.11004"),
     ],
+    # Paragraphs whose first line is a numbered title, then its source's link alone on a line, then commentary;
+    # the careers list after them is a shorter run of its own, not items.
+    "numbered_title_paragraphs": [
+        (1, "A simulator for soft grippers goes open source", "https://sim.example.org/blog/soft-grippers-open"),
+        (2, "Warehouse robots learn to share aisles", "https://news.example.com/robotics/shared-aisles"),
+        (3, "A quadruped that climbs ladders", "https://lab.example.edu/papers/ladder-quadruped.pdf"),
+        (4, "Publication of the week: tactile sensing from a camera inside the fingertip",
+         "https://arxiv.org/abs/2608.14004"),
+    ],
     # Bullets of commentary that each end by citing their one link (a pull request): the line is the item.
     "changelog_cited_bullets": [
         (1, "Graphs that enter and leave mixed precision are now cached instead of being compiled again at every "
@@ -243,6 +252,9 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
     # A tutorial whose setup steps each end "... or use this link": a few lines of a long post, not a digest.
     "nearmiss_tutorial_console_links": [],
     "nearmiss_glossary_bold_terms": [],
+    # A tutorial's numbered steps written as paragraphs with a title line, citing docs inside their prose: no step
+    # gives a link on a line of its own, so they are steps, not items.
+    "nearmiss_numbered_step_paragraphs": [],
     # A guide whose steps each end on their docs, video and tool, between an introduction and a closing section
     # that link nowhere: no step links a work its title names, so its first and last sections are not set aside.
     "nearmiss_sections_with_resource_lists": [],

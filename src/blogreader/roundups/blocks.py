@@ -50,6 +50,7 @@ class Block:
     lead: str = ""  # a title the block opens with: its leading bold, italic or linked run, after any number
     lead_link: Link | None = None  # the link that lead is, or holds
     first_line: str = ""  # the text before its first line break (or run of spaces), a cell's title line
+    lines: tuple[str, ...] = ()  # its lines, as its <br> breaks them (one line where it has none)
 
     @property
     def row(self) -> str | None:
@@ -95,7 +96,7 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
     except (ValueError, lxml.etree.ParserError):
         return []
     for line_break in root.iter("br"):
-        line_break.tail = "\n" + (line_break.tail or "")
+        line_break.tail = _BR + (line_break.tail or "")
     # Wrapping adds divs of inline content only, to elements already holding a block or that are none (a section),
     # so what holds a block is the same after it.
     holding = _holding_blocks(root)
@@ -120,13 +121,15 @@ def read_blocks(html: str, base_url: str | None) -> list[Block]:
         parent_path = paths[item.getparent()] if item is not None and item.getparent() is not None else None
         lead, lead_link = _lead(element, base_url)
         first_line = _squash(_LINE_BREAK.split(raw.strip(), 1)[0]) if text else ""
+        lines = tuple(filter(None, map(_squash, raw.split(_BR)))) if _BR in raw else (text,)
         blocks.append(Block(tag, text, [link for link in links if link], strong, paths[element], parent_path,
-                            pending_hr, lead, lead_link, first_line))
+                            pending_hr, lead, lead_link, first_line, lines))
         pending_hr = False
     return blocks
 
 
-_LINE_BREAK = re.compile(r"\n|\s{2,}")
+_BR = "\u2028"  # a <br>, as the block's text holds it (a line separator: white space to split and _squash)
+_LINE_BREAK = re.compile(r"[\n\u2028]|\s{2,}")
 # Only non-word characters around at most two digits ("1)", "#2.", "—"). Possessive runs: with two
 # adjacent \W* a long run of spaces before a letter was tried at every split, cubic in its length.
 _NUMBER_ONLY = re.compile(r"^\W*+(?:\d{1,2}\W*+)?$")

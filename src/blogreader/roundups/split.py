@@ -126,9 +126,11 @@ def _bullets(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
 
 
 def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
+    """Numbered headings, or paragraphs whose first line is a numbered title ("3) Title.", then its link and
+    commentary on lines of their own), each an item down to the next."""
     numbered = []
     for index, block in enumerate(blocks):
-        match = _NUMBERED.match(block.text) if block.is_heading() else None
+        match = _NUMBERED.match(_numbered_title(block))
         if match:
             numbered.append((index, int(match.group(1)), match.group(2).strip()))
     run = longest_run(numbered, number=lambda heading: heading[1])
@@ -138,8 +140,11 @@ def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
     items, confident, words = [], 0, 0
     for position, (index, rank, title) in enumerate(run):
         end = run[position + 1][0] if position + 1 < len(run) else _end_of_last(blocks, index, separated_by_rules)
-        body = blocks[index + 1:end]
-        link, certainty = main_link(blocks[index], body, hosts)
+        head, body = blocks[index], blocks[index + 1:end]
+        if not head.is_heading():  # a titled paragraph: its title line heads it, its other lines are its body
+            head, *own = _line_blocks(head)
+            body = own + body
+        link, certainty = main_link(head, body, hosts)
         confident += certainty <= 3
         words += sum(block.words for block in blocks[index:end])
         items.append(RoundupItem(rank, _clean_title(title), link.href if link else None, _blurb(body)))
@@ -148,6 +153,19 @@ def _numbered_headings(blocks: list[Block], hosts: set[str]) -> list[RoundupItem
     if words < SECTION_SHARE * sum(block.words for block in blocks):
         return []
     return items if confident >= LINKED_SHARE * len(items) else []
+
+
+def _numbered_title(block: Block) -> str:
+    """The text a numbered title is looked for in: a heading's, or a paragraph's first line over lines of its own."""
+    if block.is_heading():
+        return block.text
+    return block.lines[0] if len(block.lines) > 1 and block.tag in {"p", "div", "td"} else ""
+
+
+def _line_blocks(block: Block) -> list[Block]:
+    """A paragraph's lines as blocks of their own, each with the links whose text it holds."""
+    return [Block(block.tag, line, [link for link in block.links if link.text and link.text in line], path=block.path)
+            for line in block.lines]
 
 
 def _source_paragraphs(blocks: list[Block], hosts: set[str]) -> list[RoundupItem]:
