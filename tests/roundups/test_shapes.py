@@ -46,6 +46,14 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (4, "Publication of the week: tactile sensing from a camera inside the fingertip",
          "https://arxiv.org/abs/2608.14004"),
     ],
+    # Headings that only count the papers ("Paper 1", "Paper 2"), each over the paper's linked title, its code and
+    # its project page: the linked title names the item and is its link, not the project page.
+    "counter_headings_over_linked_titles": [
+        (1, "Separate Any Sound You Describe", "https://papers.example.org/audio-separation/paper.pdf"),
+        (2, "Hard Instances First for 3D Detection", "https://arxiv.org/abs/2608.15002"),
+        (3, "Red Teaming in a Feedback Loop", "https://arxiv.org/abs/2608.15003"),
+        (4, "Language Models as Industrial Controllers", "https://arxiv.org/abs/2608.15004"),
+    ],
     # Bullets of commentary that each end by citing their one link (a pull request): the line is the item.
     "changelog_cited_bullets": [
         (1, "Graphs that enter and leave mixed precision are now cached instead of being compiled again at every "

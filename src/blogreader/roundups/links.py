@@ -67,16 +67,17 @@ def main_link(heading: Block | None, body: list[Block], publication_hosts: set[s
             if is_onward(link.text) or (onward_block and link.text):
                 code = bool(_CODE_TEXT.search(link.text)) or (onward_block and bool(_CODE_TEXT.match(block.text.lstrip("📄💻🔗 "))))
                 onward.append((code, link))
-    if onward:
-        papers = [link for code, link in onward if not code]
-        return (papers or [link for _, link in onward])[-1], 1
+    papers = [link for code, link in onward if not code]
+    if papers:
+        return papers[-1], 1
+    alone = next((link for block in body if (link := _alone_on_its_line(block, publication_hosts))), None)
+    if onward:  # only code, a demo, a project page: a title on a line of its own, linked, is the work itself
+        return alone or onward[-1][1], 1
     labelled = next((link for block in body if (link := _labelled_link(block, publication_hosts))), None)
     if labelled is not None:
         return labelled, 2
-    for block in body:
-        links = candidate_links([block], publication_hosts)
-        if len(links) == 1 and block.text and _squash(links[0].text) == block.text.rstrip(" .:"):
-            return links[0], 3
+    if alone is not None:
+        return alone, 3
     rest = candidate_links(body, publication_hosts)
     return (rest[0], 4) if rest else (None, 5)
 
@@ -94,6 +95,14 @@ def _title_key(text: str) -> str:
     """A title as compared with a link's text: its words lower-cased, without a rank or a bracketed tag at its end
     ("[2]", "[bonus]")."""
     return " ".join(_WORDS.findall(_END_TAG.sub("", text).lower()))
+
+
+def _alone_on_its_line(block: Block, publication_hosts: set[str]) -> Link | None:
+    """The link of a line that is that link and nothing else (a title line, a bare address), or None."""
+    links = candidate_links([block], publication_hosts)
+    if len(links) == 1 and block.text and _squash(links[0].text) == block.text.rstrip(" .:"):
+        return links[0]
+    return None
 
 
 def _labelled_link(block: Block, publication_hosts: set[str]) -> Link | None:

@@ -15,7 +15,8 @@ from dataclasses import replace
 from statistics import median
 
 from blogreader.roundups.blocks import HEADINGS, Block
-from blogreader.roundups.links import candidate_links, is_onward, looks_like_url, main_link, recommends, same_host, title_link
+from blogreader.roundups.front_matter import between_front_and_back_matter, named_by_their_links, own_links
+from blogreader.roundups.links import candidate_links, is_onward, looks_like_url, main_link, recommends, title_link
 
 MIN_ITEMS = 3
 TABLE_SHARE = 0.4  # of the post's words a table of links must hold to be the roundup
@@ -23,7 +24,6 @@ SECTION_SHARE = 0.5  # of the post's words a roundup's items must hold, in every
 CONFIDENT_SHARE = 0.8  # of items whose main link is sure
 MAX_LINKS_PER_ITEM = 4  # median links of an item: more, and it is an article's section citing its sources
 MAX_TITLE_WORDS = 20
-SIGN_OFF_WORDS = 40
 MAX_LEAD_FOLLOWERS = 2  # blocks after a titled paragraph that still belong to its item
 MAX_BLURB_WORDS = 80  # an item whose only link sits in its prose: longer, and it is an article's section
 LINKED_SHARE = 0.9  # of items that link anywhere: an article has sections that link nowhere
@@ -147,6 +147,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
     items, confident, linked, link_counts, held, groups, notes = [], 0, 0, [], [], 0, []
     navigation: set[int] = set()  # the positions of sections that only link within the publication
     titled: list[bool] = []
+    main_links = []
     taken = set()
     for position, start in enumerate(starts):
         head = blocks[start]
@@ -173,8 +174,12 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
                 link, certainty = main_link(None, section, hosts)
         else:
             link, certainty = main_link(head, body, hosts)
-        links = {found.href for found in candidate_links([head] + body, hosts)}
-        if not links and _own_links([head] + body, hosts) >= MIN_ITEMS:
+        found_links = candidate_links([head] + body, hosts)
+        links = {found.href for found in found_links}
+        # The link as the item names it: where "Project page" and a title line lead to one place, the title line.
+        main_links.append(next((found for found in found_links if link is not None and found.href == link.href
+                                and found.text and not is_onward(found.text)), link))
+        if not links and own_links([head] + body, hosts) >= MIN_ITEMS:
             navigation.add(position)
         # Its title is a link, or the text of one: the work it names.
         titled.append(link is not None and kind != "lead" and (bool(candidate_links([head], hosts))
@@ -204,10 +209,10 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         held = [size + sum(block.words for block in found) for size, found in zip(held, notes)]
         items = [replace(item, blurb="\n".join(filter(None, [item.blurb, *(block.text for block in found)])))
                  for item, found in zip(items, notes)]
-    kept = _between_front_and_back_matter(items, held, titled, navigation)
-    if len(kept) < len(items):
-        items = [replace(items[index], rank=rank) for rank, index in enumerate(kept, start=1)]
-        link_counts, held = [link_counts[index] for index in kept], [held[index] for index in kept]
+    kept = between_front_and_back_matter(items, held, titled, navigation, MIN_ITEMS)
+    items = named_by_their_links([replace(items[index], rank=rank) for rank, index in enumerate(kept, start=1)],
+                                 [main_links[index] for index in kept])
+    link_counts, held = [link_counts[index] for index in kept], [held[index] for index in kept]
     if len(items) < MIN_ITEMS:
         return [], 0, set()
     # Bold title lines, each over a paragraph or two with a link or two of its own, many of them: a newsletter's
@@ -223,29 +228,6 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
             or not _distinct([item for item in items if item.url])):
         return [], 0, set()
     return items, sum(held), taken | {id(block) for found in notes for block in found}
-
-
-def _between_front_and_back_matter(items: list, held: list[int], titled: list[bool], navigation: set[int]) -> list[int]:
-    """The positions of the sections that may be items, without the post's own sections around them: its table of
-    contents (or any section that only links within the publication); its heading over its introduction, where every
-    title after it leads to a link of its own; its short sign-off ("Before you go"), which leads to no link; and, where
-    every section between them links the work its title names (a template no article's sections follow), every
-    section before the first of them and after the last that leads to no link (an introduction, references)."""
-    kept = [index for index in range(len(items)) if index not in navigation]
-    linked = [index for index in kept if items[index].url]
-    if len(linked) >= MIN_ITEMS and all(titled[index] for index in linked) \
-            and all(items[index].url for index in kept if linked[0] <= index <= linked[-1]):
-        return [index for index in kept if linked[0] <= index <= linked[-1]]
-    if kept and items[kept[-1]].url is None and held[kept[-1]] <= SIGN_OFF_WORDS:
-        kept.pop()
-    if len(kept) > MIN_ITEMS and items[kept[0]].url is None and all(items[index].url for index in kept[1:]):
-        kept = kept[1:]
-    return kept
-
-
-def _own_links(blocks: list[Block], hosts: set[str]) -> int:
-    """How many links of `blocks` lead within the publication (its other posts, or places in this one)."""
-    return sum(not link.image and same_host(link.host, hosts) for block in blocks for link in block.links)
 
 
 def _before_next_card(head: Block, next_head: Block, body: list[Block]) -> list[Block]:
