@@ -450,3 +450,15 @@ def test_titled_items_each_with_their_own_short_list_of_links_are_items():
         f'<li><a href="https://github.com/author{n}/plugin-{n}.nvim">GitHub</a></li></ul>' for n in range(1, 6))
     items = split_roundup(sanitize_html(items_html, PUBLICATION), PUBLICATION, PUBLICATION)
     assert [item.title for item in items] == [f"plugin-{n}.nvim" for n in range(1, 6)]
+
+
+def test_a_linked_line_that_only_names_a_kind_of_link_is_no_item():
+    # Each paper: its linked title, then a "Demo" or "Weights" line linked on its own; those lines are its links,
+    # not titles of items of their own.
+    papers_html = "".join(
+        f'<p><a href="https://arxiv.org/abs/2608.160{n}">A paper about method number {n}</a></p>'
+        f'<p><a href="https://demos.example.org/method-{n}">{label}</a></p>'
+        f'<p>The abstract of paper {n}: what it does, how it was measured and what it found, in a few sentences.</p>'
+        for n, label in zip(range(1, 6), ["Demo", "Weights", "Demo", "Live demo", "Model card"]))
+    items = split_roundup(sanitize_html(papers_html, PUBLICATION), PUBLICATION, PUBLICATION)
+    assert [item.title for item in items] == [f"A paper about method number {n}" for n in range(1, 6)]

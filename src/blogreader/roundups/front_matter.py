@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from blogreader.roundups.blocks import Block, Link
-from blogreader.roundups.links import is_onward, same_host
+from blogreader.roundups.links import is_label, same_host
 
 SIGN_OFF_WORDS = 40  # a closing section ("Before you go") no longer than this, which leads to no link, is no item
 _DIGITS = re.compile(r"\d+")
@@ -53,7 +53,7 @@ def named_by_their_links(items: list, links: list[Link | None]) -> list:
     named = []
     for item, link in zip(items, links):
         name = link.text.strip() if link is not None and link.text else ""
-        if not name or is_onward(name) or "/" in name:
+        if not name or is_label(name) or "/" in name:
             named.append(item)
             continue
         said = [line for line in item.blurb.split("\n") if line.strip() != name]

@@ -16,6 +16,9 @@ _ONWARD_TEXT = re.compile(
 MIN_TITLE_LINK_WORDS = 3  # a title as short as "Code" or "The paper" names no one work
 _WORDS = re.compile(r"\w+")
 _END_TAG = re.compile(r"\s*[\[(][^\[\]()]{1,20}[\])]\s*$")
+_RESOURCE_LABEL = re.compile(
+    r"^(?:(?:live |online |interactive )?demo|weights|model(?: card| weights)?|dataset|colab|notebook|slides|video|"
+    r"website|project(?: page| website)?|homepage|tweet|thread)$", re.IGNORECASE)
 MAX_LABEL_WORDS = 3  # "Podcast:", "Watch on YouTube:": a field's name, not a sentence that ends in a colon
 _CODE_TEXT = re.compile(r"\b(?:code|github|repo|repository|project page|demo|weights|model card|dataset)\b", re.I)
 # A block whose whole point is to send readers on: "Read more about this research using this link.", "📄 Paper: …"
@@ -120,6 +123,11 @@ def _labelled_link(block: Block, publication_hosts: set[str]) -> Link | None:
 def is_onward(text: str) -> bool:
     """Anchor text that only sends readers on ("Paper", "Read more →")."""
     return bool(_ONWARD_TEXT.match(text.strip(" →»›>↗:.!")))
+
+
+def is_label(text: str) -> bool:
+    """Anchor text that names a kind of link, not a work: an onward link's, or a resource's ("Demo", "Weights")."""
+    return is_onward(text) or bool(_RESOURCE_LABEL.match(text.strip(" →»›>↗:.!")))
 
 
 def looks_like_url(text: str) -> bool:

@@ -16,7 +16,8 @@ from statistics import median
 
 from blogreader.roundups.blocks import HEADINGS, Block
 from blogreader.roundups.front_matter import between_front_and_back_matter, named_by_their_links, own_links
-from blogreader.roundups.links import candidate_links, is_onward, looks_like_url, main_link, recommends, title_link
+from blogreader.roundups.links import (candidate_links, is_label, is_onward, looks_like_url, main_link, recommends,
+                                      title_link)
 
 MIN_ITEMS = 3
 TABLE_SHARE = 0.4  # of the post's words a table of links must hold to be the roundup
@@ -138,7 +139,7 @@ def _is_linked_line(block: Block) -> bool:
     """A line that is one link and nothing else, shaped like a title (no closing stop, not "Read more", not the
     address itself: a bare URL under a heading is that item's link, not a title of its own)."""
     return (0 < block.words <= MAX_TITLE_WORDS and not block.text.rstrip().endswith((".", ",", ";", ":"))
-            and len(block.links) == 1 and block.links[0].text == _RANK.sub("", block.text) and not is_onward(block.text)
+            and len(block.links) == 1 and block.links[0].text == _RANK.sub("", block.text) and not is_label(block.text)
             and not looks_like_url(block.text))
 
 
@@ -178,7 +179,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         links = {found.href for found in found_links}
         # The link as the item names it: where "Project page" and a title line lead to one place, the title line.
         main_links.append(next((found for found in found_links if link is not None and found.href == link.href
-                                and found.text and not is_onward(found.text)), link))
+                                and found.text and not is_label(found.text)), link))
         if not links and own_links([head] + body, hosts) >= MIN_ITEMS:
             navigation.add(position)
         # Its title is a link, or the text of one: the work it names.
