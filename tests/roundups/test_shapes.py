@@ -29,8 +29,8 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
         (4, "Few-Shot Segmentation Without Masks", "https://arxiv.org/abs/2608.11004"),
     ],
     # A heading per paper over its commentary and a list of its video, write-up, paper and code: the paper is the
-    # link whose text is the heading's title, the list is the item's own; the post's introduction, its table of
-    # contents (links within the page) and its references (no link) are no items.
+    # link whose text is the heading's title, the list is the item's own; the post's introduction (with the
+    # curator's own links), its table of contents (links within the page) and its references are no items.
     "headings_with_resource_lists": [
         (1, "Masked Patches Teach Small Encoders", "https://arxiv.org/abs/2608.11001"),
         (2, "Curriculum by Loss, Revisited", "https://arxiv.org/abs/2608.11002"),

@@ -28,14 +28,12 @@ def between_front_and_back_matter(items: list, held: list[int], titled: list[boo
     """The positions of the sections that may be items, without the post's own sections around them: its table of
     contents (or any section that only links within the publication, `navigation`); its heading over its
     introduction, where every title after it leads to a link of its own; its short sign-off, which leads to no link;
-    and, where every section between them links the work its title names (`titled`: a template no article's
-    sections follow), every section before the first of them and after the last that leads to no link (an
-    introduction, references)."""
+    and, around a run of sections that each link the work their title names (`titled`: a template no article's
+    sections follow), every section before and after the run (an introduction with the author's links, references)."""
     kept = [index for index in range(len(items)) if index not in navigation]
-    linked = [index for index in kept if items[index].url]
-    if len(linked) >= min_items and all(titled[index] for index in linked) \
-            and all(items[index].url for index in kept if linked[0] <= index <= linked[-1]):
-        return [index for index in kept if linked[0] <= index <= linked[-1]]
+    named = [index for index in kept if titled[index]]
+    if len(named) >= min_items and all(titled[index] for index in kept if named[0] <= index <= named[-1]):
+        return [index for index in kept if named[0] <= index <= named[-1]]
     if kept and items[kept[-1]].url is None and held[kept[-1]] <= SIGN_OFF_WORDS:
         kept.pop()
     if len(kept) > min_items and items[kept[0]].url is None and all(items[index].url for index in kept[1:]):
