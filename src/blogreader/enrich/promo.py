@@ -5,8 +5,9 @@ evidence: the title or the feed's subtitle pitching something ("expense your sub
 which flags a post short enough to be a notice; a learned model of what the post is for, reading its
 title and opening (`promo_model.py`), held to more on a long post (a company's event recap or programme
 launch runs long; most long posts are content), and where the opening reads as a notice, reading the rest
-of the post too (an author's new-year greetings or a release date atop an explainer are not its purpose); and a short post's body in which a large share of the
-sentences talk about the publication (subscribing, paying, its readers).
+of the post too (an author's new-year greetings or a release date atop an explainer are not its purpose);
+and a short post's body in which a large share of the sentences talk about the publication (subscribing,
+paying, its readers).
 """
 
 from __future__ import annotations

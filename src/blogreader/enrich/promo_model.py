@@ -23,6 +23,7 @@ OPENING_WORDS = 80
 # whether the post stays about its publisher, read only for the few posts whose opening crosses the threshold.
 LATER_WINDOWS = 8
 LATER_MIN_WORDS = 30  # a window shorter than this says little (promo.MODEL_MIN_WORDS)
+LATER_MAX_WORDS = 20_000  # the windows are spread over this many words at most: a huge post costs no more
 C = 3.0
 KEPT_TERMS = 4000
 MODEL_FILE = "promo_model.npz"
@@ -89,15 +90,17 @@ def promo_probability(docs: list[Document]) -> list[float]:
 
 def later_probability(doc: Document) -> float | None:
     """The model's mean probability over windows of the text after its opening (at most LATER_WINDOWS, spread
-    evenly through the post, each OPENING_WORDS long, under the title), or None when no window of the text after
-    the opening is long enough to read. A notice is about its publisher all through; a post that opens on a
-    personal update, a year's greetings or a release date and then explains its subject is not."""
-    words = doc.text.split()
+    evenly through the post's first LATER_MAX_WORDS words, each OPENING_WORDS long, under the title), or None when
+    no window of the text after the opening is long enough to read. A notice is about its publisher all through; a
+    post that opens on a personal update, a year's greetings or a release date and then explains its subject is
+    not."""
+    words = doc.text.split(None, LATER_MAX_WORDS)[:LATER_MAX_WORDS]
     starts = range(OPENING_WORDS, len(words) - LATER_MIN_WORDS + 1, OPENING_WORDS)
     if not starts:
         return None
     if len(starts) > LATER_WINDOWS:
-        starts = [starts[round(n * (len(starts) - 1) / (LATER_WINDOWS - 1))] for n in range(LATER_WINDOWS)]
+        last = len(starts) - 1
+        starts = [starts[round(n * last / (LATER_WINDOWS - 1))] for n in range(LATER_WINDOWS)]
     windows = [Document(doc.title, " ".join(words[start:start + OPENING_WORDS])) for start in starts]
     return sum(promo_probability(windows)) / len(windows)
 

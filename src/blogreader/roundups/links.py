@@ -15,7 +15,7 @@ _ONWARD_TEXT = re.compile(
 )
 MIN_TITLE_LINK_WORDS = 3  # a title as short as "Code" or "The paper" names no one work
 _WORDS = re.compile(r"\w+")
-_END_TAG = re.compile(r"\s*[\[(][^\[\]()]{1,20}[\])]\s*$")
+_END_TAG = re.compile(r"[\[(][^\[\]()]{1,20}[\])]$")
 _RESOURCE_LABEL = re.compile(
     r"^(?:(?:live |online |interactive )?demo|weights|model(?: card| weights)?|dataset|colab|notebook|slides|video|"
     r"website|project(?: page| website)?|homepage|tweet|thread)$", re.IGNORECASE)
@@ -97,7 +97,7 @@ def title_link(title: str, body: list[Block], publication_hosts: set[str]) -> Li
 def _title_key(text: str) -> str:
     """A title as compared with a link's text: its words lower-cased, without a rank or a bracketed tag at its end
     ("[2]", "[bonus]")."""
-    return " ".join(_WORDS.findall(_END_TAG.sub("", text).lower()))
+    return " ".join(_WORDS.findall(_END_TAG.sub("", text.rstrip()).lower()))
 
 
 def _alone_on_its_line(block: Block, publication_hosts: set[str]) -> Link | None:
