@@ -462,3 +462,19 @@ def test_a_linked_line_that_only_names_a_kind_of_link_is_no_item():
         for n, label in zip(range(1, 6), ["Demo", "Weights", "Demo", "Live demo", "Model card"]))
     items = split_roundup(sanitize_html(papers_html, PUBLICATION), PUBLICATION, PUBLICATION)
     assert [item.title for item in items] == [f"A paper about method number {n}" for n in range(1, 6)]
+
+
+def test_a_bullet_whose_link_only_points_or_is_a_name_with_a_digit_keeps_its_words_as_title():
+    # "[here]" names nothing: the bullet's words are what it points at. A line that ends citing its link is the
+    # title, and "deeplearning4j" is a name that stays in it, not a reference like "#5103" that is cut off.
+    bullets = [
+        'Word2Vec in Python in gensim <a href="https://gensim.example.org/intro">here</a> and '
+        '<a href="https://gensim.example.org/tutorial">here</a>',
+        'Word2vec in Java in <a href="https://dl4j.example.org/word2vec">deeplearning4j</a>',
+        'A Java version from <a href="https://github.com/example/word2vec-java">Example Labs</a>',
+        'Word2vec in <a href="https://spark.example.org/mllib#word2vec">Spark MLlib</a>',
+    ]
+    html = "<ul>" + "".join(f"<li>{bullet}</li>" for bullet in bullets) + "</ul>"
+    items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
+    assert [item.title for item in items] == ["Word2Vec in Python in gensim", "Word2vec in Java in deeplearning4j",
+                                              "A Java version from Example Labs", "Word2vec in Spark MLlib"]

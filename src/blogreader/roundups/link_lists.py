@@ -9,13 +9,18 @@ not. Lists inside another list's bullet belong to that bullet.
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import replace
 from urllib.parse import urlsplit
 
 from blogreader.roundups.blocks import Block
-from blogreader.roundups.links import candidate_links, looks_like_url, main_link, recommends
+from blogreader.roundups.links import candidate_links, is_onward, looks_like_url, main_link, recommends
 from blogreader.roundups.shapes import MAX_BLURB_WORDS, MIN_ITEMS, SECTION_SHARE
+
+_NAME = re.compile(r"[^\W\d_]{3,}")  # three letters in a row: a word of a name, not "PR" or "#"
+_DANGLING = frozenset({"", "and", "or", "at", "is", "are"})
 
 SURE_SHARE = 0.8  # of a list's bullets that must lead to a link of their own surely
 # Of an issue of a series (series.py), the share of its words its lists of links must hold: a newsletter's
@@ -58,7 +63,8 @@ def list_items(blocks: list[Block], hosts: set[str], make) -> tuple[list, int]:
             made.append(make(rank, said, link.href, said))
             continue
         commentary = _commentary(link, body)
-        made.append(make(rank, link.text, link.href, "\n".join(block.text for block in commentary if block.text)))
+        title = _pointed_at(body) if is_onward(link.text) else link.text
+        made.append(make(rank, title, link.href, "\n".join(block.text for block in commentary if block.text)))
     return made, words
 
 
@@ -83,9 +89,24 @@ def _named_inside(link, body: list[Block], hosts: set[str], collection: str | No
     return " ".join(block.text for block in body if block.text)
 
 
+def _pointed_at(body: list[Block]) -> str:
+    """A bullet's words without the links that only point ("gensim's tutorial [here] and [here]"): what they point at."""
+    words = " ".join(block.text for block in body if block.text)
+    for block in body:
+        for link in block.links:
+            if is_onward(link.text):
+                words = words.replace(link.text, " ", 1)
+    kept = words.split()
+    while kept and kept[-1].strip(",;:(").lower() in _DANGLING:  # what a removed "here" leaves behind: "and", ","
+        kept.pop()
+    return " ".join(kept)
+
+
 def _reference(text: str) -> bool:
-    """Link text that only points at something (a pull request "#5103", "PR 212", an address), no words of a title."""
-    return looks_like_url(text) or (len(text.split()) <= 2 and any(character.isdigit() for character in text))
+    """Link text that only points at something (a pull request "#5103", "PR 212", an address, "here"), no words of a
+    title; a name with a digit in it ("deeplearning4j", "GPT-4o") names something."""
+    return looks_like_url(text) or is_onward(text) or (len(text.split()) <= 2 and any(map(str.isdigit, text))
+                                                        and not _NAME.search(text))
 
 
 def top_level_lists(blocks: list[Block]) -> dict[str, list[list[Block]]]:
