@@ -158,3 +158,17 @@ def test_an_item_of_one_line_is_summed_up_by_that_line_not_by_its_title_twice():
     line = "Keep volume size requests from overflowing on very large claims"
     summary = ExtractiveSummarizer().summarize(Document(line, line))
     assert summary is not None and summary.text == line + "."
+
+
+def test_a_first_sentence_that_names_the_post_is_its_summary_without_this():
+    # "This was an ablation of ..." opens the post: its "This" is the post itself, so the sentence is the summary,
+    # without the word that would point back out of context. A later "This is a ..." still points back.
+    text = ("This was an ablation of activation functions in small language models, trained for ten thousand steps "
+            "each. Each model used the same data and the same learning rate schedule. This is a limitation, since "
+            "longer runs might order the functions differently. The gated variants came out ahead in every run.")
+    summary = ExtractiveSummarizer().summarize(Document("Activation function ablation", text)).text
+    assert summary.startswith("An ablation of activation functions in small language models"), summary
+    assert standalone_problem(summary) is None
+    later = ("Most small models use the same activation function. This is a limitation of how we compared them, "
+             "since longer runs might order the functions differently.")
+    assert not ExtractiveSummarizer().summarize(Document("Activation functions", later)).text.startswith("A limitation")

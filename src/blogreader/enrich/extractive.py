@@ -52,6 +52,9 @@ _UNSUITABLE_START = re.compile(r"(?:but|so|and|or|also|then|let[’']s|here is|h
 _UNSUITABLE_PARTS = ("http://", "https://", "www.", "read more", "subscribe", "sponsor", "discount", "click",
                      "this link", "=", ";", "{", "}", "<", ">")
 _LOOKING_BACK = re.compile(r"\b(?:previous|last|earlier) (?:lessons?|posts?|articles?|issues?|editions?)\b|\bpreviously\b")
+# A post's first sentence that names the post ("This was an ablation of ...", "This is the first part of ..."): its
+# "This" is the post itself, not something before it, so the sentence stands alone without it ("An ablation of ...").
+_THE_POST_ITSELF = re.compile(r"^this (?:is|was) (an?|the) (?=\w)", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2})\s*[.)](?!\d)\s*(\S.{2,160})$")
 _VERBS = {
     "learn": "Explains", "learn about": "Explains", "explain": "Explains", "explore": "Explores",
@@ -145,7 +148,8 @@ def best_summary(title: str, text: str) -> str | None:
     for negated, position in ranked:
         if negated == float("inf"):
             break
-        summary = fit(house_style(sentences[position]))
+        styled = house_style(sentences[position])
+        summary = fit(_THE_POST_ITSELF.sub(_article, styled, count=1) if position == 0 else styled)
         if not summary or standalone_problem(summary):
             continue
         return _with_next(summary, sentences, position)
@@ -259,6 +263,10 @@ def _unsuitable_part(lowered: str) -> bool:
         if part in lowered:
             return True
     return False
+
+
+def _article(match: re.Match) -> str:
+    return match.group(1).capitalize() + " "
 
 
 def house_style(sentence: str) -> str:
