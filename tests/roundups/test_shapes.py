@@ -468,7 +468,7 @@ def test_a_bullet_whose_link_only_points_or_is_a_name_with_a_digit_keeps_its_wor
     # "[here]" names nothing: the bullet's words are what it points at. A line that ends citing its link is the
     # title, and "deeplearning4j" is a name that stays in it, not a reference like "#5103" that is cut off.
     bullets = [
-        'Word2Vec in Python in gensim <a href="https://gensim.example.org/intro">here</a> and '
+        'Word2Vec in Python in gensim, and where to start, <a href="https://gensim.example.org/intro">here</a> and '
         '<a href="https://gensim.example.org/tutorial">here</a>',
         'Word2vec in Java in <a href="https://dl4j.example.org/word2vec">deeplearning4j</a>',
         'A Java version from <a href="https://github.com/example/word2vec-java">Example Labs</a>',
@@ -476,5 +476,6 @@ def test_a_bullet_whose_link_only_points_or_is_a_name_with_a_digit_keeps_its_wor
     ]
     html = "<ul>" + "".join(f"<li>{bullet}</li>" for bullet in bullets) + "</ul>"
     items = split_roundup(sanitize_html(html, PUBLICATION), PUBLICATION, PUBLICATION)
-    assert [item.title for item in items] == ["Word2Vec in Python in gensim", "Word2vec in Java in deeplearning4j",
+    assert [item.title for item in items] == ["Word2Vec in Python in gensim, and where to start",
+                                              "Word2vec in Java in deeplearning4j",
                                               "A Java version from Example Labs", "Word2vec in Spark MLlib"]

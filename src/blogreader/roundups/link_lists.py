@@ -10,7 +10,6 @@ not. Lists inside another list's bullet belong to that bullet.
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from dataclasses import replace
 from urllib.parse import urlsplit
@@ -94,12 +93,12 @@ def _pointed_at(body: list[Block]) -> str:
     words = " ".join(block.text for block in body if block.text)
     for block in body:
         for link in block.links:
-            if is_onward(link.text):
-                words = words.replace(link.text, " ", 1)
+            if is_onward(link.text):  # the link's words, not the same letters inside a word ("here" in "where")
+                words = re.sub(rf"(?<!\w){re.escape(link.text)}(?!\w)", " ", words, count=1)
     kept = words.split()
     while kept and kept[-1].strip(",;:(").lower() in _DANGLING:  # what a removed "here" leaves behind: "and", ","
         kept.pop()
-    return " ".join(kept)
+    return " ".join(kept).rstrip(",;:( ")
 
 
 def _reference(text: str) -> bool:

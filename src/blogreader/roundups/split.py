@@ -28,9 +28,9 @@ MIN_ITEMS = 3
 LINKED_SHARE = 0.6  # of items that must have a confident main link
 # "10. Title", "3.Title", "1) Title"; not a decimal such as "1.5 Flash".
 _NUMBERED = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):、](?:\s+|(?!\d))(\S.{1,200})$")
+_RANK_TAG = re.compile(r"\s*\[\d{1,3}\]$")  # "Title [2]": the item's number, printed after its title
 # Tried only where a run of spaces starts (from inside one, `\s*` would rescan the rest of it), and no
 # two `\s*` side by side, which would try every split of a long run of spaces.
-_RANK_TAG = re.compile(r"\s*\[\d{1,3}\]$")  # "Title [2]": the item's number, printed after its title
 _SOURCE = re.compile(r"(?<!\s)\s*(?:source|sources|link)\s*(?:[.:]\s*)?$", re.IGNORECASE)
 
 
