@@ -322,3 +322,22 @@ def test_a_url_list_with_one_stray_line_saves_the_rest_and_names_the_line(cli, s
     assert "line 2: 'see also my notes' is not a URL" in result.err
     assert "2 article(s) saved" in result.err
     assert len(cli("list", "--all", "--json").json) == 2  # the second is a near-copy of the first: hidden under it
+
+
+def test_a_roundup_that_opens_on_the_newsletters_own_news_is_not_hidden_as_a_promotion(cli, server):
+    # The opening thanks patrons and invites to a meetup, which alone reads as a notice; the issue then recommends
+    # seven papers of others. Split into them, it is a roundup, shown with its picks, not hidden.
+    opening = ("<p>Welcome to the first issue of the year, and thank you to every patron who keeps this newsletter "
+               "going! Last week I published the monthly summary for our patrons, with an update on the workshop I "
+               "am building. To celebrate the new year I would like to invite you to our community meetup next "
+               "month; tickets are free for subscribers. Our sponsor this week makes all of this possible.</p>")
+    body = (ROUNDUPS / "numbered_linked_h2_asc.html").read_text(encoding="utf-8")
+    url = server.serve("/p/issue-12", f"<html><head><title>The Weekly Tensor #12</title></head>"
+                       f"<body><article><h1>The Weekly Tensor #12</h1>{opening}{body}</article></body></html>",
+                       content_type="text/html")
+    saved = cli("save", url)
+    assert saved.code == 0, saved.err
+    roundup = cli("show", saved.out.split()[1].rstrip(":"), "--json").json
+    assert len(roundup["items"]) == 7
+    assert roundup["promo"] is False, roundup["summary"]
+    assert roundup["id"] in [entry["id"] for entry in cli("list", "--json").json]

@@ -203,7 +203,8 @@ def _read_chunk(job: tuple[str, Settings, list[tuple[EnrichmentInput, Document]]
     local classifier; only for entries whose category the user did not set)."""
     spec, settings, work, classify = job
     chain, own_words = summarizers(spec, settings)
-    promos = promo_flags([doc for _, doc in work], [entry.kind for entry, _ in work])
+    promos = promo_flags([doc for _, doc in work], [entry.kind for entry, _ in work],
+                         [entry.roundup for entry, _ in work])
     results = [read_text(chain, own_words, doc, promo, entry.summary_origin, entry.roundup)
                for (entry, doc), promo in zip(work, promos)]
     filed: list[Categorization | None] = [None] * len(work)
@@ -222,9 +223,10 @@ def summarizers(spec: str, settings: Settings) -> tuple[list[Summarizer], list[S
     return chain, own_words
 
 
-def promo_flags(docs: list[Document], kinds: list[str]) -> list[bool]:
-    """Each entry's promo flag: its posts judged together (`judge_promos`); a roundup's link is never one."""
-    posts = [index for index, kind in enumerate(kinds) if kind == "post"]
+def promo_flags(docs: list[Document], kinds: list[str], roundups: list[bool] | None = None) -> list[bool]:
+    """Each entry's promo flag: its posts judged together (`judge_promos`); a roundup's link is never one, nor a
+    roundup, which was split into the works of others it recommends (whatever its opening says of the newsletter)."""
+    posts = [index for index, kind in enumerate(kinds) if kind == "post" and not (roundups and roundups[index])]
     flags = [False] * len(docs)
     for index, verdict in zip(posts, judge_promos([docs[index] for index in posts])):
         flags[index] = verdict.promo
