@@ -172,15 +172,22 @@ def test_a_note_may_be_typed_unquoted_and_imported_entries_show_no_word_count(cl
 ROUNDUPS = FIXTURES / "roundups"
 
 
-def test_saving_a_roundup_summarizes_and_files_its_items_at_once(cli, server):
+def _saved_roundup(cli, server, path: str, title: str, opening: str = "") -> dict:
+    """`save` of a page whose article is `opening` over seven linked, numbered papers; the roundup as `show --json`
+    gives it, split into its seven items."""
     body = (ROUNDUPS / "numbered_linked_h2_asc.html").read_text(encoding="utf-8")
-    url = server.serve("/p/seven-papers", f"<html><head><title>Seven papers I read this week</title></head>"
-                       f"<body><article><h1>Seven papers I read this week</h1>{body}</article></body></html>",
+    url = server.serve(path, f"<html><head><title>{title}</title></head>"
+                       f"<body><article><h1>{title}</h1>{opening}{body}</article></body></html>",
                        content_type="text/html")
     saved = cli("save", url)
     assert saved.code == 0, saved.err
     roundup = cli("show", saved.out.split()[1].rstrip(":"), "--json").json
     assert len(roundup["items"]) == 7
+    return roundup
+
+
+def test_saving_a_roundup_summarizes_and_files_its_items_at_once(cli, server):
+    roundup = _saved_roundup(cli, server, "/p/seven-papers", "Seven papers I read this week")
     for item in roundup["items"]:
         shown = cli("show", str(item["id"]), "--json").json
         assert shown["summary"] and shown["category"], shown["title"]
@@ -331,13 +338,6 @@ def test_a_roundup_that_opens_on_the_newsletters_own_news_is_not_hidden_as_a_pro
                "going! Last week I published the monthly summary for our patrons, with an update on the workshop I "
                "am building. To celebrate the new year I would like to invite you to our community meetup next "
                "month; tickets are free for subscribers. Our sponsor this week makes all of this possible.</p>")
-    body = (ROUNDUPS / "numbered_linked_h2_asc.html").read_text(encoding="utf-8")
-    url = server.serve("/p/issue-12", f"<html><head><title>The Weekly Tensor #12</title></head>"
-                       f"<body><article><h1>The Weekly Tensor #12</h1>{opening}{body}</article></body></html>",
-                       content_type="text/html")
-    saved = cli("save", url)
-    assert saved.code == 0, saved.err
-    roundup = cli("show", saved.out.split()[1].rstrip(":"), "--json").json
-    assert len(roundup["items"]) == 7
+    roundup = _saved_roundup(cli, server, "/p/issue-12", "The Weekly Tensor #12", opening)
     assert roundup["promo"] is False, roundup["summary"]
     assert roundup["id"] in [entry["id"] for entry in cli("list", "--json").json]
