@@ -182,9 +182,10 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
                                 and found.text and not is_label(found.text)), link))
         if not links and own_links([head] + body, hosts) >= MIN_ITEMS:
             navigation.add(position)
-        # Its title is a link, or the text of one: the work it names.
+        # The link whose text is its title, read once: it names the work, and its list of links is the item's own.
+        own_title = title_link(head.text, body, hosts) if kind != "lead" else None
         titled.append(link is not None and kind != "lead" and (bool(candidate_links([head], hosts))
-                                                               or title_link(head.text, body, hosts) is not None))
+                                                               or own_title is not None))
         size = sum(block.words for block in [head] + body)
         # Sure: a linked title or an onward link; or the one link of a short blurb, which can only be its subject.
         if link is not None and (certainty <= 3 or (len(links) == 1 and size <= MAX_BLURB_WORDS)):
@@ -193,8 +194,7 @@ def _sections(blocks: list[Block], starts: list[int], run: str, hosts: set[str],
         link_counts.append(len(links))
         # A list of items, not the item's own "GitHub", "Reddit", nor its "Video", "Paper", "Code" list, which links
         # the work by its title.
-        groups += _linking_bullets(body, hosts) >= MIN_ITEMS and (kind == "lead" or title_link(head.text, body, hosts)
-                                                                 is None)
+        groups += _linking_bullets(body, hosts) >= MIN_ITEMS and (kind == "lead" or own_title is None)
         held.append(size)
         title = head.lead if kind == "lead" else _RANK.sub("", head.text)
         blurb_blocks = [_after_lead(head)] if kind == "lead" else []
